@@ -1,0 +1,42 @@
+# gring: the two commands are `make run` and `make test`; both install what
+# is missing (tools/setup), build everything and boot the QEMU bench.
+VM      := tools/vm
+RESULTS := build/vm-out/results.json
+IGT_DIR := /usr/libexec/gring/igt
+EXPECT  := /usr/share/gring/igt
+
+.PHONY: all build run test host-test vm-test shell clean help
+
+all: build
+
+help:
+	@echo "make run     boot the VM, load gring, run gringctl info in it"
+	@echo "make test    host tests + every IGT subtest in the VM"
+	@echo "make shell   interactive guest shell"
+	@echo "make build   build module, userspace, initramfs"
+	@echo "make clean   remove build outputs"
+
+build:
+	$(VM) build
+
+run: build
+	$(VM) --no-build run -- sh -c 'echo "# gringctl info"; gringctl info && \
+		echo && echo "# gringctl info --json" && gringctl info --json'
+
+host-test: build
+	meson test -C build/meson --print-errorlogs
+
+vm-test: build
+	$(VM) --no-build run -- gring-igt-runner --timeout 60 \
+		--results /out/results.json --expectations $(EXPECT) \
+		--driver gring $(IGT_DIR)
+	@echo "results: $(RESULTS)"
+
+test: host-test vm-test
+
+shell: build
+	$(VM) --no-build shell
+
+clean:
+	$(MAKE) -C kernel clean
+	rm -rf build/meson build/stage build/initramfs.d build/initramfs.cpio build/vm-out
