@@ -27,9 +27,10 @@ host-test: build
 	meson test -C build/meson --print-errorlogs
 
 vm-test: build
-	$(VM) --no-build run -- gring-igt-runner --timeout 60 \
+	$(VM) --no-build run -- sh -c '/usr/libexec/gring/libgring_test --require-device && \
+		exec gring-igt-runner --timeout 60 \
 		--results /out/results.json --expectations $(EXPECT) \
-		--driver gring $(IGT_DIR)
+		--driver gring $(IGT_DIR)'
 	@echo "results: $(RESULTS)"
 
 test: host-test vm-test

@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# gringctl's command-line contract: help exits 0 on stdout, bad usage
+# exits 2 with a message on stderr, device errors exit 1. Needs no device.
+set -u
+gringctl=$1
+fail=0
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+
+# expect STATUS STREAM-THAT-MUST-BE-NON-EMPTY ARGS...
+expect() {
+	want=$1 stream=$2
+	shift 2
+	"$gringctl" "$@" >"$out" 2>"$err"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL: gringctl $*: exit $got, want $want" >&2
+		cat "$err" >&2
+		fail=1
+	elif [ ! -s "$stream" ]; then
+		echo "FAIL: gringctl $*: nothing printed" >&2
+		fail=1
+	else
+		echo "ok: gringctl $* -> $got"
+	fi
+}
+
+expect 0 "$out" --help
+expect 0 "$out" -h
+expect 0 "$out" --version
+expect 0 "$out" help
+expect 0 "$out" help info
+expect 0 "$out" info --help
+expect 0 "$out" info -h
+expect 2 "$err"
+expect 2 "$err" frobnicate
+expect 2 "$err" --bogus
+expect 2 "$err" info --bogus
+expect 2 "$err" info -x
+expect 2 "$err" info extra
+expect 2 "$err" info --device
+expect 2 "$err" --device
+expect 1 "$err" --device /dev/null info
+expect 1 "$err" info --device /nonexistent
+expect 1 "$err" info --json --device /dev/null
+
+if [ ! -e /dev/dri ]; then
+	expect 1 "$err" info
+	grep -q "no gring device found" "$err" || {
+		echo "FAIL: gringctl info: unexpected message: $(cat "$err")" >&2
+		fail=1
+	}
+fi
+exit $fail
