@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gring: the DRM driver -- device, module and debugfs glue.
+ *
+ * gring has no hardware of its own yet, so the module creates a platform
+ * device and binds a platform driver to it. Going through a real driver
+ * binding (rather than creating the DRM device from module init as vgem
+ * does) gives the device a DMA mask and a probe/remove pair, which is
+ * what a device-backed engine will need later.
+ */
+
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/seq_file.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+
+#include "gring_drm.h"
+#include "gring_drv.h"
+
+#define DRIVER_NAME	"gring"
+#define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
+#define DRIVER_DATE	"20261124"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+#define DRIVER_PATCHLEVEL 0
+
+/*
+ * Without CMA, dma_alloc_coherent() gets a buffer from a single buddy
+ * allocation, so this is the most it can ever return in one piece.
+ */
+#define GRING_BO_SIZE_LIMIT	(PAGE_SIZE << MAX_PAGE_ORDER)
+
+static unsigned long max_bo_size = GRING_BO_SIZE_LIMIT;
+module_param(max_bo_size, ulong, 0444);
+MODULE_PARM_DESC(max_bo_size,
+		 "Largest buffer object in bytes (rounded down to pages, at most PAGE_SIZE << MAX_PAGE_ORDER, default that limit)");
+
+static struct platform_device *gring_pdev;
+
+static int gring_debugfs_bo_show(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct gring_device *gdev = to_gring_device(entry->dev);
+	u64 count, bytes;
+
+	spin_lock(&gdev->bo_lock);
+	count = gdev->bo_count;
+	bytes = gdev->bo_bytes;
+	spin_unlock(&gdev->bo_lock);
+
+	seq_printf(m, "objects: %llu\n", count);
+	seq_printf(m, "bytes: %llu\n", bytes);
+	return 0;
+}
+
+static const struct drm_debugfs_info gring_debugfs_files[] = {
+	{ .name = "gring_bo", .show = gring_debugfs_bo_show },
+};
+
+static void gring_debugfs_init(struct drm_minor *minor)
+{
+	drm_debugfs_add_files(minor->dev, gring_debugfs_files,
+			      ARRAY_SIZE(gring_debugfs_files));
+}
+
+static const struct drm_ioctl_desc gring_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(GRING_GET_PARAM, gring_ioctl_get_param,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_GEM_CREATE, gring_ioctl_gem_create,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_GEM_MMAP_OFFSET, gring_ioctl_gem_mmap_offset,
+			  DRM_RENDER_ALLOW),
+};
+
+DEFINE_DRM_GEM_FOPS(gring_fops);
+
+static const struct drm_driver gring_drm_driver = {
+	.driver_features	= DRIVER_GEM | DRIVER_RENDER,
+	.ioctls			= gring_ioctls,
+	.num_ioctls		= ARRAY_SIZE(gring_ioctls),
+	.fops			= &gring_fops,
+	.debugfs_init		= gring_debugfs_init,
+
+	.name			= DRIVER_NAME,
+	.desc			= DRIVER_DESC,
+	.date			= DRIVER_DATE,
+	.major			= DRIVER_MAJOR,
+	.minor			= DRIVER_MINOR,
+	.patchlevel		= DRIVER_PATCHLEVEL,
+};
+
+static int gring_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct gring_device *gdev;
+	int ret;
+
+	/*
+	 * dma_alloc_coherent() serves only devices with a DMA mask. The
+	 * device reaches buffers by DMA address alone, so take the widest
+	 * mask the platform allows.
+	 */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret)
+		return dev_err_probe(dev, ret, "no usable DMA mask\n");
+
+	gdev = devm_drm_dev_alloc(dev, &gring_drm_driver, struct gring_device,
+				  drm);
+	if (IS_ERR(gdev))
+		return PTR_ERR(gdev);
+
+	spin_lock_init(&gdev->bo_lock);
+	gdev->max_bo_size = clamp_t(u64, round_down(max_bo_size, PAGE_SIZE),
+				    PAGE_SIZE, GRING_BO_SIZE_LIMIT);
+	platform_set_drvdata(pdev, gdev);
+
+	/* Last: from here on userspace can open the device. */
+	return drm_dev_register(&gdev->drm, 0);
+}
+
+static void gring_remove(struct platform_device *pdev)
+{
+	struct gring_device *gdev = platform_get_drvdata(pdev);
+
+	/*
+	 * Unplug, not just unregister: the driver can be unbound through
+	 * sysfs while files are open, and those must then get -ENODEV and
+	 * lose their mappings. The drm_device itself lives on until its last
+	 * file is closed.
+	 */
+	drm_dev_unplug(&gdev->drm);
+}
+
+static struct platform_driver gring_platform_driver = {
+	.probe = gring_probe,
+	.remove = gring_remove,
+	.driver = {
+		.name = DRIVER_NAME,
+		/* gring_init() relies on knowing the outcome of probe. */
+		.probe_type = PROBE_FORCE_SYNCHRONOUS,
+	},
+};
+
+static int __init gring_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&gring_platform_driver);
+	if (ret)
+		return ret;
+
+	gring_pdev = platform_device_register_simple(DRIVER_NAME,
+						     PLATFORM_DEVID_NONE,
+						     NULL, 0);
+	if (IS_ERR(gring_pdev)) {
+		ret = PTR_ERR(gring_pdev);
+		goto err_unregister_driver;
+	}
+
+	/*
+	 * A failed probe leaves the device registered but unbound (the
+	 * reason is in the kernel log). Fail the load instead of leaving a
+	 * module that has no DRM device.
+	 */
+	if (!device_is_bound(&gring_pdev->dev)) {
+		ret = -ENODEV;
+		goto err_unregister_device;
+	}
+
+	return 0;
+
+err_unregister_device:
+	platform_device_unregister(gring_pdev);
+err_unregister_driver:
+	platform_driver_unregister(&gring_platform_driver);
+	return ret;
+}
+
+static void __exit gring_exit(void)
+{
+	platform_device_unregister(gring_pdev);
+	platform_driver_unregister(&gring_platform_driver);
+}
+
+module_init(gring_init);
+module_exit(gring_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");

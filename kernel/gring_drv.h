@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * gring: what the driver's files share -- the device, the buffer object,
+ * and the entry points one file calls in another.
+ */
+#ifndef _GRING_DRV_H_
+#define _GRING_DRV_H_
+
+#include <linux/container_of.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_gem.h>
+
+struct drm_file;
+
+/**
+ * struct gring_device - one gring DRM device
+ * @drm: the DRM device; devm_drm_dev_alloc() allocates gring_device
+ *	around it.
+ * @max_bo_size: largest buffer object, in bytes, that GEM_CREATE accepts.
+ *	Fixed at probe so that GET_PARAM always reports what GEM_CREATE
+ *	enforces, whatever happens to the module parameter later.
+ * @bo_lock: protects @bo_count and @bo_bytes together, so that debugfs
+ *	never shows a count from one moment and a byte total from another.
+ * @bo_count: number of live buffer objects.
+ * @bo_bytes: sum of the (page-rounded) sizes of the live buffer objects.
+ */
+struct gring_device {
+	struct drm_device drm;
+	u64 max_bo_size;
+
+	spinlock_t bo_lock; /* protects bo_count and bo_bytes */
+	u64 bo_count;
+	u64 bo_bytes;
+};
+
+/**
+ * struct gring_bo - a buffer object backed by one coherent DMA allocation
+ * @base: the GEM object; its size is the allocation's size.
+ * @vaddr: the kernel's mapping of the buffer.
+ * @dma_addr: the buffer's address as the device sees it. It never leaves
+ *	the kernel: userspace names buffers by GEM handle only.
+ */
+struct gring_bo {
+	struct drm_gem_object base;
+	void *vaddr;
+	dma_addr_t dma_addr;
+};
+
+static inline struct gring_device *to_gring_device(struct drm_device *drm)
+{
+	return container_of(drm, struct gring_device, drm);
+}
+
+static inline struct gring_bo *to_gring_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct gring_bo, base);
+}
+
+/* gring_gem.c */
+struct gring_bo *gring_bo_create(struct gring_device *gdev, size_t size);
+int gring_bo_create_with_handle(struct gring_device *gdev,
+				struct drm_file *file, size_t size,
+				u32 *handle);
+
+/* gring_ioctl.c */
+int gring_ioctl_get_param(struct drm_device *drm, void *data,
+			  struct drm_file *file);
+int gring_ioctl_gem_create(struct drm_device *drm, void *data,
+			   struct drm_file *file);
+int gring_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
+				struct drm_file *file);
+
+#endif /* _GRING_DRV_H_ */
