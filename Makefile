@@ -5,13 +5,14 @@ RESULTS := build/vm-out/results.json
 IGT_DIR := /usr/libexec/gring/igt
 EXPECT  := /usr/share/gring/igt
 
-.PHONY: all build run test host-test vm-test shell clean help
+.PHONY: all build run test lint host-test vm-test shell clean help
 
 all: build
 
 help:
 	@echo "make run     boot the VM, load gring, run gringctl info in it"
-	@echo "make test    host tests + every IGT subtest in the VM"
+	@echo "make test    lint, host tests, then every IGT subtest in the VM"
+	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
 	@echo "make shell   interactive guest shell"
 	@echo "make build   build module, userspace, initramfs"
 	@echo "make clean   remove build outputs"
@@ -33,7 +34,15 @@ vm-test: build
 		--driver gring $(IGT_DIR)'
 	@echo "results: $(RESULTS)"
 
-test: host-test vm-test
+# Lint runs before anything boots; each step stops the run on failure.
+test:
+	$(MAKE) lint
+	$(MAKE) host-test
+	$(MAKE) vm-test
+
+lint:
+	tools/setup
+	tools/lint
 
 shell: build
 	$(VM) --no-build shell

@@ -24,9 +24,15 @@ extern "C" {
 #define DRM_GRING_GEM_CREATE		0x01
 #define DRM_GRING_GEM_MMAP_OFFSET	0x02
 
-#define DRM_IOCTL_GRING_GET_PARAM	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GET_PARAM, struct drm_gring_get_param)
-#define DRM_IOCTL_GRING_GEM_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GEM_CREATE, struct drm_gring_gem_create)
-#define DRM_IOCTL_GRING_GEM_MMAP_OFFSET	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GEM_MMAP_OFFSET, struct drm_gring_gem_mmap_offset)
+#define DRM_IOCTL_GRING_GET_PARAM \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GET_PARAM, \
+		 struct drm_gring_get_param)
+#define DRM_IOCTL_GRING_GEM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GEM_CREATE, \
+		 struct drm_gring_gem_create)
+#define DRM_IOCTL_GRING_GEM_MMAP_OFFSET \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GEM_MMAP_OFFSET, \
+		 struct drm_gring_gem_mmap_offset)
 
 /**
  * enum drm_gring_param - values readable with DRM_IOCTL_GRING_GET_PARAM
