@@ -5,7 +5,7 @@ RESULTS := build/vm-out/results.json
 IGT_DIR := /usr/libexec/gring/igt
 EXPECT  := /usr/share/gring/igt
 
-.PHONY: all build run test lint host-test vm-test shell clean help
+.PHONY: all build run test lint bench host-test vm-test shell clean help
 
 all: build
 
@@ -13,6 +13,7 @@ help:
 	@echo "make run     boot the VM, load gring, run gringctl info in it"
 	@echo "make test    lint, host tests, then every IGT subtest in the VM"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
+	@echo "make bench   gring-bench in one VM boot (table + build/bench.json)"
 	@echo "make shell   interactive guest shell"
 	@echo "make build   build module, userspace, initramfs"
 	@echo "make clean   remove build outputs"
@@ -29,10 +30,13 @@ host-test: build
 
 vm-test: build
 	$(VM) --no-build run -- sh -c '/usr/libexec/gring/libgring_test --require-device && \
+		gring-bench --repeat 1 && \
 		exec gring-igt-runner --timeout 60 \
 		--results /out/results.json --expectations $(EXPECT) \
 		--driver gring $(IGT_DIR)'
 	@echo "results: $(RESULTS)"
+	@# The runner's closing line, last, so it is what a reader (or CI) sees.
+	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1
 
 # Lint runs before anything boots; each step stops the run on failure.
 test:
@@ -43,6 +47,13 @@ test:
 lint:
 	tools/setup
 	tools/lint
+
+# One boot: every baseline and every gring figure side by side, so the
+# ratios compare numbers taken on the same noisy machine at the same time.
+bench: build
+	$(VM) --no-build run -- gring-bench --repeat 5 --output /out/bench.json
+	cp build/vm-out/bench.json build/bench.json
+	@echo "json: build/bench.json"
 
 shell: build
 	$(VM) --no-build shell

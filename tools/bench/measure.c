@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gring-bench: time a benchmark and summarise its samples.
+ *
+ * One sample is one call of run() with a fixed iteration count, timed with
+ * CLOCK_MONOTONIC around the call and divided by the work it did. First
+ * one untimed iteration warms up: it takes the first-use costs (shmem
+ * pages allocated on a first mmap, page tables, the kernel's caches) that
+ * would otherwise make calibration pick too few iterations. Calibration
+ * then doubles the count from 1 until a call takes CALIBRATE_NS, and
+ * scales it so a sample takes about TARGET_NS. Under TCG that is long
+ * enough for the clock to be noise, and short enough that --repeat 1 over
+ * every benchmark takes about a second.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+
+#define CALIBRATE_NS	10000000ull	/* 10 ms */
+#define TARGET_NS	25000000ull	/* 25 ms */
+#define MAX_ITERS	(1ull << 32)
+
+static int set_why(struct bench_run *r, int ret, const char *fmt, va_list ap)
+{
+	vsnprintf(r->why, r->why_len, fmt, ap);
+	return ret;
+}
+
+/**
+ * bench_fail() - say why a benchmark failed
+ * @r: the benchmark's run.
+ * @fmt: printf format of the reason.
+ *
+ * Return: -1, for `return bench_fail(r, ...);`.
+ */
+int bench_fail(struct bench_run *r, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = set_why(r, -1, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/**
+ * bench_unavailable() - say why a benchmark cannot run here
+ * @r: the benchmark's run.
+ * @fmt: printf format of the reason.
+ *
+ * Return: BENCH_UNAVAILABLE, for `return bench_unavailable(r, ...);`.
+ */
+int bench_unavailable(struct bench_run *r, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = set_why(r, BENCH_UNAVAILABLE, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/**
+ * bench_unit_name() - the unit as printed and written to JSON
+ * @unit: a unit.
+ *
+ * Return: a constant string.
+ */
+const char *bench_unit_name(enum bench_unit unit)
+{
+	return unit == BENCH_GB_PER_S ? "GB/s" : "us/op";
+}
+
+/**
+ * bench_find() - look a benchmark up by name
+ * @benches: the table.
+ * @nbench: its length.
+ * @name: the name.
+ *
+ * Return: its index, or -1.
+ */
+int bench_find(const struct bench *const *benches, size_t nbench,
+	       const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nbench; i++)
+		if (!strcmp(benches[i]->name, name))
+			return (int)i;
+	return -1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int timed_run(const struct bench *b, struct bench_run *r,
+		     uint64_t iters, uint64_t *ns)
+{
+	uint64_t t0, t1;
+	int ret;
+
+	t0 = now_ns();
+	ret = b->run(r, iters);
+	t1 = now_ns();
+	/* Never 0: a sample is a divisor of ratios and bandwidths. */
+	*ns = t1 > t0 ? t1 - t0 : 1;
+	return ret;
+}
+
+static uint64_t calibrate(const struct bench *b, struct bench_run *r,
+			  int *ret)
+{
+	uint64_t iters = 1, ns, k;
+
+	*ret = b->run(r, 1);
+	if (*ret)
+		return 0;
+	for (;;) {
+		*ret = timed_run(b, r, iters, &ns);
+		if (*ret)
+			return 0;
+		if (ns >= CALIBRATE_NS || iters >= MAX_ITERS)
+			break;
+		iters *= 2;
+	}
+	k = (uint64_t)((double)iters * TARGET_NS / (double)ns);
+	if (k < 1)
+		k = 1;
+	if (k > MAX_ITERS)
+		k = MAX_ITERS;
+	return k;
+}
+
+/* Microseconds per operation or GB/s, from one sample's time. */
+static double sample_value(const struct bench *b, uint64_t iters, uint64_t ns)
+{
+	double work = (double)iters * (double)b->per_iter;
+
+	if (b->unit == BENCH_GB_PER_S)
+		return work / (double)ns;	/* bytes per ns is GB/s */
+	return (double)ns / 1000.0 / work;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void summarise(struct bench_result *res)
+{
+	unsigned int n = res->nsamples;
+	double sorted[BENCH_MAX_REPEAT];
+
+	memcpy(sorted, res->samples, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	res->min = sorted[0];
+	res->max = sorted[n - 1];
+	res->median = n % 2 ? sorted[n / 2] :
+			      (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+static int check_needs(const struct bench *b, struct bench_run *r)
+{
+	const struct bench_ctx *ctx = r->ctx;
+
+	/* gring-bench exists to measure gring: without it, it failed. */
+	if ((b->needs & BENCH_NEEDS_GRING) && ctx->gring_err)
+		return bench_fail(r, "no gring device: %s",
+				  ctx->gring_err == -ENODEV ?
+				  "none found (is gring.ko loaded?)" :
+				  strerror(-ctx->gring_err));
+	if ((b->needs & BENCH_NEEDS_VGEM) && ctx->vgem_why[0])
+		return bench_unavailable(r, "%s", ctx->vgem_why);
+	return 0;
+}
+
+/**
+ * bench_measure() - set a benchmark up, calibrate, sample, tear it down
+ * @b: the benchmark.
+ * @ctx: the shared devices.
+ * @repeat: samples to take.
+ * @res: filled; res->samples must hold @repeat values.
+ */
+void bench_measure(const struct bench *b, struct bench_ctx *ctx,
+		   unsigned int repeat, struct bench_result *res)
+{
+	struct bench_run r = {
+		.bench = b,
+		.ctx = ctx,
+		.why = res->why,
+		.why_len = sizeof(res->why),
+	};
+	uint64_t ns;
+	int ret;
+
+	res->nsamples = 0;
+	res->why[0] = '\0';
+
+	ret = check_needs(b, &r);
+	if (ret)
+		goto out;
+	if (b->priv_size) {
+		r.priv = calloc(1, b->priv_size);
+		if (!r.priv) {
+			ret = bench_fail(&r, "out of memory");
+			goto out;
+		}
+	}
+	ret = b->setup ? b->setup(&r) : 0;
+	if (ret)
+		goto out_free;
+
+	res->iters = calibrate(b, &r, &ret);
+	while (!ret && res->nsamples < repeat) {
+		ret = timed_run(b, &r, res->iters, &ns);
+		if (!ret)
+			res->samples[res->nsamples++] =
+				sample_value(b, res->iters, ns);
+	}
+
+	if (b->teardown)
+		b->teardown(&r);
+out_free:
+	free(r.priv);
+out:
+	if (ret == BENCH_UNAVAILABLE) {
+		res->status = BENCH_STATUS_UNAVAILABLE;
+	} else if (ret) {
+		res->status = BENCH_FAILED;
+		if (!res->why[0])
+			snprintf(res->why, sizeof(res->why), "failed");
+	} else {
+		res->status = BENCH_OK;
+		summarise(res);
+	}
+	if (res->status != BENCH_OK)
+		res->nsamples = 0;
+}
+
+/**
+ * bench_ratio_compute() - numerator median / denominator median
+ * @ratio: the ratio.
+ * @benches: the benchmark table; its units were checked at start-up.
+ * @results: one per benchmark.
+ * @nbench: entries in both.
+ * @out: filled.
+ */
+void bench_ratio_compute(const struct bench_ratio *ratio,
+			 const struct bench *const *benches,
+			 const struct bench_result *results, size_t nbench,
+			 struct bench_ratio_result *out)
+{
+	const char *names[2] = { ratio->num, ratio->den };
+	const struct bench_result *res[2];
+	int i, idx;
+
+	for (i = 0; i < 2; i++) {
+		idx = bench_find(benches, nbench, names[i]);
+		res[i] = &results[idx];
+		if (res[i]->status == BENCH_NOT_RUN) {
+			out->status = BENCH_NOT_RUN;
+			snprintf(out->why, sizeof(out->why),
+				 "%s was not selected", names[i]);
+			return;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		if (res[i]->status != BENCH_OK) {
+			out->status = BENCH_STATUS_UNAVAILABLE;
+			snprintf(out->why, sizeof(out->why), "%s %s", names[i],
+				 res[i]->status == BENCH_FAILED ?
+				 "failed" : "unavailable");
+			return;
+		}
+	}
+	out->status = BENCH_OK;
+	out->why[0] = '\0';
+	out->value = res[0]->median / res[1]->median;
+}

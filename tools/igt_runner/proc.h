@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Running one test process: its own process group, stdout and stderr
+ * captured whole, a deadline enforced by SIGTERM then SIGKILL to the group.
+ */
+#ifndef GRING_IGT_RUNNER_PROC_H
+#define GRING_IGT_RUNNER_PROC_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+struct proc_result {
+	int status;		/* waitpid() status; valid unless abandoned */
+	bool timed_out;		/* the runner killed it at the deadline */
+	bool interrupted;	/* the runner itself was told to stop */
+	bool abandoned;		/* still alive after SIGKILL: stuck in the kernel */
+	double duration;	/* seconds from fork to reaping (monotonic) */
+	struct buf out;
+	struct buf err;
+};
+
+void proc_init(void);
+bool proc_stop_requested(void);
+int proc_stop_signal(void);
+int proc_run(char *const argv[], double timeout, double grace,
+	     struct proc_result *res);
+void proc_describe(const struct proc_result *res, struct buf *b);
+void proc_result_free(struct proc_result *res);
+
+#endif

@@ -1,0 +1,352 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Self-test of gring-igt-runner on fake IGT binaries (tests/fake_*.c), on the
+# host: no gring device needed. python3 checks results.json (the guest has
+# no python; the runner itself does not need it).
+#
+#   run-selftest.sh RUNNER FAKE_DIR
+#
+# Prints one line per check and exits non-zero if any check failed.
+
+# Helpers are called through check(), which shellcheck cannot follow.
+# shellcheck disable=SC2317
+
+set -u
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 RUNNER FAKE_DIR" >&2
+	exit 2
+fi
+RUNNER=$1
+FAKES=$2
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/igt-runner-selftest.XXXXXX") || exit 2
+trap 'rm -rf "$WORK"' EXIT
+
+checks=0
+failures=0
+
+ok() {
+	checks=$((checks + 1))
+	echo "ok   - $1"
+}
+
+not_ok() {
+	checks=$((checks + 1))
+	failures=$((failures + 1))
+	echo "FAIL - $1"
+}
+
+# check DESCRIPTION COMMAND...: one check, passing if COMMAND succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# run NAME ARGS...: run the runner; keep stdout, stderr and exit status.
+run() {
+	name=$1
+	shift
+	"$RUNNER" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+	echo $? >"$WORK/$name.rc"
+}
+
+between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+rc_is() { [ "$(cat "$WORK/$1.rc")" = "$2" ]; }
+closing_is() { [ "$(tail -n 1 "$WORK/$1.out")" = "$2" ]; }
+out_has() { grep -qF -- "$2" "$WORK/$1.out"; }
+err_has() { grep -qF -- "$2" "$WORK/$1.err"; }
+
+# no_fake_left: no fake test process is still alive (the bracket keeps
+# grep from finding its own command line).
+no_fake_left() {
+	! grep -qs 'fake_[h]ang' /proc/[0-9]*/cmdline
+}
+
+# show NAME: the runner's output, for a failed check.
+show() {
+	sed 's/^/    | /' "$WORK/$1.out" "$WORK/$1.err"
+}
+
+# results.json checker: the shape IGT's igt_runner writes, then each
+# "NAME=RESULT", "NAME:KEY=VALUE", "tests=N" or "summary=P,F,S,X,K" given.
+cat >"$WORK/check.py" <<'EOF'
+import json, os, sys
+
+RESULTS = {"pass", "skip", "fail", "crash", "timeout", "abort",
+           "dmesg-warn", "dmesg-fail", "notrun", "incomplete", "warn"}
+path, wants = sys.argv[1], sys.argv[2:]
+errors = []
+
+def time_attr(what, t):
+    if not (isinstance(t, dict) and t.get("__type__") == "TimeAttribute"
+            and isinstance(t.get("start"), float)
+            and isinstance(t.get("end"), float) and t["end"] >= t["start"]):
+        errors.append("%s: bad TimeAttribute %r" % (what, t))
+
+with open(path, "rb") as f:
+    raw = f.read()
+d = json.loads(raw.decode("utf-8"))
+if os.path.exists(path + ".tmp"):
+    errors.append("temporary file left behind")
+for key in ("__type__", "results_version", "name", "uname", "time_elapsed",
+            "tests", "totals", "runtimes"):
+    if key not in d:
+        errors.append("missing top-level key " + key)
+if d.get("__type__") != "TestrunResult" or d.get("results_version") != 10:
+    errors.append("not a TestrunResult v10")
+time_attr("time_elapsed", d.get("time_elapsed"))
+
+tests = d.get("tests", {})
+for name, t in tests.items():
+    for key in ("result", "time", "out", "err", "dmesg"):
+        if key not in t:
+            errors.append("%s: missing %s" % (name, key))
+    if t.get("result") not in RESULTS:
+        errors.append("%s: unknown result %r" % (name, t.get("result")))
+    time_attr(name + " time", t.get("time"))
+
+totals = d.get("totals", {})
+groups = {"@".join(n.split("@")[:2]) for n in tests}
+for group in ["", "root"] + sorted(groups):
+    tot = totals.get(group)
+    if not tot or set(tot) != RESULTS:
+        errors.append("totals[%r]: bad keys" % group)
+        continue
+    members = [t for n, t in tests.items()
+               if group in ("", "root") or "@".join(n.split("@")[:2]) == group]
+    for r in RESULTS:
+        if tot[r] != sum(1 for t in members if t["result"] == r):
+            errors.append("totals[%r][%s] = %d is wrong" % (group, r, tot[r]))
+
+for want in wants:
+    lhs, value = want.split("=", 1)
+    if lhs == "tests":
+        if sorted(tests) != sorted(value.split(",")):
+            errors.append("tests are %s" % sorted(tests))
+        continue
+    if lhs == "summary":
+        s = d.get("summary", {})
+        got = ",".join(str(s.get(k)) for k in
+                       ("passed", "failed", "skipped", "expected-failures", "flakes"))
+        if got != value:
+            errors.append("summary is %s, want %s" % (got, value))
+        continue
+    name, _, key = lhs.partition(":")
+    t = tests.get(name)
+    if t is None:
+        errors.append("no test " + name)
+        continue
+    if not key:
+        if t["result"] != value:
+            errors.append("%s is %s, want %s" % (name, t["result"], value))
+    elif key.endswith("~"):
+        if value not in t.get(key[:-1], ""):
+            errors.append("%s %s lacks %r" % (name, key[:-1], value))
+    elif key.endswith(">"):
+        if len(t.get(key[:-1], "")) < int(value):
+            errors.append("%s %s shorter than %s" % (name, key[:-1], value))
+    elif str(t.get(key)) != value:
+        errors.append("%s %s is %r, want %r" % (name, key, t.get(key), value))
+
+for e in errors:
+    print("      " + e)
+sys.exit(1 if errors else 0)
+EOF
+
+json_ok() {
+	file=$1
+	shift
+	python3 "$WORK/check.py" "$WORK/$file" "$@"
+}
+
+# secs FILE TEST: a test's duration, rounded to tenths, times ten.
+secs10() {
+	python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tests"][sys.argv[2]]["time"]; print(int((t["end"]-t["start"])*10))' \
+		"$WORK/$1" "$2"
+}
+
+B=$FAKES/fake_basic
+H=$FAKES/fake_hang
+S=$FAKES/fake_simple
+A=$FAKES/fake_abort
+D=$FAKES/fake_dmesg
+X=$FAKES/fake_broken
+
+# --- command line ----------------------------------------------------------
+
+run help --help
+check "--help exits 0 and prints usage" \
+	eval "rc_is help 0 && out_has help 'Usage: gring-igt-runner [OPTIONS]'"
+
+for bad in "" "--bogus $S" "--expectations $WORK $S" "--timeout 0 $S" \
+	   "--filter ( $S" "$WORK/does-not-exist"; do
+	# shellcheck disable=SC2086 # word splitting wanted
+	run usage $bad
+	check "usage error exits 2: '${bad:-no arguments}'" rc_is usage 2
+done
+
+run list --list "$FAKES"
+check "--list names every test of a directory, sorted by binary" \
+	eval "rc_is list 0 && [ \"\$(tr '\n' ' ' <'$WORK/list.out')\" = \
+'igt@fake_abort@first igt@fake_abort@abort igt@fake_abort@after \
+igt@fake_basic@pass igt@fake_basic@skip igt@fake_basic@fail igt@fake_basic@crash \
+igt@fake_basic@invalid igt@fake_basic@exit-code igt@fake_basic@big-output \
+igt@fake_basic@garbage igt@fake_broken igt@fake_dmesg@warn igt@fake_dmesg@fail-warn \
+igt@fake_dmesg@splat-text igt@fake_dmesg@quiet igt@fake_hang@sleep \
+igt@fake_hang@ignore-term igt@fake_hang@leftover-child igt@fake_simple ' ]"
+
+# --- every result ----------------------------------------------------------
+
+run main --no-dmesg --timeout 1 --grace 1 --results "$WORK/main.json" "$B" "$H" "$S"
+check "main run: closing line" closing_is main "5 passed, 6 failed, 1 skipped"
+check "main run: exit status 1 (tests failed)" rc_is main 1
+check "main run: one line per test" out_has main "[12/12] igt@fake_simple"
+check "main run: failure output shown under the line" \
+	out_has main "    Test assertion failure: fake: 1 == 2"
+check "main run: results.json valid, results mapped" json_ok main.json \
+	igt@fake_basic@pass=pass igt@fake_basic@skip=skip \
+	igt@fake_basic@fail=fail igt@fake_basic@crash=crash \
+	igt@fake_basic@invalid=fail igt@fake_basic@exit-code=fail \
+	igt@fake_basic@big-output=pass igt@fake_basic@garbage=pass \
+	igt@fake_hang@sleep=timeout igt@fake_hang@ignore-term=timeout \
+	igt@fake_hang@leftover-child=pass igt@fake_simple=pass \
+	summary=5,6,1,0,0
+check "main run: 1 MiB of stdout and of stderr kept whole" json_ok main.json \
+	"igt@fake_basic@big-output:out>=1048576" \
+	"igt@fake_basic@big-output:err>=1048576"
+check "main run: bad UTF-8, control bytes and NUL escaped" json_ok main.json \
+	"igt@fake_basic@garbage:out~=bad utf-8: $(printf '\357\277\275\357\277\275') " \
+	"igt@fake_basic@garbage:out~=ctl: $(printf '\001\033')[0m" \
+	"igt@fake_basic@garbage:out~=ok utf-8: $(printf '\342\202\254')" \
+	"igt@fake_basic@garbage:err~=nul:"
+check "main run: crash and exit codes explained in err" json_ok main.json \
+	"igt@fake_basic@crash:err~=killed by signal 11" \
+	"igt@fake_basic@invalid:err~=IGT_EXIT_INVALID"
+t=$(secs10 main.json igt@fake_hang@sleep)
+check "timeout: SIGTERM at the limit (took ${t}/10 s, limit 1 s)" \
+	between "$t" 10 18
+t=$(secs10 main.json igt@fake_hang@ignore-term)
+check "timeout: SIGKILL after the grace period (took ${t}/10 s, 1 + 1 s)" \
+	between "$t" 20 39
+t=$(secs10 main.json igt@fake_hang@leftover-child)
+check "a child left holding stdout does not stall the runner (${t}/10 s)" \
+	between "$t" 0 4
+check "no test process outlives its test" no_fake_left
+
+# --- abort, broken binaries, simple tests ---------------------------------
+
+run abort --no-dmesg --results "$WORK/abort.json" "$A"
+check "abort: closing line" closing_is abort "1 passed, 1 failed, 1 skipped"
+check "abort: exit status 1" rc_is abort 1
+check "abort: the run stops, the rest are notrun" json_ok abort.json \
+	igt@fake_abort@first=pass igt@fake_abort@abort=abort \
+	igt@fake_abort@after=notrun
+check "abort: says how many did not run" out_has abort "1 test not run after the abort"
+
+run broken --no-dmesg --results "$WORK/broken.json" "$X" "$S"
+check "broken binary: a failed test, the run goes on" json_ok broken.json \
+	igt@fake_broken=fail igt@fake_simple=pass \
+	"igt@fake_broken:err~=--list-subtests was killed by signal 6"
+check "broken binary: closing line" closing_is broken "1 passed, 1 failed, 0 skipped"
+
+# --- filter ----------------------------------------------------------------
+
+run filter --no-dmesg --filter '@(pass|skip)$' --results "$WORK/filter.json" "$FAKES"
+check "filter: only matching tests run" json_ok filter.json \
+	tests=igt@fake_basic@pass,igt@fake_basic@skip
+check "filter: closing line and exit 0" \
+	eval "closing_is filter '1 passed, 0 failed, 1 skipped' && rc_is filter 0"
+
+run allskip --no-dmesg --filter 'fake_basic@skip$' --results "$WORK/allskip.json" "$B"
+check "all skipped: exit 1, nothing was proven" \
+	eval "closing_is allskip '0 passed, 0 failed, 1 skipped' && rc_is allskip 1"
+
+# --- expectations ----------------------------------------------------------
+
+mkdir "$WORK/xf"
+cat >"$WORK/xf/gring-fails.txt" <<'EOF'
+# drm-ci style: NAME,STATUS; with or without the igt@ prefix
+igt@fake_basic@fail,Fail
+fake_basic@crash,Crash
+
+fake_basic@pass,Fail
+EOF
+cat >"$WORK/xf/gring-skips.txt" <<'EOF'
+# regexes
+fake_basic@(invalid|big-output)
+EOF
+echo 'exit-code$' >"$WORK/xf/gring-flakes.txt"
+
+run expect --no-dmesg --expectations "$WORK/xf" --driver gring \
+	--results "$WORK/expect.json" "$B"
+check "expectations: closing line" closing_is expect "1 passed, 1 failed, 3 skipped"
+check "expectations: expected failures and flakes counted apart" \
+	out_has expect "2 expected failures, 1 flake (not counted as failed)"
+check "expectations: unexpected pass fails the run" rc_is expect 1
+check "expectations: recorded in results.json" json_ok expect.json \
+	igt@fake_basic@fail=fail "igt@fake_basic@fail:expectation=expected-failure" \
+	igt@fake_basic@crash=crash "igt@fake_basic@crash:expectation=expected-failure" \
+	igt@fake_basic@pass=pass "igt@fake_basic@pass:expectation=unexpected-pass" \
+	igt@fake_basic@invalid=notrun "igt@fake_basic@invalid:expectation=skips-list" \
+	igt@fake_basic@big-output=notrun \
+	igt@fake_basic@exit-code=fail "igt@fake_basic@exit-code:expectation=flake" \
+	summary=1,1,3,2,1
+
+grep -v '^fake_basic@pass' "$WORK/xf/gring-fails.txt" >"$WORK/xf/f" &&
+	mv "$WORK/xf/f" "$WORK/xf/gring-fails.txt"
+run expect2 --no-dmesg --expectations "$WORK/xf" --driver gring \
+	--results "$WORK/expect2.json" "$B"
+check "expectations: only expected failures left, exit 0" \
+	eval "closing_is expect2 '2 passed, 0 failed, 3 skipped' && rc_is expect2 0"
+
+# --- results while running, and a stop request ------------------------------
+
+"$RUNNER" --no-dmesg --timeout 30 --results "$WORK/live.json" \
+	--filter 'sleep$' "$H" >"$WORK/live.out" 2>"$WORK/live.err" &
+pid=$!
+sleep 1
+check "results.json is written before a test starts (incomplete)" \
+	json_ok live.json igt@fake_hang@sleep=incomplete
+kill -TERM "$pid"
+wait "$pid"
+echo $? >"$WORK/live.rc"
+check "SIGTERM to the runner: test killed, exit 2" rc_is live 2
+check "SIGTERM to the runner: results.json final" json_ok live.json \
+	igt@fake_hang@sleep=incomplete "igt@fake_hang@sleep:err~=interrupted"
+check "SIGTERM to the runner: no test process left" no_fake_left
+
+# --- kernel log --------------------------------------------------------------
+
+run dmesg --timeout 5 --results "$WORK/dmesg.json" "$D"
+if rc_is dmesg 2 && err_has dmesg "cannot read /dev/kmsg"; then
+	ok "unreadable /dev/kmsg without --no-dmesg is a runner error (exit 2)"
+	echo "SKIP - dmesg-warn check: /dev/kmsg is not readable here"
+elif grep -q 'cannot [a-z ]*/dev/kmsg' "$WORK/dmesg.json"; then
+	echo "SKIP - dmesg-warn check: /dev/kmsg is not writable here" \
+	     "(the fake test could not log)"
+else
+	check "dmesg: warnings turn pass/fail into dmesg-warn/dmesg-fail" \
+		json_ok dmesg.json \
+		igt@fake_dmesg@warn=dmesg-warn \
+		igt@fake_dmesg@fail-warn=dmesg-fail \
+		igt@fake_dmesg@splat-text=dmesg-warn \
+		igt@fake_dmesg@quiet=pass \
+		"igt@fake_dmesg@warn:dmesg-warnings~=gring-selftest: WARNING: fake warning" \
+		"igt@fake_dmesg@quiet:dmesg~=gring-selftest: just information"
+	check "dmesg: closing line" closing_is dmesg "1 passed, 3 failed, 0 skipped"
+	check "dmesg: the offending record is shown" \
+		out_has dmesg "gring-selftest: WARNING: fake warning"
+fi
+
+echo "$checks checks, $failures failed"
+if [ "$failures" -ne 0 ]; then
+	for name in main abort broken filter expect expect2 live dmesg; do
+		[ -f "$WORK/$name.out" ] || continue
+		echo "--- $name"
+		show "$name"
+	done
+	exit 1
+fi
+exit 0
