@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Helpers shared by gring's IGT tests; see gring_test.h.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "igt_gring.h"
+#include "gring_test.h"
+
+uint64_t gring_page_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	igt_assert(page > 0);
+	return page;
+}
+
+uint64_t gring_page_round(uint64_t size)
+{
+	uint64_t page = gring_page_size();
+
+	return (size + page - 1) / page * page;
+}
+
+bool gring_is_gring(int fd)
+{
+	drmVersionPtr version = drmGetVersion(fd);
+	bool is_gring;
+
+	if (!version)
+		return false;
+
+	is_gring = version->name_len == strlen("gring") &&
+		   !strncmp(version->name, "gring", version->name_len);
+	drmFreeVersion(version);
+	return is_gring;
+}
+
+int gring_open(void)
+{
+	int fd = drm_open_driver_render(DRIVER_ANY);
+
+	if (!gring_is_gring(fd)) {
+		close(fd);
+		igt_skip("The DRM device found is not gring; run with IGT_FORCE_DRIVER=gring.\n");
+	}
+	return fd;
+}
+
+int gring_reopen(int fd)
+{
+	char *path = drmGetDeviceNameFromFd2(fd);
+	int fd2;
+
+	igt_assert(path);
+	fd2 = open(path, O_RDWR | O_CLOEXEC);
+	igt_assert_f(fd2 >= 0, "cannot reopen %s: %m\n", path);
+	free(path);
+	return fd2;
+}
+
+/* drmIoctl() as 0 or -errno, leaving errno as it was found. */
+static int gring_ioctl(int fd, unsigned long request, void *arg)
+{
+	int saved = errno;
+	int ret = 0;
+
+	if (drmIoctl(fd, request, arg))
+		ret = -errno;
+	errno = saved;
+	return ret;
+}
+
+int __gring_get_param(int fd, struct drm_gring_get_param *arg)
+{
+	return gring_ioctl(fd, DRM_IOCTL_GRING_GET_PARAM, arg);
+}
+
+uint64_t gring_get_param(int fd, uint32_t param)
+{
+	struct drm_gring_get_param arg = { .param = param };
+
+	igt_assert_eq(__gring_get_param(fd, &arg), 0);
+	return arg.value;
+}
+
+int __gring_gem_create(int fd, struct drm_gring_gem_create *arg)
+{
+	return gring_ioctl(fd, DRM_IOCTL_GRING_GEM_CREATE, arg);
+}
+
+uint32_t gring_gem_create(int fd, uint64_t size, uint64_t *allocated)
+{
+	struct drm_gring_gem_create arg = { .size = size };
+
+	igt_assert_eq(__gring_gem_create(fd, &arg), 0);
+	igt_assert(arg.handle != 0);
+	if (allocated)
+		*allocated = arg.size;
+	return arg.handle;
+}
+
+int __gring_gem_mmap_offset(int fd, struct drm_gring_gem_mmap_offset *arg)
+{
+	return gring_ioctl(fd, DRM_IOCTL_GRING_GEM_MMAP_OFFSET, arg);
+}
+
+uint64_t gring_gem_mmap_offset(int fd, uint32_t handle)
+{
+	struct drm_gring_gem_mmap_offset arg = { .handle = handle };
+
+	igt_assert_eq(__gring_gem_mmap_offset(fd, &arg), 0);
+	return arg.offset;
+}
+
+void *gring_gem_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	uint64_t offset = gring_gem_mmap_offset(fd, handle);
+	void *ptr;
+
+	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
+	igt_assert_f(ptr != MAP_FAILED, "mmap of handle %u failed: %m\n",
+		     handle);
+	return ptr;
+}
+
+int __gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close arg = { .handle = handle };
+
+	return gring_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &arg);
+}
+
+void gem_close(int fd, uint32_t handle)
+{
+	igt_assert_eq(__gem_close(fd, handle), 0);
+}
+
+/* Parse "<key><decimal>\n" at *pos and step past it. */
+static bool parse_line(const char **pos, const char *key, uint64_t *value)
+{
+	size_t len = strlen(key);
+	char *end;
+
+	if (strncmp(*pos, key, len) || !isdigit((unsigned char)(*pos)[len]))
+		return false;
+
+	errno = 0;
+	*value = strtoull(*pos + len, &end, 10);
+	if (errno || *end != '\n')
+		return false;
+
+	*pos = end + 1;
+	return true;
+}
+
+struct gring_bo_stats gring_bo_stats(int fd)
+{
+	struct gring_bo_stats stats;
+	char buf[256];
+	const char *pos = buf;
+	size_t len = 0;
+	ssize_t ret;
+	int dir, file;
+
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_bo", O_RDONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_bo: %m\n");
+
+	while ((ret = read(file, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += ret;
+	close(file);
+	igt_assert_f(ret == 0, "reading debugfs gring_bo failed: %m\n");
+	buf[len] = '\0';
+
+	igt_assert_f(parse_line(&pos, "objects: ", &stats.objects) &&
+		     parse_line(&pos, "bytes: ", &stats.bytes) && *pos == '\0',
+		     "debugfs gring_bo is not \"objects: N\\nbytes: M\\n\": \"%s\"\n",
+		     buf);
+	return stats;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What gring's IGT tests share: finding the device, thin wrappers over the
+ * raw ioctls, and the BO counters the driver keeps in debugfs.
+ *
+ * The wrappers go straight to drmIoctl() with the uapi structs, never
+ * through libgring, so a bug in the library cannot hide one in the kernel.
+ * A wrapper whose name starts with "__" returns 0 or -errno and leaves the
+ * verdict to the test; the others assert success.
+ */
+#ifndef GRING_TEST_H
+#define GRING_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gring_drm.h"
+
+/* The kernel's page size: the test's own idea of the BO granule. */
+uint64_t gring_page_size(void);
+
+/* Round @size up to a whole number of pages, computed by the test. */
+uint64_t gring_page_round(uint64_t size);
+
+/* Is @fd a DRM device whose driver calls itself "gring"? */
+bool gring_is_gring(int fd);
+
+/*
+ * Open gring's render node (DRIVER_ANY with IGT_FORCE_DRIVER=gring), and
+ * skip if there is none or the device found is another driver.
+ */
+int gring_open(void);
+
+/* Open @fd's device node once more: a second, independent DRM file. */
+int gring_reopen(int fd);
+
+int __gring_get_param(int fd, struct drm_gring_get_param *arg);
+uint64_t gring_get_param(int fd, uint32_t param);
+
+int __gring_gem_create(int fd, struct drm_gring_gem_create *arg);
+/* Create a BO of @size bytes; the allocated size goes to @allocated. */
+uint32_t gring_gem_create(int fd, uint64_t size, uint64_t *allocated);
+
+int __gring_gem_mmap_offset(int fd, struct drm_gring_gem_mmap_offset *arg);
+uint64_t gring_gem_mmap_offset(int fd, uint32_t handle);
+/* Map @size bytes of the BO shared, readable and writable. */
+void *gring_gem_mmap(int fd, uint32_t handle, uint64_t size);
+
+int __gem_close(int fd, uint32_t handle);
+void gem_close(int fd, uint32_t handle);
+
+/*
+ * Device-wide live BOs, as the driver reports them in its debugfs file
+ * gring_bo ("objects: <N>\nbytes: <M>\n"). Skips without debugfs; fails if
+ * the file is missing or not in that exact format.
+ */
+struct gring_bo_stats {
+	uint64_t objects;
+	uint64_t bytes;
+};
+
+struct gring_bo_stats gring_bo_stats(int fd);
+
+#endif /* GRING_TEST_H */
