@@ -1,5 +1,6 @@
 # gring: the two commands are `make run` and `make test`; both install what
 # is missing (tools/setup), build everything and boot the QEMU bench.
+MAKEFLAGS += --no-print-directory
 VM      := tools/vm
 RESULTS := build/vm-out/results.json
 IGT_DIR := /usr/libexec/gring/igt

@@ -29,7 +29,6 @@
 
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
-#define DRIVER_DATE	"20261124"
 #define DRIVER_MAJOR	1
 #define DRIVER_MINOR	0
 #define DRIVER_PATCHLEVEL 0
@@ -93,7 +92,6 @@ static const struct drm_driver gring_drm_driver = {
 
 	.name			= DRIVER_NAME,
 	.desc			= DRIVER_DESC,
-	.date			= DRIVER_DATE,
 	.major			= DRIVER_MAJOR,
 	.minor			= DRIVER_MINOR,
 	.patchlevel		= DRIVER_PATCHLEVEL,

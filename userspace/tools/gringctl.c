@@ -191,7 +191,6 @@ static void info_text(const struct gring_device *dev,
 	printf("driver:       %s\n", ver->name);
 	printf("version:      %d.%d.%d\n", ver->major, ver->minor,
 	       ver->patchlevel);
-	printf("date:         %s\n", ver->date);
 	printf("description:  %s\n", ver->desc);
 	printf("parameters:\n");
 
@@ -233,9 +232,9 @@ static void info_json(const struct gring_device *dev,
 	json_string(stdout, ver->name);
 	fputs(",\"version\":", stdout);
 	json_string(stdout, version);
-	printf(",\"major\":%d,\"minor\":%d,\"patchlevel\":%d,\"date\":",
+	/* No date: DRM has stopped reporting one (it always reads "0"). */
+	printf(",\"major\":%d,\"minor\":%d,\"patchlevel\":%d",
 	       ver->major, ver->minor, ver->patchlevel);
-	json_string(stdout, ver->date);
 	fputs(",\"desc\":", stdout);
 	json_string(stdout, ver->desc);
 	fputs("},\"params\":{", stdout);
@@ -254,8 +253,8 @@ static void info_json(const struct gring_device *dev,
 static const char info_usage[] =
 	"Usage: gringctl info [--json] [--device PATH]\n"
 	"\n"
-	"Show the gring node, the driver's name, version, date and\n"
-	"description, and every device parameter.\n"
+	"Show the gring node, the driver's name, version and description,\n"
+	"and every device parameter.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json         print one JSON object instead of text\n"
