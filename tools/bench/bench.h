@@ -153,6 +153,18 @@ struct bench_result {
 };
 
 /**
+ * struct bench_state - a benchmark between bench_start() and bench_finish()
+ * @r: what its callbacks see.
+ * @ret: 0 while it is fine, else BENCH_UNAVAILABLE or -1 (failed).
+ * @set_up: setup() succeeded, so teardown() is owed.
+ */
+struct bench_state {
+	struct bench_run r;
+	int ret;
+	bool set_up;
+};
+
+/**
  * struct bench_ratio_result - a ratio as reported
  * @status: BENCH_OK, BENCH_STATUS_UNAVAILABLE (an operand was not
  *	measured) or BENCH_NOT_RUN (an operand was filtered out).
@@ -226,8 +238,10 @@ __attribute__((format(printf, 2, 3)))
 int bench_fail(struct bench_run *r, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 int bench_unavailable(struct bench_run *r, const char *fmt, ...);
-void bench_measure(const struct bench *b, struct bench_ctx *ctx,
-		   unsigned int repeat, struct bench_result *res);
+void bench_start(const struct bench *b, struct bench_ctx *ctx,
+		 struct bench_state *st, struct bench_result *res);
+void bench_sample(struct bench_state *st, struct bench_result *res);
+void bench_finish(struct bench_state *st, struct bench_result *res);
 void bench_ratio_compute(const struct bench_ratio *ratio,
 			 const struct bench *const *benches,
 			 const struct bench_result *results, size_t nbench,

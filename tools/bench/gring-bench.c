@@ -241,10 +241,12 @@ int main(int argc, char **argv)
 	struct bench_ratio_result *ratio_results;
 	struct bench_report rep = { 0 };
 	struct bench_result *results;
+	struct bench_state *states;
 	struct bench_ctx ctx;
 	double *samples;
 	FILE *out = NULL;
 	bool any = false, failed = false;
+	unsigned int r;
 	size_t i;
 	int ret;
 
@@ -272,21 +274,36 @@ int main(int argc, char **argv)
 	}
 	samples = calloc(bench_table_len * o.repeat, sizeof(*samples));
 	results = calloc(bench_table_len, sizeof(*results));
+	states = calloc(bench_table_len, sizeof(*states));
 	ratio_results = calloc(ratio_table_len, sizeof(*ratio_results));
-	if (!samples || !results || !ratio_results) {
+	if (!samples || !results || !states || !ratio_results) {
 		fprintf(stderr, "gring-bench: out of memory\n");
 		return EXIT_FAILURE;
 	}
 
 	fill_metadata(&rep);
 	bench_ctx_open(&ctx);
+	/*
+	 * Set everything up, then sample in rounds (one sample of each
+	 * benchmark per round), so both sides of every ratio are measured
+	 * across the same stretch of time on this noisy machine.
+	 */
+	for (i = 0; i < bench_table_len; i++) {
+		results[i].samples = samples + i * o.repeat;
+		if (selected(&o, bench_table[i]))
+			bench_start(bench_table[i], &ctx, &states[i],
+				    &results[i]);
+	}
+	for (r = 0; r < o.repeat; r++)
+		for (i = 0; i < bench_table_len; i++)
+			if (selected(&o, bench_table[i]))
+				bench_sample(&states[i], &results[i]);
 	for (i = 0; i < bench_table_len; i++) {
 		const struct bench *b = bench_table[i];
 
-		results[i].samples = samples + i * o.repeat;
 		if (!selected(&o, b))
 			continue;
-		bench_measure(b, &ctx, o.repeat, &results[i]);
+		bench_finish(&states[i], &results[i]);
 		if (results[i].status == BENCH_FAILED) {
 			fprintf(stderr, "gring-bench: %s: %s\n", b->name,
 				results[i].why);
@@ -316,6 +333,7 @@ int main(int argc, char **argv)
 
 	bench_ctx_close(&ctx);
 	free(ratio_results);
+	free(states);
 	free(results);
 	free(samples);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -189,57 +189,80 @@ static int check_needs(const struct bench *b, struct bench_run *r)
 }
 
 /**
- * bench_measure() - set a benchmark up, calibrate, sample, tear it down
+ * bench_start() - set a benchmark up and calibrate it
  * @b: the benchmark.
  * @ctx: the shared devices.
- * @repeat: samples to take.
- * @res: filled; res->samples must hold @repeat values.
+ * @st: its state until bench_finish(); filled here.
+ * @res: its result; res->samples must hold as many values as will be
+ *	sampled.
+ *
+ * The benchmark stays set up so that bench_sample() can be called in
+ * rounds across every benchmark: a repeat of each baseline then sits next
+ * to a repeat of what it is compared with, and a slow patch of the host
+ * lands on both sides of a ratio instead of on one.
  */
-void bench_measure(const struct bench *b, struct bench_ctx *ctx,
-		   unsigned int repeat, struct bench_result *res)
+void bench_start(const struct bench *b, struct bench_ctx *ctx,
+		 struct bench_state *st, struct bench_result *res)
 {
-	struct bench_run r = {
-		.bench = b,
-		.ctx = ctx,
-		.why = res->why,
-		.why_len = sizeof(res->why),
-	};
-	uint64_t ns;
-	int ret;
-
+	memset(st, 0, sizeof(*st));
+	st->r.bench = b;
+	st->r.ctx = ctx;
+	st->r.why = res->why;
+	st->r.why_len = sizeof(res->why);
 	res->nsamples = 0;
 	res->why[0] = '\0';
 
-	ret = check_needs(b, &r);
-	if (ret)
-		goto out;
+	st->ret = check_needs(b, &st->r);
+	if (st->ret)
+		return;
 	if (b->priv_size) {
-		r.priv = calloc(1, b->priv_size);
-		if (!r.priv) {
-			ret = bench_fail(&r, "out of memory");
-			goto out;
+		st->r.priv = calloc(1, b->priv_size);
+		if (!st->r.priv) {
+			st->ret = bench_fail(&st->r, "out of memory");
+			return;
 		}
 	}
-	ret = b->setup ? b->setup(&r) : 0;
-	if (ret)
-		goto out_free;
+	st->ret = b->setup ? b->setup(&st->r) : 0;
+	if (st->ret)
+		return;
+	st->set_up = true;
+	res->iters = calibrate(b, &st->r, &st->ret);
+}
 
-	res->iters = calibrate(b, &r, &ret);
-	while (!ret && res->nsamples < repeat) {
-		ret = timed_run(b, &r, res->iters, &ns);
-		if (!ret)
-			res->samples[res->nsamples++] =
-				sample_value(b, res->iters, ns);
-	}
+/**
+ * bench_sample() - take one more sample of a started benchmark
+ * @st: as left by bench_start().
+ * @res: the sample is appended to res->samples.
+ *
+ * Does nothing once the benchmark has failed or was unavailable.
+ */
+void bench_sample(struct bench_state *st, struct bench_result *res)
+{
+	uint64_t ns;
 
-	if (b->teardown)
-		b->teardown(&r);
-out_free:
-	free(r.priv);
-out:
-	if (ret == BENCH_UNAVAILABLE) {
+	if (st->ret)
+		return;
+	st->ret = timed_run(st->r.bench, &st->r, res->iters, &ns);
+	if (!st->ret)
+		res->samples[res->nsamples++] =
+			sample_value(st->r.bench, res->iters, ns);
+}
+
+/**
+ * bench_finish() - tear a benchmark down and summarise its samples
+ * @st: as left by bench_start() and bench_sample().
+ * @res: status, median, min and max are set.
+ */
+void bench_finish(struct bench_state *st, struct bench_result *res)
+{
+	if (st->set_up && st->r.bench->teardown)
+		st->r.bench->teardown(&st->r);
+	free(st->r.priv);
+	st->r.priv = NULL;
+
+	if (st->ret == BENCH_UNAVAILABLE) {
 		res->status = BENCH_STATUS_UNAVAILABLE;
-	} else if (ret) {
+	} else if (st->ret) {
 		res->status = BENCH_FAILED;
 		if (!res->why[0])
 			snprintf(res->why, sizeof(res->why), "failed");
