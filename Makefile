@@ -3,8 +3,6 @@
 MAKEFLAGS += --no-print-directory
 VM      := tools/vm
 RESULTS := build/vm-out/results.json
-IGT_DIR := /usr/libexec/gring/igt
-EXPECT  := /usr/share/gring/igt
 
 .PHONY: all build run test lint bench host-test vm-test shell clean help
 
@@ -30,11 +28,7 @@ host-test: build
 	meson test -C build/meson --print-errorlogs
 
 vm-test: build
-	$(VM) --no-build run -- sh -c '/usr/libexec/gring/libgring_test --require-device && \
-		gring-bench --repeat 1 && \
-		exec gring-igt-runner --timeout 60 \
-		--results /out/results.json --expectations $(EXPECT) \
-		--driver gring $(IGT_DIR)'
+	$(VM) --no-build run -- gring-vm-test
 	@echo "results: $(RESULTS)"
 	@# The runner's closing line, last, so it is what a reader (or CI) sees.
 	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1
