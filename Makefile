@@ -29,6 +29,7 @@ host-test: build
 
 vm-test: build
 	$(VM) --no-build run -- gring-vm-test
+	tools/bench/check_bench_json.py build/vm-out/bench-smoke.json
 	@echo "results: $(RESULTS)"
 	@# The runner's closing line, last, so it is what a reader (or CI) sees.
 	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Check a gring-bench --output/--json file on the host.
+
+Used by `make test` on the smoke run's JSON so the bench's machine-readable
+output cannot rot: every benchmark measured (status ok, as many samples as
+repeats, min <= median <= max, the median recomputed from the samples) and
+every ratio recomputed here from the two medians it names.
+"""
+import json
+import statistics
+import sys
+
+
+def fail(msg):
+    print(f"check_bench_json: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip().splitlines()[0])
+        print("usage: check_bench_json.py BENCH.json")
+        sys.exit(0 if len(sys.argv) == 2 else 2)
+    with open(sys.argv[1]) as f:
+        doc = json.load(f)
+    repeat = doc["repeat"]
+    medians = {}
+    for b in doc["benchmarks"]:
+        name = b["name"]
+        if b["status"] != "ok":
+            fail(f"{name}: status {b['status']}: {b.get('why', '')}")
+        vals = b["values"]
+        if len(vals) != repeat or b["samples"] != repeat:
+            fail(f"{name}: {len(vals)} samples, expected {repeat}")
+        if not b["min"] <= b["median"] <= b["max"]:
+            fail(f"{name}: min {b['min']} median {b['median']} max {b['max']}")
+        med = statistics.median(vals)
+        if abs(med - b["median"]) > 1e-4 * max(abs(med), 1e-9):
+            fail(f"{name}: median {b['median']} but samples give {med}")
+        if min(vals) <= 0:
+            fail(f"{name}: non-positive sample")
+        medians[name] = med
+    if not medians:
+        fail("no benchmarks")
+    for r in doc["ratios"]:
+        if r["status"] != "ok":
+            fail(f"ratio {r['name']}: status {r['status']}")
+        want = medians[r["numerator"]] / medians[r["denominator"]]
+        if abs(want - r["value"]) > 1e-3 * want:
+            fail(f"ratio {r['name']}: {r['value']} but medians give {want}")
+    print(f"check_bench_json: {len(medians)} benchmarks and "
+          f"{len(doc['ratios'])} ratios consistent")
+
+
+if __name__ == "__main__":
+    main()
