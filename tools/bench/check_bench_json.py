@@ -28,7 +28,7 @@ def main():
     for b in doc["benchmarks"]:
         name = b["name"]
         if b["status"] != "ok":
-            fail(f"{name}: status {b['status']}: {b.get('why', '')}")
+            fail(f"{name}: status {b['status']}: {b.get('reason', '')}")
         vals = b["values"]
         if len(vals) != repeat or b["samples"] != repeat:
             fail(f"{name}: {len(vals)} samples, expected {repeat}")
