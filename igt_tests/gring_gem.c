@@ -4,7 +4,7 @@
  * DRM_IOCTL_GEM_CLOSE -- sizes, mappings, lifetimes, and every way to get
  * them wrong.
  *
- * Object counts come from the driver's debugfs gring_bo file, which counts
+ * Object counts come from the driver's debugfs gring_gem file, which counts
  * the whole device: run these subtests alone on it.
  */
 #include <stdlib.h>
@@ -149,12 +149,12 @@ static void test_create_error_leaves_no_object(int fd, uint64_t max)
 	};
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct gring_bo_stats before = gring_bo_stats(fd), after;
+		struct gring_gem_stats before = gring_gem_stats(fd), after;
 
 		create_must_fail(fd, bad[i].size, bad[i].flags,
 				 bad[i].extensions, bad[i].err);
 
-		after = gring_bo_stats(fd);
+		after = gring_gem_stats(fd);
 		igt_assert_eq_u64(after.objects, before.objects);
 		igt_assert_eq_u64(after.bytes, before.bytes);
 	}
@@ -207,12 +207,12 @@ static void test_close_twice(int fd)
 static void test_create_free_many(int fd, unsigned int count)
 {
 	const uint64_t page = gring_page_size();
-	struct gring_bo_stats start, full, end;
+	struct gring_gem_stats start, full, end;
 	uint32_t *handles = calloc(count, sizeof(*handles));
 	uint64_t bytes = 0;
 
 	igt_assert(handles);
-	start = gring_bo_stats(fd);
+	start = gring_gem_stats(fd);
 
 	/* Sizes of 1 to 4 pages, each one byte over a page boundary. */
 	for (unsigned int i = 0; i < count; i++) {
@@ -222,7 +222,7 @@ static void test_create_free_many(int fd, unsigned int count)
 		bytes += gring_page_round(size);
 	}
 
-	full = gring_bo_stats(fd);
+	full = gring_gem_stats(fd);
 	igt_assert_eq_u64(full.objects - start.objects, count);
 	igt_assert_eq_u64(full.bytes - start.bytes, bytes);
 
@@ -230,7 +230,7 @@ static void test_create_free_many(int fd, unsigned int count)
 		gem_close(fd, handles[i]);
 	free(handles);
 
-	end = gring_bo_stats(fd);
+	end = gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, start.objects);
 	igt_assert_eq_u64(end.bytes, start.bytes);
 }
@@ -238,21 +238,21 @@ static void test_create_free_many(int fd, unsigned int count)
 static void test_close_fd_frees_objects(int fd)
 {
 	const uint64_t page = gring_page_size();
-	struct gring_bo_stats start, full, end;
+	struct gring_gem_stats start, full, end;
 	int other = gring_reopen(fd);
 
-	start = gring_bo_stats(fd);
+	start = gring_gem_stats(fd);
 	for (unsigned int i = 0; i < 10; i++)
 		gring_gem_create(other, page, NULL);
 
-	full = gring_bo_stats(fd);
+	full = gring_gem_stats(fd);
 	igt_assert_eq_u64(full.objects - start.objects, 10);
 	igt_assert_eq_u64(full.bytes - start.bytes, 10 * page);
 
 	/* No GEM_CLOSE: closing the file must release its handles. */
 	close(other);
 
-	end = gring_bo_stats(fd);
+	end = gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, start.objects);
 	igt_assert_eq_u64(end.bytes, start.bytes);
 }

@@ -160,9 +160,9 @@ static bool parse_line(const char **pos, const char *key, uint64_t *value)
 	return true;
 }
 
-struct gring_bo_stats gring_bo_stats(int fd)
+struct gring_gem_stats gring_gem_stats(int fd)
 {
-	struct gring_bo_stats stats;
+	struct gring_gem_stats stats;
 	char buf[256];
 	const char *pos = buf;
 	size_t len = 0;
@@ -171,19 +171,19 @@ struct gring_bo_stats gring_bo_stats(int fd)
 
 	dir = igt_debugfs_dir(fd);
 	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
-	file = openat(dir, "gring_bo", O_RDONLY | O_CLOEXEC);
+	file = openat(dir, "gring_gem", O_RDONLY | O_CLOEXEC);
 	close(dir);
-	igt_assert_f(file >= 0, "cannot open debugfs gring_bo: %m\n");
+	igt_assert_f(file >= 0, "cannot open debugfs gring_gem: %m\n");
 
 	while ((ret = read(file, buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += ret;
 	close(file);
-	igt_assert_f(ret == 0, "reading debugfs gring_bo failed: %m\n");
+	igt_assert_f(ret == 0, "reading debugfs gring_gem failed: %m\n");
 	buf[len] = '\0';
 
 	igt_assert_f(parse_line(&pos, "objects: ", &stats.objects) &&
 		     parse_line(&pos, "bytes: ", &stats.bytes) && *pos == '\0',
-		     "debugfs gring_bo is not \"objects: N\\nbytes: M\\n\": \"%s\"\n",
+		     "debugfs gring_gem is not \"objects: N\\nbytes: M\\n\": \"%s\"\n",
 		     buf);
 	return stats;
 }

@@ -51,14 +51,14 @@ void gem_close(int fd, uint32_t handle);
 
 /*
  * Device-wide live BOs, as the driver reports them in its debugfs file
- * gring_bo ("objects: <N>\nbytes: <M>\n"). Skips without debugfs; fails if
+ * gring_gem ("objects: <N>\nbytes: <M>\n"). Skips without debugfs; fails if
  * the file is missing or not in that exact format.
  */
-struct gring_bo_stats {
+struct gring_gem_stats {
 	uint64_t objects;
 	uint64_t bytes;
 };
 
-struct gring_bo_stats gring_bo_stats(int fd);
+struct gring_gem_stats gring_gem_stats(int fd);
 
 #endif /* GRING_TEST_H */

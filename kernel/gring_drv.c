@@ -46,10 +46,10 @@ MODULE_PARM_DESC(max_bo_size,
 
 static struct platform_device *gring_pdev;
 
-static int gring_debugfs_bo_show(struct seq_file *m, void *data)
+static int gring_debugfs_gem_show(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
-	struct gring_device *gdev = to_gring_device(entry->dev);
+	struct gring_drm_device *gdev = to_gring_drm_device(entry->dev);
 	u64 count, bytes;
 
 	spin_lock(&gdev->bo_lock);
@@ -63,7 +63,7 @@ static int gring_debugfs_bo_show(struct seq_file *m, void *data)
 }
 
 static const struct drm_debugfs_info gring_debugfs_files[] = {
-	{ .name = "gring_bo", .show = gring_debugfs_bo_show },
+	{ .name = "gring_gem", .show = gring_debugfs_gem_show },
 };
 
 static void gring_debugfs_init(struct drm_minor *minor)
@@ -100,7 +100,7 @@ static const struct drm_driver gring_drm_driver = {
 static int gring_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
-	struct gring_device *gdev;
+	struct gring_drm_device *gdev;
 	int ret;
 
 	/*
@@ -114,8 +114,8 @@ static int gring_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable DMA mask\n");
 
-	gdev = devm_drm_dev_alloc(dev, &gring_drm_driver, struct gring_device,
-				  drm);
+	gdev = devm_drm_dev_alloc(dev, &gring_drm_driver,
+				  struct gring_drm_device, drm);
 	if (IS_ERR(gdev))
 		return PTR_ERR(gdev);
 
@@ -130,7 +130,7 @@ static int gring_probe(struct platform_device *pdev)
 
 static void gring_remove(struct platform_device *pdev)
 {
-	struct gring_device *gdev = platform_get_drvdata(pdev);
+	struct gring_drm_device *gdev = platform_get_drvdata(pdev);
 
 	/*
 	 * Unplug, not just unregister: the driver can be unbound through

@@ -16,9 +16,9 @@
 struct drm_file;
 
 /**
- * struct gring_device - one gring DRM device
- * @drm: the DRM device; devm_drm_dev_alloc() allocates gring_device
- *	around it.
+ * struct gring_drm_device - one gring DRM device
+ * @drm: the DRM device; devm_drm_dev_alloc() allocates
+ *	gring_drm_device around it.
  * @max_bo_size: largest buffer object, in bytes, that GEM_CREATE accepts.
  *	Fixed at probe so that GET_PARAM always reports what GEM_CREATE
  *	enforces, whatever happens to the module parameter later.
@@ -27,7 +27,7 @@ struct drm_file;
  * @bo_count: number of live buffer objects.
  * @bo_bytes: sum of the (page-rounded) sizes of the live buffer objects.
  */
-struct gring_device {
+struct gring_drm_device {
 	struct drm_device drm;
 	u64 max_bo_size;
 
@@ -37,33 +37,35 @@ struct gring_device {
 };
 
 /**
- * struct gring_bo - a buffer object backed by one coherent DMA allocation
+ * struct gring_gem_object - a buffer object backed by one coherent DMA allocation
  * @base: the GEM object; its size is the allocation's size.
  * @vaddr: the kernel's mapping of the buffer.
  * @dma_addr: the buffer's address as the device sees it. It never leaves
  *	the kernel: userspace names buffers by GEM handle only.
  */
-struct gring_bo {
+struct gring_gem_object {
 	struct drm_gem_object base;
 	void *vaddr;
 	dma_addr_t dma_addr;
 };
 
-static inline struct gring_device *to_gring_device(struct drm_device *drm)
+static inline struct gring_drm_device *
+to_gring_drm_device(struct drm_device *drm)
 {
-	return container_of(drm, struct gring_device, drm);
+	return container_of(drm, struct gring_drm_device, drm);
 }
 
-static inline struct gring_bo *to_gring_bo(struct drm_gem_object *obj)
+static inline struct gring_gem_object *to_gring_gem_object(struct drm_gem_object *obj)
 {
-	return container_of(obj, struct gring_bo, base);
+	return container_of(obj, struct gring_gem_object, base);
 }
 
 /* gring_gem.c */
-struct gring_bo *gring_bo_create(struct gring_device *gdev, size_t size);
-int gring_bo_create_with_handle(struct gring_device *gdev,
-				struct drm_file *file, size_t size,
-				u32 *handle);
+struct gring_gem_object *gring_gem_create(struct gring_drm_device *gdev,
+					  size_t size);
+int gring_gem_create_with_handle(struct gring_drm_device *gdev,
+				 struct drm_file *file, size_t size,
+				 u32 *handle);
 
 /* gring_ioctl.c */
 int gring_ioctl_get_param(struct drm_device *drm, void *data,

@@ -19,10 +19,10 @@
 
 #include "gring_drv.h"
 
-static void gring_bo_free(struct drm_gem_object *obj)
+static void gring_gem_free(struct drm_gem_object *obj)
 {
-	struct gring_device *gdev = to_gring_device(obj->dev);
-	struct gring_bo *bo = to_gring_bo(obj);
+	struct gring_drm_device *gdev = to_gring_drm_device(obj->dev);
+	struct gring_gem_object *bo = to_gring_gem_object(obj);
 	size_t size = obj->size;
 
 	drm_gem_object_release(obj);
@@ -35,9 +35,9 @@ static void gring_bo_free(struct drm_gem_object *obj)
 	spin_unlock(&gdev->bo_lock);
 }
 
-static int gring_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+static int gring_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
-	struct gring_bo *bo = to_gring_bo(obj);
+	struct gring_gem_object *bo = to_gring_gem_object(obj);
 
 	/*
 	 * vm_pgoff holds the fake offset drm_gem_mmap() used to find the
@@ -65,7 +65,7 @@ static int gring_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
  * dropped by drm_gem_vm_close()), so the memory outlives its last mapping.
  * No .fault: dma_mmap_coherent() maps every page up front.
  */
-static const struct vm_operations_struct gring_bo_vm_ops = {
+static const struct vm_operations_struct gring_gem_vm_ops = {
 	.open = drm_gem_vm_open,
 	.close = drm_gem_vm_close,
 };
@@ -75,14 +75,14 @@ static const struct vm_operations_struct gring_bo_vm_ops = {
  * PRIME export can be shared and mmapped but another device's attach is
  * refused by the DRM core (-ENOSYS).
  */
-static const struct drm_gem_object_funcs gring_bo_funcs = {
-	.free = gring_bo_free,
-	.mmap = gring_bo_mmap,
-	.vm_ops = &gring_bo_vm_ops,
+static const struct drm_gem_object_funcs gring_gem_funcs = {
+	.free = gring_gem_free,
+	.mmap = gring_gem_mmap,
+	.vm_ops = &gring_gem_vm_ops,
 };
 
 /**
- * gring_bo_create() - allocate a buffer object in coherent DMA memory
+ * gring_gem_create() - allocate a buffer object in coherent DMA memory
  * @gdev: the device the buffer is for
  * @size: size in bytes; non-zero and a multiple of PAGE_SIZE
  *
@@ -94,10 +94,11 @@ static const struct drm_gem_object_funcs gring_bo_funcs = {
  * -EINVAL if @size is not a non-zero multiple of PAGE_SIZE, -ENOMEM if
  * memory is short, or the error from drm_gem_create_mmap_offset().
  */
-struct gring_bo *gring_bo_create(struct gring_device *gdev, size_t size)
+struct gring_gem_object *gring_gem_create(struct gring_drm_device *gdev,
+					  size_t size)
 {
 	struct drm_device *drm = &gdev->drm;
-	struct gring_bo *bo;
+	struct gring_gem_object *bo;
 	int ret;
 
 	/* Callers validate sizes; drm_gem_private_object_init() BUGs on these. */
@@ -120,7 +121,7 @@ struct gring_bo *gring_bo_create(struct gring_device *gdev, size_t size)
 	}
 
 	/* Private: the pages are the DMA allocation, there is no shmem file. */
-	bo->base.funcs = &gring_bo_funcs;
+	bo->base.funcs = &gring_gem_funcs;
 	drm_gem_private_object_init(drm, &bo->base, size);
 
 	ret = drm_gem_create_mmap_offset(&bo->base);
@@ -143,27 +144,27 @@ err_free_bo:
 }
 
 /**
- * gring_bo_create_with_handle() - allocate a buffer object for userspace
+ * gring_gem_create_with_handle() - allocate a buffer object for userspace
  * @gdev: the device the buffer is for
  * @file: the DRM file that will own the handle
- * @size: as for gring_bo_create()
+ * @size: as for gring_gem_create()
  * @handle: where to store the new handle; written only on success
  *
  * The handle holds the only reference once this returns, so closing it
  * (or the file) frees the buffer.
  *
- * Return: 0 on success, or a negative errno from gring_bo_create() or
+ * Return: 0 on success, or a negative errno from gring_gem_create() or
  * drm_gem_handle_create(); nothing stays allocated on failure.
  */
-int gring_bo_create_with_handle(struct gring_device *gdev,
-				struct drm_file *file, size_t size,
-				u32 *handle)
+int gring_gem_create_with_handle(struct gring_drm_device *gdev,
+				 struct drm_file *file, size_t size,
+				 u32 *handle)
 {
-	struct gring_bo *bo;
+	struct gring_gem_object *bo;
 	u32 new_handle;
 	int ret;
 
-	bo = gring_bo_create(gdev, size);
+	bo = gring_gem_create(gdev, size);
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
 

@@ -29,7 +29,7 @@
 int gring_ioctl_get_param(struct drm_device *drm, void *data,
 			  struct drm_file *file)
 {
-	struct gring_device *gdev = to_gring_device(drm);
+	struct gring_drm_device *gdev = to_gring_drm_device(drm);
 	struct drm_gring_get_param *args = data;
 	u64 value;
 
@@ -77,7 +77,7 @@ int gring_ioctl_get_param(struct drm_device *drm, void *data,
 int gring_ioctl_gem_create(struct drm_device *drm, void *data,
 			   struct drm_file *file)
 {
-	struct gring_device *gdev = to_gring_device(drm);
+	struct gring_drm_device *gdev = to_gring_drm_device(drm);
 	struct drm_gring_gem_create *args = data;
 	u64 size;
 	u32 handle;
@@ -93,7 +93,7 @@ int gring_ioctl_gem_create(struct drm_device *drm, void *data,
 	if (size > gdev->max_bo_size)
 		return -E2BIG;
 
-	ret = gring_bo_create_with_handle(gdev, file, size, &handle);
+	ret = gring_gem_create_with_handle(gdev, file, size, &handle);
 	if (ret)
 		return ret;
 
