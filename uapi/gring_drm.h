@@ -23,6 +23,12 @@ extern "C" {
 #define DRM_GRING_GET_PARAM		0x00
 #define DRM_GRING_GEM_CREATE		0x01
 #define DRM_GRING_GEM_MMAP_OFFSET	0x02
+#define DRM_GRING_RING_CREATE		0x03
+#define DRM_GRING_RING_DESTROY		0x04
+#define DRM_GRING_SUBMIT		0x05
+#define DRM_GRING_CPU_PREP		0x06
+#define DRM_GRING_CPU_FINI		0x07
+#define DRM_GRING_RING_QUERY		0x08
 
 #define DRM_IOCTL_GRING_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GET_PARAM, \
@@ -33,6 +39,24 @@ extern "C" {
 #define DRM_IOCTL_GRING_GEM_MMAP_OFFSET \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_GEM_MMAP_OFFSET, \
 		 struct drm_gring_gem_mmap_offset)
+#define DRM_IOCTL_GRING_RING_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_RING_CREATE, \
+		 struct drm_gring_ring_create)
+#define DRM_IOCTL_GRING_RING_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_GRING_RING_DESTROY, \
+		struct drm_gring_ring_destroy)
+#define DRM_IOCTL_GRING_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_SUBMIT, \
+		 struct drm_gring_submit)
+#define DRM_IOCTL_GRING_CPU_PREP \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_GRING_CPU_PREP, \
+		struct drm_gring_cpu_prep)
+#define DRM_IOCTL_GRING_CPU_FINI \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_GRING_CPU_FINI, \
+		struct drm_gring_cpu_fini)
+#define DRM_IOCTL_GRING_RING_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GRING_RING_QUERY, \
+		 struct drm_gring_ring_query)
 
 /**
  * enum drm_gring_param - values readable with DRM_IOCTL_GRING_GET_PARAM
@@ -87,6 +111,259 @@ struct drm_gring_gem_mmap_offset {
 	__u32 handle;
 	__u32 flags;
 	__u64 offset;
+};
+
+/**
+ * enum drm_gring_engine - what consumes a ring
+ * @DRM_GRING_ENGINE_SOFT: the software command processor in the module. It
+ *	reaches memory only through DMA addresses, resolved through its own
+ *	table of mapped buffers; anything else is a device fault.
+ */
+enum drm_gring_engine {
+	DRM_GRING_ENGINE_SOFT = 0,
+};
+
+/**
+ * struct drm_gring_ring_create - create a command ring on an engine
+ * @engine: in, one of enum drm_gring_engine.
+ * @flags: must be zero.
+ * @size: in, ring size in bytes: a power of two from
+ *	DRM_GRING_RING_SIZE_MIN to DRM_GRING_RING_SIZE_MAX, or 0 for
+ *	DRM_GRING_RING_SIZE_DEFAULT; out, the size used.
+ * @ring_id: out, the ring's id, valid on this file only.
+ * @extensions: must be zero.
+ */
+struct drm_gring_ring_create {
+	__u32 engine;
+	__u32 flags;
+	__u32 size;
+	__u32 ring_id;
+	__u64 extensions;
+};
+
+#define DRM_GRING_RING_SIZE_MIN		(4u << 10)
+#define DRM_GRING_RING_SIZE_MAX		(1024u << 10)
+#define DRM_GRING_RING_SIZE_DEFAULT	(64u << 10)
+
+/**
+ * struct drm_gring_ring_destroy - destroy a ring
+ * @ring_id: in, a ring of this file.
+ * @flags: must be zero.
+ *
+ * Jobs already submitted still complete (or time out) first.
+ */
+struct drm_gring_ring_destroy {
+	__u32 ring_id;
+	__u32 flags;
+};
+
+/**
+ * enum drm_gring_op - the commands a soft-engine ring executes
+ * @DRM_GRING_OP_NOP: nothing; every other field zero.
+ * @DRM_GRING_OP_WRITE32: store the low 32 bits of @value at dst (4-byte
+ *	aligned); @value must fit in 32 bits.
+ * @DRM_GRING_OP_WRITE64: store @value at dst (8-byte aligned).
+ * @DRM_GRING_OP_COPY: copy @size bytes (non-zero) from src to dst.
+ * @DRM_GRING_OP_FILL: fill @size bytes at dst (both 4-byte aligned,
+ *	non-zero) with the 32-bit pattern @value.
+ * @DRM_GRING_OP_TIMESTAMP: store the engine's monotonic time in ns at dst
+ *	(8-byte aligned).
+ * @DRM_GRING_OP_STALL: keep the engine busy for @value ns (at most
+ *	DRM_GRING_STALL_MAX_NS): lets tests make a job slow, or hung.
+ */
+enum drm_gring_op {
+	DRM_GRING_OP_NOP = 0,
+	DRM_GRING_OP_WRITE32 = 1,
+	DRM_GRING_OP_WRITE64 = 2,
+	DRM_GRING_OP_COPY = 3,
+	DRM_GRING_OP_FILL = 4,
+	DRM_GRING_OP_TIMESTAMP = 5,
+	DRM_GRING_OP_STALL = 6,
+};
+
+#define DRM_GRING_STALL_MAX_NS		(60ull * 1000 * 1000 * 1000)
+
+/**
+ * struct drm_gring_cmd - one command, naming buffers by handle + offset
+ * @op: one of enum drm_gring_op.
+ * @flags: must be zero.
+ * @dst_handle: GEM handle of the destination BO (this file's), or zero
+ *	when @op has no destination.
+ * @src_handle: GEM handle of the source BO, or zero when @op has none.
+ * @dst_offset: byte offset into the destination BO.
+ * @src_offset: byte offset into the source BO.
+ * @size: bytes for COPY and FILL; zero otherwise.
+ * @value: the immediate of WRITE32/WRITE64/FILL, STALL's nanoseconds;
+ *	zero otherwise.
+ *
+ * Every field an op does not use must be zero. The kernel checks that each
+ * range lies inside its BO and translates it to the DMA address the engine
+ * uses; userspace never supplies or sees an address.
+ */
+struct drm_gring_cmd {
+	__u32 op;
+	__u32 flags;
+	__u32 dst_handle;
+	__u32 src_handle;
+	__u64 dst_offset;
+	__u64 src_offset;
+	__u64 size;
+	__u64 value;
+};
+
+/**
+ * struct drm_gring_sync - a syncobj to wait on
+ * @handle: the syncobj handle.
+ * @flags: must be zero.
+ * @point: the timeline point, or zero for a binary syncobj.
+ */
+struct drm_gring_sync {
+	__u32 handle;
+	__u32 flags;
+	__u64 point;
+};
+
+/* SUBMIT: return -EAGAIN instead of waiting when the ring is full. */
+#define DRM_GRING_SUBMIT_NONBLOCK	0x1u
+#define DRM_GRING_SUBMIT_FLAGS		DRM_GRING_SUBMIT_NONBLOCK
+
+/* Most commands in one SUBMIT. */
+#define DRM_GRING_MAX_CMDS		4096
+/* Most in-syncobjs in one SUBMIT. */
+#define DRM_GRING_MAX_IN_SYNCS		64
+
+/**
+ * struct drm_gring_submit - queue one job of commands on a ring
+ * @ring_id: in, a ring of this file.
+ * @flags: in, DRM_GRING_SUBMIT_* flags.
+ * @cmds: in, pointer to @cmd_count struct drm_gring_cmd.
+ * @cmd_count: in, 1 to DRM_GRING_MAX_CMDS.
+ * @cmd_size: in, sizeof(struct drm_gring_cmd): lets the struct grow.
+ * @in_syncs: in, pointer to @in_sync_count struct drm_gring_sync; the job
+ *	starts once all of them have signalled.
+ * @in_sync_count: in, 0 to DRM_GRING_MAX_IN_SYNCS.
+ * @out_sync: in, a syncobj that receives the job's fence, or zero.
+ * @out_sync_point: in, timeline point for @out_sync, or zero to replace a
+ *	binary syncobj's fence.
+ * @seqno: out, the job's sequence number on its ring (1, 2, ...).
+ * @extensions: must be zero.
+ *
+ * The commands are written into the ring, which then belongs to the engine
+ * until the job completes. When the ring has no room the call waits for
+ * room (up to the engine's job timeout), or fails with -EAGAIN under
+ * DRM_GRING_SUBMIT_NONBLOCK. A job the engine cannot complete (a device
+ * fault, a hang) signals its fence with an error; the ring goes on.
+ */
+struct drm_gring_submit {
+	__u32 ring_id;
+	__u32 flags;
+	__u64 cmds;
+	__u32 cmd_count;
+	__u32 cmd_size;
+	__u64 in_syncs;
+	__u32 in_sync_count;
+	__u32 out_sync;
+	__u64 out_sync_point;
+	__u64 seqno;
+	__u64 extensions;
+};
+
+/* CPU_PREP: the CPU will read the range / will write it. */
+#define DRM_GRING_PREP_READ		0x1u
+#define DRM_GRING_PREP_WRITE		0x2u
+/* CPU_PREP: fail with -EBUSY rather than wait. */
+#define DRM_GRING_PREP_NOWAIT		0x4u
+#define DRM_GRING_PREP_FLAGS		(DRM_GRING_PREP_READ | \
+					 DRM_GRING_PREP_WRITE | \
+					 DRM_GRING_PREP_NOWAIT)
+
+/**
+ * struct drm_gring_cpu_prep - take a BO range for the CPU
+ * @handle: in, the BO.
+ * @flags: in, DRM_GRING_PREP_READ and/or _WRITE, optionally _NOWAIT.
+ * @offset: in, first byte of the range.
+ * @size: in, bytes in the range (non-zero, inside the BO).
+ * @timeout_ns: in, longest wait in ns (relative); ignored with NOWAIT.
+ *
+ * Waits until no job in flight writes the range (READ) or touches it at
+ * all (WRITE); after that, the CPU's view of those bytes is current and a
+ * CPU write through the mapping cannot race the engine. The range stays
+ * the CPU's until CPU_FINI: a SUBMIT touching it fails with -EBUSY.
+ * Return: 0; -EBUSY (NOWAIT, busy) or -ETIMEDOUT; -EINVAL for bad fields;
+ * -ENOENT for an unknown handle.
+ */
+struct drm_gring_cpu_prep {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+	__u64 size;
+	__u64 timeout_ns;
+};
+
+/**
+ * struct drm_gring_cpu_fini - give a range taken by CPU_PREP back
+ * @handle: in, the BO.
+ * @flags: must be zero.
+ * @offset: in, exactly the offset CPU_PREP took.
+ * @size: in, exactly the size CPU_PREP took.
+ */
+struct drm_gring_cpu_fini {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+	__u64 size;
+};
+
+/* Owners in struct drm_gring_region. */
+#define DRM_GRING_OWNER_CPU		0
+#define DRM_GRING_OWNER_GPU		1
+
+/**
+ * struct drm_gring_region - one stretch of a ring and who owns it
+ * @offset: first byte, as an offset into the ring.
+ * @size: bytes.
+ * @owner: DRM_GRING_OWNER_CPU or DRM_GRING_OWNER_GPU.
+ * @pad: zero.
+ */
+struct drm_gring_region {
+	__u64 offset;
+	__u64 size;
+	__u32 owner;
+	__u32 pad;
+};
+
+/**
+ * struct drm_gring_ring_query - a ring's pointers, owners and counters
+ * @ring_id: in, a ring of this file.
+ * @flags: must be zero.
+ * @regions: in, pointer to room for @region_count struct drm_gring_region,
+ *	or zero to learn how many there are.
+ * @region_count: in, room at @regions; out, regions the ring has now
+ *	(written even when larger than the room given, nothing then copied).
+ * @size: out, ring size in bytes.
+ * @wptr: out, the CPU's write offset.
+ * @rptr: out, the engine's read offset (from the writeback area).
+ * @submitted: out, the seqno of the last job submitted.
+ * @completed: out, the seqno the engine last wrote to the writeback area.
+ * @faults: out, jobs that ended with a device fault.
+ * @timeouts: out, jobs that hung and were cancelled.
+ * @refusals: out, ownership violations refused on this ring's buffers.
+ *
+ * Only offsets and counts: never an address.
+ */
+struct drm_gring_ring_query {
+	__u32 ring_id;
+	__u32 flags;
+	__u64 regions;
+	__u32 region_count;
+	__u32 size;
+	__u32 wptr;
+	__u32 rptr;
+	__u64 submitted;
+	__u64 completed;
+	__u64 faults;
+	__u64 timeouts;
+	__u64 refusals;
 };
 
 #if defined(__cplusplus)

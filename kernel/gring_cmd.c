@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gring: validation and translation of userspace commands.
+ *
+ * Userspace names memory by GEM handle + offset only. This file decides
+ * whether a command is well formed and which buffer ranges it touches;
+ * the ioctl turns each range into a view of its buffer, and only the
+ * view's DMA handle reaches the engine.
+ */
+
+#include <linux/align.h>
+#include <linux/array_size.h>
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/limits.h>
+#include <linux/overflow.h>
+
+#include <asm/byteorder.h>
+
+#include "gring_cmd.h"
+#include "gring_engine_soft.h"
+
+/* Which operands each op takes; everything else must be zero. */
+#define USES_DST	BIT(0)
+#define USES_SRC	BIT(1)
+#define USES_SIZE	BIT(2)
+#define USES_VALUE	BIT(3)
+
+struct gring_cmd_desc {
+	u8 uses;
+	u8 dst_align;		/* alignment of dst_offset (and size, FILL) */
+	u8 dst_bytes;		/* bytes at dst when there is no size */
+	u8 soft_op;		/* enum gring_soft_op */
+};
+
+static const struct gring_cmd_desc gring_cmd_descs[] = {
+	[DRM_GRING_OP_NOP] = { 0, 0, 0, GRING_SOFT_OP_NOP },
+	[DRM_GRING_OP_WRITE32] = { USES_DST | USES_VALUE, 4, 4,
+				   GRING_SOFT_OP_WRITE32 },
+	[DRM_GRING_OP_WRITE64] = { USES_DST | USES_VALUE, 8, 8,
+				   GRING_SOFT_OP_WRITE64 },
+	[DRM_GRING_OP_COPY] = { USES_DST | USES_SRC | USES_SIZE, 1, 0,
+				GRING_SOFT_OP_COPY },
+	[DRM_GRING_OP_FILL] = { USES_DST | USES_SIZE | USES_VALUE, 4, 0,
+				GRING_SOFT_OP_FILL },
+	[DRM_GRING_OP_TIMESTAMP] = { USES_DST, 8, 8, GRING_SOFT_OP_TIMESTAMP },
+	[DRM_GRING_OP_STALL] = { USES_VALUE, 0, 0, GRING_SOFT_OP_STALL },
+};
+
+/* @offset + @size must lie inside a buffer of @bo_size bytes. */
+static bool gring_cmd_in_bo(u64 offset, u64 size, u64 bo_size)
+{
+	u64 end;
+
+	return size && !check_add_overflow(offset, size, &end) &&
+	       end <= bo_size;
+}
+
+/**
+ * gring_cmd_check() - validate one userspace command
+ * @cmd: the command, as copied from userspace
+ * @dst_bo_size: size of the BO @cmd->dst_handle names, 0 if the handle is 0
+ * @src_bo_size: size of the BO @cmd->src_handle names, 0 if the handle is 0
+ * @dst: out, the destination range (size 0 when the op has none)
+ * @src: out, the source range (size 0 when the op has none)
+ *
+ * The caller has looked each non-zero handle up in the submitting file (a
+ * handle of another file does not resolve there); this checks everything
+ * else: a known op, zero flags, a handle exactly where the op needs one,
+ * every unused field zero, alignment, non-zero sizes and ranges inside
+ * their buffers with no arithmetic overflow. @dst and @src are written
+ * only on success.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int gring_cmd_check(const struct drm_gring_cmd *cmd, u64 dst_bo_size,
+		    u64 src_bo_size, struct gring_cmd_range *dst,
+		    struct gring_cmd_range *src)
+{
+	const struct gring_cmd_desc *d;
+	u64 dst_bytes = 0, src_bytes = 0;
+
+	if (cmd->op >= ARRAY_SIZE(gring_cmd_descs) || cmd->flags)
+		return -EINVAL;
+	d = &gring_cmd_descs[cmd->op];
+
+	if (!(d->uses & USES_DST) &&
+	    (cmd->dst_handle || cmd->dst_offset))
+		return -EINVAL;
+	if (!(d->uses & USES_SRC) &&
+	    (cmd->src_handle || cmd->src_offset))
+		return -EINVAL;
+	if (!(d->uses & USES_SIZE) && cmd->size)
+		return -EINVAL;
+	if (!(d->uses & USES_VALUE) && cmd->value)
+		return -EINVAL;
+
+	switch (cmd->op) {
+	case DRM_GRING_OP_WRITE32:
+		if (cmd->value > U32_MAX)
+			return -EINVAL;
+		break;
+	case DRM_GRING_OP_FILL:
+		if (cmd->value > U32_MAX || !IS_ALIGNED(cmd->size, 4))
+			return -EINVAL;
+		break;
+	case DRM_GRING_OP_STALL:
+		if (cmd->value > DRM_GRING_STALL_MAX_NS)
+			return -EINVAL;
+		break;
+	}
+
+	if (d->uses & USES_DST) {
+		dst_bytes = d->dst_bytes ? d->dst_bytes : cmd->size;
+		if (!cmd->dst_handle ||
+		    !IS_ALIGNED(cmd->dst_offset, d->dst_align) ||
+		    !gring_cmd_in_bo(cmd->dst_offset, dst_bytes, dst_bo_size))
+			return -EINVAL;
+	}
+	if (d->uses & USES_SRC) {
+		src_bytes = cmd->size;
+		if (!cmd->src_handle ||
+		    !gring_cmd_in_bo(cmd->src_offset, src_bytes, src_bo_size))
+			return -EINVAL;
+	}
+
+	*dst = (struct gring_cmd_range){
+		.offset = cmd->dst_offset, .size = dst_bytes, .write = true,
+	};
+	*src = (struct gring_cmd_range){
+		.offset = cmd->src_offset, .size = src_bytes, .write = false,
+	};
+	return 0;
+}
+
+/**
+ * gring_cmd_words() - ring words a valid command translates to
+ * @cmd: a command gring_cmd_check() accepted
+ *
+ * Return: 1 to %GRING_CMD_MAX_WORDS.
+ */
+unsigned int gring_cmd_words(const struct drm_gring_cmd *cmd)
+{
+	enum gring_soft_op op = gring_cmd_descs[cmd->op].soft_op;
+
+	return op == GRING_SOFT_OP_NOP ? 1 : gring_soft_op_words(op);
+}
+
+/**
+ * gring_cmd_encode() - translate a valid command for the soft engine
+ * @cmd: a command gring_cmd_check() accepted
+ * @dst_dma: DMA handle of the view of its destination range (ignored when
+ *	it has none)
+ * @src_dma: DMA handle of the view of its source range (ignored likewise)
+ * @out: room for %GRING_CMD_MAX_WORDS words, in ring (little-endian) order
+ *
+ * Return: the words written, gring_cmd_words() of @cmd.
+ */
+unsigned int gring_cmd_encode(const struct drm_gring_cmd *cmd,
+			      dma_addr_t dst_dma, dma_addr_t src_dma,
+			      __le64 *out)
+{
+	enum gring_soft_op op = gring_cmd_descs[cmd->op].soft_op;
+	unsigned int words = gring_cmd_words(cmd);
+	u32 arg = 0;
+
+	if (op == GRING_SOFT_OP_WRITE32 || op == GRING_SOFT_OP_FILL)
+		arg = (u32)cmd->value;
+	out[0] = cpu_to_le64(gring_soft_hdr(op, words, arg));
+
+	switch (op) {
+	case GRING_SOFT_OP_NOP:
+		break;
+	case GRING_SOFT_OP_WRITE32:
+	case GRING_SOFT_OP_TIMESTAMP:
+		out[1] = cpu_to_le64(dst_dma);
+		break;
+	case GRING_SOFT_OP_WRITE64:
+		out[1] = cpu_to_le64(dst_dma);
+		out[2] = cpu_to_le64(cmd->value);
+		break;
+	case GRING_SOFT_OP_COPY:
+		out[1] = cpu_to_le64(dst_dma);
+		out[2] = cpu_to_le64(src_dma);
+		out[3] = cpu_to_le64(cmd->size);
+		break;
+	case GRING_SOFT_OP_FILL:
+		out[1] = cpu_to_le64(dst_dma);
+		out[2] = cpu_to_le64(cmd->size);
+		break;
+	case GRING_SOFT_OP_STALL:
+		out[1] = cpu_to_le64(cmd->value);
+		break;
+	default:
+		/* FENCE is the kernel's own; gring_cmd_check() knows no more. */
+		break;
+	}
+	return words;
+}

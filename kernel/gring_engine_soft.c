@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gring: the soft engine's command processor and its table of mapped
+ * buffers. See gring_engine_soft.h for the command stream.
+ *
+ * Everything here runs as "the device": it must not trust the ring's
+ * contents any more than a GPU trusts a command buffer. Malformed commands
+ * and unmapped addresses stop the run with an error; they are never
+ * clamped, skipped or guessed at.
+ */
+
+#include <linux/delay.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/ktime.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include <asm/barrier.h>
+#include <asm/byteorder.h>
+
+#include "gring_engine_soft.h"
+
+/* A stall sleeps in slices this long, so a reset is noticed quickly. */
+#define GRING_SOFT_STALL_SLICE_US	500
+
+static const u8 gring_soft_words[GRING_SOFT_OP_COUNT] = {
+	[GRING_SOFT_OP_WRITE32] = 2,
+	[GRING_SOFT_OP_WRITE64] = 3,
+	[GRING_SOFT_OP_COPY] = 4,
+	[GRING_SOFT_OP_FILL] = 3,
+	[GRING_SOFT_OP_TIMESTAMP] = 2,
+	[GRING_SOFT_OP_FENCE] = 3,
+	[GRING_SOFT_OP_STALL] = 2,
+};
+
+/**
+ * gring_soft_op_words() - the length every command of an opcode has
+ * @op: one of enum gring_soft_op other than NOP (whose length is free)
+ *
+ * Return: words, header included, or 0 for an unknown opcode or NOP.
+ */
+unsigned int gring_soft_op_words(enum gring_soft_op op)
+{
+	if ((unsigned int)op >= GRING_SOFT_OP_COUNT)
+		return 0;
+	return gring_soft_words[op];
+}
+
+/**
+ * gring_soft_mmu_init() - start an empty table of mapped buffers
+ * @mmu: the table
+ */
+void gring_soft_mmu_init(struct gring_soft_mmu *mmu)
+{
+	mt_init(&mmu->mt);
+}
+
+/**
+ * gring_soft_mmu_destroy() - tear down a table
+ * @mmu: the table; every mapping should have been unmapped
+ *
+ * A mapping still present here is a driver bug (a buffer freed without
+ * being unmapped, or the engine torn down with buffers alive).
+ */
+void gring_soft_mmu_destroy(struct gring_soft_mmu *mmu)
+{
+	WARN_ON_ONCE(!mtree_empty(&mmu->mt));
+	mtree_destroy(&mmu->mt);
+}
+
+/**
+ * gring_soft_mmu_map() - let the engine reach a buffer
+ * @mmu: the table
+ * @map: the buffer's DMA address, size and kernel mapping; must stay valid
+ *	until gring_soft_mmu_unmap()
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL for an empty or wrapping range, -EEXIST if any byte
+ * of the range is already mapped (two buffers cannot share DMA addresses),
+ * or -ENOMEM.
+ */
+int gring_soft_mmu_map(struct gring_soft_mmu *mmu,
+		       struct gring_soft_mapping *map)
+{
+	dma_addr_t last;
+
+	if (!map->size || check_add_overflow(map->dma, map->size - 1, &last))
+		return -EINVAL;
+	/* The tree is indexed by unsigned long: no silent truncation. */
+	if (last > ULONG_MAX)
+		return -EINVAL;
+
+	return mtree_insert_range(&mmu->mt, map->dma, last, map, GFP_KERNEL);
+}
+
+/**
+ * gring_soft_mmu_unmap() - take a buffer away from the engine
+ * @mmu: the table
+ * @map: a mapping gring_soft_mmu_map() accepted
+ *
+ * After this returns the engine resolves no address to @map. The caller
+ * must also know that no run is still using a pointer resolved earlier:
+ * the driver unmaps a buffer only when it is freed, and every job holds a
+ * reference to each buffer its commands name.
+ */
+void gring_soft_mmu_unmap(struct gring_soft_mmu *mmu,
+			  struct gring_soft_mapping *map)
+{
+	void *old = mtree_erase(&mmu->mt, map->dma);
+
+	WARN_ON_ONCE(old != map);
+}
+
+/**
+ * gring_soft_mmu_resolve() - translate a device access to a kernel pointer
+ * @mmu: the table
+ * @dma: first byte the device wants to touch
+ * @len: bytes it wants to touch (non-zero)
+ *
+ * The whole range must lie inside one mapping: a buffer ends where its
+ * allocation ends, even if another happens to follow it in DMA space.
+ *
+ * Return: the kernel address of @dma, or NULL (a device fault).
+ */
+void *gring_soft_mmu_resolve(struct gring_soft_mmu *mmu, dma_addr_t dma,
+			     size_t len)
+{
+	struct gring_soft_mapping *map;
+	dma_addr_t end;
+
+	if (!len || check_add_overflow(dma, (dma_addr_t)len, &end) ||
+	    dma > ULONG_MAX)
+		return NULL;
+
+	map = mtree_load(&mmu->mt, dma);
+	if (!map || end - map->dma > map->size)
+		return NULL;
+
+	return map->vaddr + (dma - map->dma);
+}
+
+static u64 gring_soft_word(const __le64 *cmd, unsigned int i)
+{
+	return le64_to_cpu(READ_ONCE(cmd[i]));
+}
+
+/* Resolve a data operand; a miss records the fault and fails the run. */
+static void *gring_soft_operand(struct gring_soft_exec *x, u64 dma,
+				u64 len)
+{
+	if (len > SIZE_MAX)
+		return NULL;
+	return gring_soft_mmu_resolve(x->mmu, dma, len);
+}
+
+static int gring_soft_stall(struct gring_soft_exec *x, u64 ns)
+{
+	u64 start = ktime_get_ns();
+
+	while (ktime_get_ns() - start < ns) {
+		if (x->should_stop && x->should_stop(x->stop_data))
+			return -ECANCELED;
+		fsleep(GRING_SOFT_STALL_SLICE_US);
+	}
+	return 0;
+}
+
+/* Execute one decoded command; @cmd points at its header word. */
+static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op,
+			       const __le64 *cmd)
+{
+	u32 arg = gring_soft_word(cmd, 0) >> GRING_SOFT_HDR_ARG_SHIFT;
+	u64 dst_dma = gring_soft_word(cmd, 1);
+	void *dst, *src;
+	u64 bytes;
+
+	switch (op) {
+	case GRING_SOFT_OP_NOP:
+		return 0;
+	case GRING_SOFT_OP_WRITE32:
+		dst = gring_soft_operand(x, dst_dma, sizeof(u32));
+		if (!dst)
+			return -EFAULT;
+		WRITE_ONCE(*(__le32 *)dst, cpu_to_le32(arg));
+		return 0;
+	case GRING_SOFT_OP_WRITE64:
+		dst = gring_soft_operand(x, dst_dma, sizeof(u64));
+		if (!dst)
+			return -EFAULT;
+		WRITE_ONCE(*(__le64 *)dst, cpu_to_le64(gring_soft_word(cmd, 2)));
+		return 0;
+	case GRING_SOFT_OP_COPY:
+		bytes = gring_soft_word(cmd, 3);
+		dst = gring_soft_operand(x, dst_dma, bytes);
+		src = gring_soft_operand(x, gring_soft_word(cmd, 2), bytes);
+		if (!dst || !src)
+			return -EFAULT;
+		/* Like a DMA engine, a copy onto itself is defined. */
+		memmove(dst, src, bytes);
+		return 0;
+	case GRING_SOFT_OP_FILL:
+		bytes = gring_soft_word(cmd, 2);
+		dst = gring_soft_operand(x, dst_dma, bytes);
+		if (!dst || bytes % sizeof(u32))
+			return -EFAULT;
+		memset32(dst, arg, bytes / sizeof(u32));
+		return 0;
+	case GRING_SOFT_OP_TIMESTAMP:
+		dst = gring_soft_operand(x, dst_dma, sizeof(u64));
+		if (!dst)
+			return -EFAULT;
+		WRITE_ONCE(*(__le64 *)dst, cpu_to_le64(ktime_get_ns()));
+		return 0;
+	case GRING_SOFT_OP_FENCE:
+		dst = gring_soft_operand(x, dst_dma, sizeof(u64));
+		if (!dst)
+			return -EFAULT;
+		/*
+		 * A device orders its completion write after the data writes
+		 * of the commands before it; the driver's dma_rmb() after
+		 * reading the seqno pairs with this.
+		 */
+		dma_wmb();
+		WRITE_ONCE(*(__le64 *)dst, cpu_to_le64(gring_soft_word(cmd, 2)));
+		return 0;
+	case GRING_SOFT_OP_STALL:
+		return gring_soft_stall(x, dst_dma);
+	}
+	return -EINVAL;
+}
+
+/**
+ * gring_soft_exec_run() - execute the @x->bytes of commands at @x->head
+ * @x: the run; see struct gring_soft_exec
+ *
+ * Reads every command word through @x->mmu, like the rest of the engine's
+ * accesses. Stops at the first command that fails and leaves @x->head on
+ * it, so the driver can report where the job went wrong and skip past it.
+ *
+ * Context: process context; may sleep (STALL).
+ * Return: 0 when every command ran; -EFAULT for an address outside every
+ * mapping (the ring itself included); -EINVAL for a malformed command (an
+ * unknown opcode, a wrong length, or one crossing the end of the ring or
+ * the stretch); -ECANCELED when @x->should_stop ended a stall.
+ */
+int gring_soft_exec_run(struct gring_soft_exec *x)
+{
+	u32 left = x->bytes;
+
+	if (!x->ring_size || x->ring_size % GRING_SOFT_WORD ||
+	    x->head >= x->ring_size || x->head % GRING_SOFT_WORD ||
+	    x->bytes > x->ring_size || x->bytes % GRING_SOFT_WORD)
+		return -EINVAL;
+
+	x->commands = 0;
+	while (left) {
+		/* A command may reach neither the ring's end nor the stretch's. */
+		u32 limit = min(left, x->ring_size - x->head);
+		const __le64 *cmd;
+		unsigned int words;
+		u64 hdr;
+		u32 op;
+		int ret;
+
+		x->fault_offset = x->head;
+		x->fault_op = GRING_SOFT_OP_COUNT;
+		cmd = gring_soft_mmu_resolve(x->mmu, x->ring + x->head,
+					     GRING_SOFT_WORD);
+		if (!cmd)
+			return -EFAULT;
+		hdr = gring_soft_word(cmd, 0);
+		op = hdr & GRING_SOFT_HDR_OP_MASK;
+		words = hdr >> GRING_SOFT_HDR_LEN_SHIFT & GRING_SOFT_HDR_LEN_MASK;
+		x->fault_op = op;
+		if (!words || (op != GRING_SOFT_OP_NOP &&
+			       words != gring_soft_op_words(op)))
+			return -EINVAL;
+		if (words * GRING_SOFT_WORD > limit)
+			return -EINVAL;
+		/* The whole command must be mapped, not just its header. */
+		cmd = gring_soft_mmu_resolve(x->mmu, x->ring + x->head,
+					     words * GRING_SOFT_WORD);
+		if (!cmd)
+			return -EFAULT;
+
+		ret = gring_soft_exec_one(x, op, cmd);
+		if (ret)
+			return ret;
+
+		x->commands++;
+		left -= words * GRING_SOFT_WORD;
+		x->head += words * GRING_SOFT_WORD;
+		if (x->head == x->ring_size)
+			x->head = 0;
+		cond_resched();
+	}
+	return 0;
+}
