@@ -17,15 +17,20 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
 
 #include "gring_drm.h"
 #include "gring_drv.h"
+#include "gring_job.h"
 
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
@@ -72,6 +77,44 @@ static void gring_debugfs_init(struct drm_minor *minor)
 			      ARRAY_SIZE(gring_debugfs_files));
 }
 
+static int gring_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct gring_file *gfile;
+
+	gfile = kzalloc(sizeof(*gfile), GFP_KERNEL_ACCOUNT);
+	if (!gfile)
+		return -ENOMEM;
+	/* Ring ids start at 1: 0 never names a ring. */
+	xa_init_flags(&gfile->queues, XA_FLAGS_ALLOC1);
+	INIT_LIST_HEAD(&gfile->holds);
+	file->driver_priv = gfile;
+	return 0;
+}
+
+static void gring_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct gring_file *gfile = file->driver_priv;
+	struct gring_queue *q;
+	unsigned long id;
+
+	/* Each queue waits for its jobs: nothing of the file runs after. */
+	xa_for_each(&gfile->queues, id, q) {
+		xa_erase(&gfile->queues, id);
+		gring_queue_put(q);
+	}
+	xa_destroy(&gfile->queues);
+	gring_prep_file_close(to_gring_drm_device(drm), gfile);
+	kfree(gfile);
+}
+
+static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct gring_file *gfile = file->driver_priv;
+
+	drm_printf(p, "drm-engine-soft:\t%llu ns\n",
+		   (u64)atomic64_read(&gfile->engine_ns));
+}
+
 static const struct drm_ioctl_desc gring_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(GRING_GET_PARAM, gring_ioctl_get_param,
 			  DRM_RENDER_ALLOW),
@@ -79,12 +122,27 @@ static const struct drm_ioctl_desc gring_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(GRING_GEM_MMAP_OFFSET, gring_ioctl_gem_mmap_offset,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_RING_CREATE, gring_ioctl_ring_create,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_RING_DESTROY, gring_ioctl_ring_destroy,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_SUBMIT, gring_ioctl_submit, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_CPU_PREP, gring_ioctl_cpu_prep,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_CPU_FINI, gring_ioctl_cpu_fini,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GRING_RING_QUERY, gring_ioctl_ring_query,
+			  DRM_RENDER_ALLOW),
 };
 
 DEFINE_DRM_GEM_FOPS(gring_fops);
 
 static const struct drm_driver gring_drm_driver = {
-	.driver_features	= DRIVER_GEM | DRIVER_RENDER,
+	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
+				  DRIVER_SYNCOBJ_TIMELINE,
+	.open			= gring_open,
+	.postclose		= gring_postclose,
+	.show_fdinfo		= gring_show_fdinfo,
 	.ioctls			= gring_ioctls,
 	.num_ioctls		= ARRAY_SIZE(gring_ioctls),
 	.fops			= &gring_fops,
@@ -96,6 +154,11 @@ static const struct drm_driver gring_drm_driver = {
 	.minor			= DRIVER_MINOR,
 	.patchlevel		= DRIVER_PATCHLEVEL,
 };
+
+static void gring_soft_mmu_release(struct drm_device *drm, void *mmu)
+{
+	gring_soft_mmu_destroy(mmu);
+}
 
 static int gring_probe(struct platform_device *pdev)
 {
@@ -120,6 +183,13 @@ static int gring_probe(struct platform_device *pdev)
 		return PTR_ERR(gdev);
 
 	spin_lock_init(&gdev->bo_lock);
+	mutex_init(&gdev->busy_lock);
+	gring_soft_mmu_init(&gdev->soft_mmu);
+	/* Buffers hold the device: the table is empty when it goes. */
+	ret = drmm_add_action_or_reset(&gdev->drm, gring_soft_mmu_release,
+				       &gdev->soft_mmu);
+	if (ret)
+		return ret;
 	gdev->max_bo_size = clamp_t(u64, round_down(max_bo_size, PAGE_SIZE),
 				    PAGE_SIZE, GRING_BO_SIZE_LIMIT);
 	platform_set_drvdata(pdev, gdev);

@@ -7,11 +7,16 @@
 #define _GRING_DRV_H_
 
 #include <linux/container_of.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
+
+#include "gring_engine_soft.h"
+#include "gring_view.h"
 
 struct drm_file;
 
@@ -26,6 +31,11 @@ struct drm_file;
  *	never shows a count from one moment and a byte total from another.
  * @bo_count: number of live buffer objects.
  * @bo_bytes: sum of the (page-rounded) sizes of the live buffer objects.
+ * @soft_mmu: the soft engine's table of the buffers it may reach: every
+ *	buffer object is mapped in it from creation to free.
+ * @busy_lock: protects every buffer object's @busy and @holds lists, and
+ *	every file's list of holds (see gring_prep.c).
+ * @queue_serial: numbers queues for names that are unique on the device.
  */
 struct gring_drm_device {
 	struct drm_device drm;
@@ -34,6 +44,10 @@ struct gring_drm_device {
 	spinlock_t bo_lock; /* protects bo_count and bo_bytes */
 	u64 bo_count;
 	u64 bo_bytes;
+
+	struct gring_soft_mmu soft_mmu;
+	struct mutex busy_lock; /* BO busy ranges and CPU holds */
+	atomic_t queue_serial;
 };
 
 /**
@@ -42,11 +56,21 @@ struct gring_drm_device {
  * @vaddr: the kernel's mapping of the buffer.
  * @dma_addr: the buffer's address as the device sees it. It never leaves
  *	the kernel: userspace names buffers by GEM handle only.
+ * @coh: the buffer for the view and ownership layer: every DMA handle the
+ *	driver hands an engine is a view's, and the engine owns a range only
+ *	between a handoff and its return.
+ * @soft_map: the buffer's entry in the soft engine's table.
+ * @busy: ranges jobs in flight touch (struct gring_job_range), busy_lock.
+ * @holds: ranges CPU_PREP gave the CPU (struct gring_cpu_hold), busy_lock.
  */
 struct gring_gem_object {
 	struct drm_gem_object base;
 	void *vaddr;
 	dma_addr_t dma_addr;
+	struct gring_coherent coh;
+	struct gring_soft_mapping soft_map;
+	struct list_head busy;
+	struct list_head holds;
 };
 
 static inline struct gring_drm_device *
@@ -66,6 +90,22 @@ struct gring_gem_object *gring_gem_create(struct gring_drm_device *gdev,
 int gring_gem_create_with_handle(struct gring_drm_device *gdev,
 				 struct drm_file *file, size_t size,
 				 u32 *handle);
+
+/* gring_prep.c */
+int gring_ioctl_cpu_prep(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int gring_ioctl_cpu_fini(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+
+/* gring_submit.c */
+int gring_ioctl_ring_create(struct drm_device *drm, void *data,
+			    struct drm_file *file);
+int gring_ioctl_ring_destroy(struct drm_device *drm, void *data,
+			     struct drm_file *file);
+int gring_ioctl_submit(struct drm_device *drm, void *data,
+		       struct drm_file *file);
+int gring_ioctl_ring_query(struct drm_device *drm, void *data,
+			   struct drm_file *file);
 
 /* gring_ioctl.c */
 int gring_ioctl_get_param(struct drm_device *drm, void *data,

@@ -299,3 +299,28 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 	}
 	return 0;
 }
+
+/**
+ * gring_soft_publish_rptr() - the engine writes back its read pointer
+ * @mmu: the table the address is resolved through
+ * @rptr_dma: DMA address of the writeback area's 32-bit read pointer
+ * @rptr: the ring offset the engine has consumed up to
+ *
+ * Return: 0, or -EFAULT if @rptr_dma is not mapped.
+ */
+int gring_soft_publish_rptr(struct gring_soft_mmu *mmu, dma_addr_t rptr_dma,
+			    u32 rptr)
+{
+	__le32 *p = gring_soft_mmu_resolve(mmu, rptr_dma, sizeof(*p));
+
+	if (!p)
+		return -EFAULT;
+	/*
+	 * Everything the engine wrote for the commands before this point
+	 * is visible before the pointer that says they are done: the
+	 * driver's dma_rmb() after reading the pointer pairs with this.
+	 */
+	dma_wmb();
+	WRITE_ONCE(*p, cpu_to_le32(rptr));
+	return 0;
+}

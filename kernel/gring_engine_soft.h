@@ -132,5 +132,7 @@ struct gring_soft_exec {
 };
 
 int gring_soft_exec_run(struct gring_soft_exec *x);
+int gring_soft_publish_rptr(struct gring_soft_mmu *mmu, dma_addr_t rptr_dma,
+			    u32 rptr);
 
 #endif /* _GRING_ENGINE_SOFT_H_ */

@@ -25,6 +25,10 @@ static void gring_gem_free(struct drm_gem_object *obj)
 	struct gring_gem_object *bo = to_gring_gem_object(obj);
 	size_t size = obj->size;
 
+	/* Jobs hold references: none can be using the buffer any more. */
+	WARN_ON(!list_empty(&bo->busy) || !list_empty(&bo->holds));
+	gring_soft_mmu_unmap(&gdev->soft_mmu, &bo->soft_map);
+	WARN_ON(gring_coherent_fini(&bo->coh));
 	drm_gem_object_release(obj);
 	dma_free_coherent(gdev->drm.dev, size, bo->vaddr, bo->dma_addr);
 	kfree(bo);
@@ -125,6 +129,16 @@ struct gring_gem_object *gring_gem_create(struct gring_drm_device *gdev,
 	drm_gem_private_object_init(drm, &bo->base, size);
 
 	ret = drm_gem_create_mmap_offset(&bo->base);
+	if (ret)
+		goto err_release;
+
+	INIT_LIST_HEAD(&bo->busy);
+	INIT_LIST_HEAD(&bo->holds);
+	gring_coherent_init(&bo->coh, bo->vaddr, bo->dma_addr, size, "gring-bo");
+	bo->soft_map = (struct gring_soft_mapping){
+		.dma = bo->dma_addr, .size = size, .vaddr = bo->vaddr,
+	};
+	ret = gring_soft_mmu_map(&gdev->soft_mmu, &bo->soft_map);
 	if (ret)
 		goto err_release;
 

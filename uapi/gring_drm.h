@@ -317,12 +317,15 @@ struct drm_gring_cpu_fini {
 /* Owners in struct drm_gring_region. */
 #define DRM_GRING_OWNER_CPU		0
 #define DRM_GRING_OWNER_GPU		1
+#define DRM_GRING_OWNER_MIXED		2
 
 /**
  * struct drm_gring_region - one stretch of a ring and who owns it
  * @offset: first byte, as an offset into the ring.
  * @size: bytes.
- * @owner: DRM_GRING_OWNER_CPU or DRM_GRING_OWNER_GPU.
+ * @owner: DRM_GRING_OWNER_CPU or DRM_GRING_OWNER_GPU, as the ownership
+ *	layer has it; DRM_GRING_OWNER_MIXED would mean the ring's pointers
+ *	and its owners disagree (a bug).
  * @pad: zero.
  */
 struct drm_gring_region {

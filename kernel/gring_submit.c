@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gring: the ring uapi -- RING_CREATE, RING_DESTROY, SUBMIT, RING_QUERY.
+ *
+ * As everywhere in gring's ioctls, every field is checked before anything
+ * changes, and outputs are written only once nothing can fail any more.
+ * SUBMIT in particular changes nothing -- no ring bytes, no seqno, no
+ * syncobj -- unless the job is queued.
+ */
+
+#include <linux/dma-fence-chain.h>
+#include <linux/log2.h>
+#include <linux/overflow.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
+
+#include "gring_cmd.h"
+#include "gring_drm.h"
+#include "gring_drv.h"
+#include "gring_engine_soft.h"
+#include "gring_job.h"
+
+/* FENCE: [hdr] [seqno's DMA handle] [seqno]. */
+#define GRING_FENCE_WORDS	3
+
+/**
+ * gring_ioctl_ring_create() - DRM_IOCTL_GRING_RING_CREATE
+ * @drm: the gring DRM device
+ * @data: a struct drm_gring_ring_create
+ * @file: the caller's DRM file, which will own the ring
+ *
+ * Return: 0 with @data->ring_id and @data->size set; -EINVAL for an
+ * unknown engine, non-zero flags or extensions, or a bad size; -ENOMEM,
+ * -ENOSPC (the device's pinned-memory cap), or another error from
+ * allocating the ring's buffer or scheduler.
+ */
+int gring_ioctl_ring_create(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct gring_drm_device *gdev = to_gring_drm_device(drm);
+	struct gring_file *gfile = file->driver_priv;
+	struct drm_gring_ring_create *args = data;
+	u32 size = args->size ?: DRM_GRING_RING_SIZE_DEFAULT;
+	struct gring_queue *q;
+	u32 id;
+	int ret;
+
+	if (args->engine != DRM_GRING_ENGINE_SOFT || args->flags ||
+	    args->extensions)
+		return -EINVAL;
+	if (!is_power_of_2(size) || size < DRM_GRING_RING_SIZE_MIN ||
+	    size > DRM_GRING_RING_SIZE_MAX)
+		return -EINVAL;
+
+	q = gring_queue_create(gdev, gfile, size);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+
+	/* Ids start at 1, so that 0 never names a ring. */
+	ret = xa_alloc(&gfile->queues, &id, q, XA_LIMIT(1, INT_MAX),
+		       GFP_KERNEL);
+	if (ret) {
+		gring_queue_put(q);
+		return ret;
+	}
+	q->id = id;
+
+	args->ring_id = id;
+	args->size = size;
+	return 0;
+}
+
+/**
+ * gring_ioctl_ring_destroy() - DRM_IOCTL_GRING_RING_DESTROY
+ * @drm: the gring DRM device
+ * @data: a struct drm_gring_ring_destroy
+ * @file: the caller's DRM file
+ *
+ * Waits for the ring's jobs to complete (or time out).
+ *
+ * Return: 0; -EINVAL for non-zero flags; -ENOENT for an unknown ring.
+ */
+int gring_ioctl_ring_destroy(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct gring_file *gfile = file->driver_priv;
+	struct drm_gring_ring_destroy *args = data;
+	struct gring_queue *q;
+
+	if (args->flags)
+		return -EINVAL;
+
+	q = xa_erase(&gfile->queues, args->ring_id);
+	if (!q)
+		return -ENOENT;
+	gring_queue_put(q);
+	return 0;
+}
+
+static struct gring_queue *gring_queue_lookup(struct gring_file *gfile,
+					      u32 id)
+{
+	struct gring_queue *q;
+
+	xa_lock(&gfile->queues);
+	q = xa_load(&gfile->queues, id);
+	if (q)
+		kref_get(&q->refcount);
+	xa_unlock(&gfile->queues);
+	return q;
+}
+
+/* One command, as checked, with the references its buffers hold. */
+struct gring_submit_cmd {
+	struct drm_gring_cmd cmd;
+	struct drm_gem_object *dst;
+	struct drm_gem_object *src;
+	struct gring_cmd_range dst_range;
+	struct gring_cmd_range src_range;
+};
+
+/* Everything SUBMIT gathers before it touches the ring. */
+struct gring_submit {
+	struct gring_submit_cmd *cmds;
+	u32 count;
+	unsigned int nr_ranges;
+	u32 words;
+	struct drm_syncobj *out_sync;
+	struct dma_fence_chain *chain;
+};
+
+static void gring_submit_fini(struct gring_submit *s)
+{
+	u32 i;
+
+	for (i = 0; i < s->count; i++) {
+		if (s->cmds[i].dst)
+			drm_gem_object_put(s->cmds[i].dst);
+		if (s->cmds[i].src)
+			drm_gem_object_put(s->cmds[i].src);
+	}
+	kvfree(s->cmds);
+	dma_fence_chain_free(s->chain);
+	if (s->out_sync)
+		drm_syncobj_put(s->out_sync);
+}
+
+/* A non-zero handle must name a BO of @file. */
+static int gring_submit_lookup(struct drm_file *file, u32 handle,
+			       struct drm_gem_object **obj)
+{
+	if (!handle)
+		return 0;
+	*obj = drm_gem_object_lookup(file, handle);
+	return *obj ? 0 : -ENOENT;
+}
+
+/* Copy and check every command; count ranges and ring words. */
+static int gring_submit_cmds(struct drm_file *file,
+			     const struct drm_gring_submit *args,
+			     struct gring_submit *s)
+{
+	const u8 __user *ucmds = u64_to_user_ptr(args->cmds);
+	u32 i;
+	int ret;
+
+	s->cmds = kvcalloc(args->cmd_count, sizeof(*s->cmds),
+			   GFP_KERNEL_ACCOUNT);
+	if (!s->cmds)
+		return -ENOMEM;
+
+	for (i = 0; i < args->cmd_count; i++) {
+		struct gring_submit_cmd *c = &s->cmds[i];
+
+		/* Counted first, so gring_submit_fini() drops what is held. */
+		s->count = i + 1;
+
+		/*
+		 * A larger struct from newer userspace is accepted when its
+		 * extra bytes are zero, a smaller one is zero-extended.
+		 */
+		ret = copy_struct_from_user(&c->cmd, sizeof(c->cmd),
+					    ucmds + (size_t)i * args->cmd_size,
+					    args->cmd_size);
+		if (ret)
+			return ret == -E2BIG ? -EINVAL : ret;
+
+		ret = gring_submit_lookup(file, c->cmd.dst_handle, &c->dst);
+		if (!ret)
+			ret = gring_submit_lookup(file, c->cmd.src_handle,
+						  &c->src);
+		if (ret)
+			return ret;
+
+		ret = gring_cmd_check(&c->cmd, c->dst ? c->dst->size : 0,
+				      c->src ? c->src->size : 0,
+				      &c->dst_range, &c->src_range);
+		if (ret)
+			return ret;
+
+		s->nr_ranges += !!c->dst_range.size + !!c->src_range.size;
+		s->words += gring_cmd_words(&c->cmd);
+	}
+	s->words += GRING_FENCE_WORDS;
+	return 0;
+}
+
+static int gring_submit_in_syncs(struct drm_file *file,
+				 const struct drm_gring_submit *args,
+				 struct gring_job *job)
+{
+	struct drm_gring_sync __user *usyncs = u64_to_user_ptr(args->in_syncs);
+	u32 i;
+	int ret;
+
+	for (i = 0; i < args->in_sync_count; i++) {
+		struct drm_gring_sync sync;
+
+		if (copy_from_user(&sync, &usyncs[i], sizeof(sync)))
+			return -EFAULT;
+		if (sync.flags || !sync.handle)
+			return -EINVAL;
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
+							   sync.handle,
+							   sync.point);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int gring_submit_out_sync(struct drm_file *file,
+				 const struct drm_gring_submit *args,
+				 struct gring_submit *s)
+{
+	if (!args->out_sync)
+		return args->out_sync_point ? -EINVAL : 0;
+
+	s->out_sync = drm_syncobj_find(file, args->out_sync);
+	if (!s->out_sync)
+		return -ENOENT;
+	if (args->out_sync_point) {
+		s->chain = dma_fence_chain_alloc();
+		if (!s->chain)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int gring_range_cmp(const void *a, const void *b)
+{
+	const struct gring_job_range *ra = a, *rb = b;
+
+	if (ra->bo != rb->bo)
+		return ra->bo < rb->bo ? -1 : 1;
+	if (ra->offset != rb->offset)
+		return ra->offset < rb->offset ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Commands of one job often touch the same bytes (write, then copy from
+ * there). The job hands each byte to the engine once: sort its ranges and
+ * merge those that overlap or touch, a write anywhere making the whole
+ * merged range a write.
+ */
+static void gring_job_merge_ranges(struct gring_job *job)
+{
+	unsigned int i, n = 0;
+
+	if (!job->nr_ranges)
+		return;
+	sort(job->ranges, job->nr_ranges, sizeof(job->ranges[0]),
+	     gring_range_cmp, NULL);
+	for (i = 1; i < job->nr_ranges; i++) {
+		struct gring_job_range *cur = &job->ranges[n];
+		struct gring_job_range *r = &job->ranges[i];
+
+		if (r->bo == cur->bo && r->offset <= cur->offset + cur->size) {
+			cur->size = max(cur->size, r->offset + r->size -
+					cur->offset);
+			cur->write |= r->write;
+			drm_gem_object_put(&r->bo->base);
+			continue;
+		}
+		job->ranges[++n] = *r;
+	}
+	job->nr_ranges = n + 1;
+}
+
+/* Move the ranges (and their references) into the job. */
+static void gring_submit_fill_ranges(struct gring_submit *s,
+				     struct gring_job *job)
+{
+	unsigned int n = 0;
+	u32 i;
+
+	for (i = 0; i < s->count; i++) {
+		struct gring_submit_cmd *c = &s->cmds[i];
+		const struct {
+			struct drm_gem_object **obj;
+			struct gring_cmd_range *range;
+		} sides[] = {
+			{ &c->dst, &c->dst_range },
+			{ &c->src, &c->src_range },
+		};
+		unsigned int k;
+
+		for (k = 0; k < ARRAY_SIZE(sides); k++) {
+			struct gring_job_range *r;
+
+			if (!sides[k].range->size)
+				continue;
+			r = &job->ranges[n++];
+			/* The job takes its own reference. */
+			drm_gem_object_get(*sides[k].obj);
+			r->bo = to_gring_gem_object(*sides[k].obj);
+			r->offset = sides[k].range->offset;
+			r->size = sides[k].range->size;
+			r->write = sides[k].range->write;
+		}
+	}
+	gring_job_merge_ranges(job);
+}
+
+/*
+ * Translate every command into @out, in ring order, ending with the FENCE
+ * that writes @seqno: each buffer range becomes a view, and a view's DMA
+ * handle is the only address the engine is given.
+ */
+static int gring_submit_encode(struct gring_queue *q, struct gring_submit *s,
+			       u64 seqno, __le64 *out)
+{
+	u32 i, w = 0;
+	int ret;
+
+	for (i = 0; i < s->count; i++) {
+		struct gring_submit_cmd *c = &s->cmds[i];
+		struct gring_view dst = {}, src = {};
+		dma_addr_t dst_dma = 0, src_dma = 0;
+
+		if (c->dst_range.size) {
+			ret = gring_coherent_view(&to_gring_gem_object(c->dst)->coh,
+						  c->dst_range.offset,
+						  c->dst_range.size, 0, &dst);
+			if (ret)
+				return ret;
+			dst_dma = gring_view_dma_handle(&dst);
+		}
+		if (c->src_range.size) {
+			ret = gring_coherent_view(&to_gring_gem_object(c->src)->coh,
+						  c->src_range.offset,
+						  c->src_range.size, 0, &src);
+			if (ret)
+				return ret;
+			src_dma = gring_view_dma_handle(&src);
+		}
+		w += gring_cmd_encode(&c->cmd, dst_dma, src_dma, out + w);
+	}
+
+	out[w++] = cpu_to_le64(gring_soft_hdr(GRING_SOFT_OP_FENCE,
+					      GRING_FENCE_WORDS, 0));
+	out[w++] = cpu_to_le64(gring_view_dma_handle(&q->wb_seqno));
+	out[w++] = cpu_to_le64(seqno);
+	return 0;
+}
+
+/*
+ * Reserve ring room for @len bytes, waiting for the engine to retire jobs
+ * when the ring is full. Returns with @q->submit_lock held on success.
+ */
+static int gring_submit_reserve(struct gring_queue *q, u32 len, bool nonblock,
+				struct gring_ring_reservation *res)
+{
+	long left = msecs_to_jiffies(2 * gring_job_timeout_ms());
+	int ret;
+
+	for (;;) {
+		int seen = atomic_read(&q->retired);
+
+		mutex_lock(&q->submit_lock);
+		ret = gring_ring_reserve(&q->ring, len, res);
+		if (ret != -EAGAIN)
+			break;
+		mutex_unlock(&q->submit_lock);
+
+		if (nonblock)
+			return -EAGAIN;
+		left = wait_event_interruptible_timeout(q->space_wq,
+							atomic_read(&q->retired) != seen,
+							left);
+		if (left < 0)
+			return left;
+		if (!left)
+			return -ETIMEDOUT;
+	}
+	if (ret) {
+		mutex_unlock(&q->submit_lock);
+		/* A job larger than half the ring could never be placed. */
+		return ret == -E2BIG ? -E2BIG : ret;
+	}
+	return 0;
+}
+
+/**
+ * gring_ioctl_submit() - DRM_IOCTL_GRING_SUBMIT: queue a job on a ring
+ * @drm: the gring DRM device
+ * @data: a struct drm_gring_submit
+ * @file: the caller's DRM file
+ *
+ * Return: 0 with @data->seqno set. -EINVAL for a bad field or command;
+ * -ENOENT for an unknown ring, BO or syncobj; -EFAULT for unreadable
+ * arrays; -E2BIG when the commands take more than half the ring; -EBUSY
+ * when a command touches a range the CPU holds (CPU_PREP); -EAGAIN when
+ * the ring is full and DRM_GRING_SUBMIT_NONBLOCK was given, -ETIMEDOUT
+ * when it stayed full; -ERESTARTSYS on a signal; -ENOMEM. Nothing is
+ * queued and nothing changes on failure.
+ */
+int gring_ioctl_submit(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	struct gring_drm_device *gdev = to_gring_drm_device(drm);
+	struct gring_file *gfile = file->driver_priv;
+	struct drm_gring_submit *args = data;
+	struct gring_ring_reservation res;
+	struct gring_submit s = {};
+	struct dma_fence *fence;
+	struct gring_queue *q;
+	struct gring_job *job;
+	__le64 *words = NULL;
+	u64 seqno;
+	u32 len;
+	int ret;
+
+	if (args->flags & ~DRM_GRING_SUBMIT_FLAGS || args->extensions)
+		return -EINVAL;
+	if (!args->cmd_count || args->cmd_count > DRM_GRING_MAX_CMDS ||
+	    !args->cmd_size || args->cmd_size > PAGE_SIZE ||
+	    args->in_sync_count > DRM_GRING_MAX_IN_SYNCS)
+		return -EINVAL;
+
+	q = gring_queue_lookup(gfile, args->ring_id);
+	if (!q)
+		return -ENOENT;
+
+	ret = gring_submit_cmds(file, args, &s);
+	if (ret)
+		goto out_fini;
+	ret = gring_submit_out_sync(file, args, &s);
+	if (ret)
+		goto out_fini;
+
+	len = s.words * GRING_SOFT_WORD;
+	words = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (!words) {
+		ret = -ENOMEM;
+		goto out_fini;
+	}
+
+	job = gring_job_alloc(q, s.nr_ranges, file);
+	if (IS_ERR(job)) {
+		ret = PTR_ERR(job);
+		goto out_fini;
+	}
+	gring_submit_fill_ranges(&s, job);
+	ret = gring_submit_in_syncs(file, args, job);
+	if (ret)
+		goto out_abort;
+
+	ret = gring_submit_reserve(q, len,
+				   args->flags & DRM_GRING_SUBMIT_NONBLOCK,
+				   &res);
+	if (ret)
+		goto out_abort;
+
+	mutex_lock(&gdev->busy_lock);
+	ret = gring_busy_check_job(gdev, job);
+	if (ret)
+		goto out_unlock;
+
+	seqno = q->seqno + 1;
+	ret = gring_submit_encode(q, &s, seqno, words);
+	if (!ret)
+		ret = gring_view_write(&res.view, 0, words, len);
+	if (!ret) {
+		job->ring_offset = res.wptr;
+		job->ring_bytes = res.pad + len;
+		ret = gring_ring_commit(&q->ring, &res, &job->ring_lease);
+	}
+	if (ret)
+		goto out_unlock;
+
+	/* From here on nothing fails: the job is queued. */
+	q->seqno = seqno;
+	fence = gring_job_push(job, seqno);
+	mutex_unlock(&gdev->busy_lock);
+	mutex_unlock(&q->submit_lock);
+
+	if (s.out_sync) {
+		if (s.chain) {
+			drm_syncobj_add_point(s.out_sync, s.chain, fence,
+					      args->out_sync_point);
+			s.chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(s.out_sync, fence);
+		}
+	}
+	dma_fence_put(fence);
+	args->seqno = seqno;
+	goto out_fini;
+
+out_unlock:
+	mutex_unlock(&gdev->busy_lock);
+	mutex_unlock(&q->submit_lock);
+out_abort:
+	gring_job_abort(job);
+out_fini:
+	kvfree(words);
+	gring_submit_fini(&s);
+	gring_queue_put(q);
+	return ret;
+}
+
+/* Report @size bytes at @offset of the ring with the owner the views say. */
+static void gring_query_region(struct gring_queue *q, u32 offset, u32 size,
+			       struct drm_gring_region *out)
+{
+	struct gring_view view;
+
+	out->offset = offset;
+	out->size = size;
+	out->pad = 0;
+	if (gring_view_sub(&q->ring.ring, offset, size, 0, &view)) {
+		out->owner = DRM_GRING_OWNER_MIXED;
+		return;
+	}
+	switch (gring_view_owner(&view)) {
+	case GRING_OWNER_CPU:
+		out->owner = DRM_GRING_OWNER_CPU;
+		break;
+	case GRING_OWNER_GPU:
+		out->owner = DRM_GRING_OWNER_GPU;
+		break;
+	default:
+		out->owner = DRM_GRING_OWNER_MIXED;
+		break;
+	}
+}
+
+/*
+ * Cut the ring at its pointers: [tail, wptr) is pending, the rest free.
+ * The owner of each piece is asked of the ownership layer, not derived
+ * from the pointers, so a query shows what the views really enforce.
+ */
+static u32 gring_query_regions(struct gring_queue *q,
+			       const struct gring_ring_state *st,
+			       struct drm_gring_region regions[3])
+{
+	u32 cuts[4], n = 0, i, r = 0;
+
+	cuts[n++] = 0;
+	if (st->pending) {
+		cuts[n++] = min(st->tail, st->wptr);
+		cuts[n++] = max(st->tail, st->wptr);
+	}
+	cuts[n++] = st->size;
+
+	for (i = 0; i + 1 < n; i++)
+		if (cuts[i + 1] > cuts[i])
+			gring_query_region(q, cuts[i], cuts[i + 1] - cuts[i],
+					   &regions[r++]);
+	return r;
+}
+
+/**
+ * gring_ioctl_ring_query() - DRM_IOCTL_GRING_RING_QUERY
+ * @drm: the gring DRM device
+ * @data: a struct drm_gring_ring_query
+ * @file: the caller's DRM file
+ *
+ * Return: 0 with the outputs set; -EINVAL for non-zero flags; -ENOENT for
+ * an unknown ring; -EFAULT if @data->regions cannot be written.
+ */
+int gring_ioctl_ring_query(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	struct gring_file *gfile = file->driver_priv;
+	struct drm_gring_ring_query *args = data;
+	struct drm_gring_region regions[3];
+	struct gring_coherent_stats cs;
+	struct gring_ring_state st;
+	struct gring_queue *q;
+	u64 faults, timeouts, submitted;
+	u32 n;
+	int ret = 0;
+
+	if (args->flags)
+		return -EINVAL;
+
+	q = gring_queue_lookup(gfile, args->ring_id);
+	if (!q)
+		return -ENOENT;
+
+	/* One snapshot under the submit lock: no commit moves wptr meanwhile. */
+	mutex_lock(&q->submit_lock);
+	gring_ring_query(&q->ring, &st);
+	n = gring_query_regions(q, &st, regions);
+	submitted = q->seqno;
+	mutex_unlock(&q->submit_lock);
+
+	spin_lock(&q->lock);
+	faults = q->faults;
+	timeouts = q->timeouts;
+	spin_unlock(&q->lock);
+	gring_coherent_get_stats(&q->bo->coh, &cs);
+
+	if (args->regions && args->region_count >= n &&
+	    copy_to_user(u64_to_user_ptr(args->regions), regions,
+			 n * sizeof(regions[0])))
+		ret = -EFAULT;
+	if (!ret) {
+		args->region_count = n;
+		args->size = st.size;
+		args->wptr = st.wptr;
+		args->rptr = st.rptr;
+		args->submitted = submitted;
+		args->completed = st.seqno;
+		args->faults = faults;
+		args->timeouts = timeouts;
+		args->refusals = cs.cpu_refused + cs.give_busy +
+				 cs.give_twice + cs.take_unheld + cs.bad_view;
+	}
+	gring_queue_put(q);
+	return ret;
+}
