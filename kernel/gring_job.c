@@ -382,7 +382,8 @@ struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 	struct drm_gpu_scheduler *sched_list[1];
 	struct drm_sched_init_args args = {
 		.ops = &gring_sched_ops,
-		.num_rqs = 1,
+		/* Entities default to DRM_SCHED_PRIORITY_NORMAL: have its rq. */
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = GRING_QUEUE_CREDITS,
 		.timeout = msecs_to_jiffies(gring_job_timeout_ms()),
 		.name = "gring-soft",
