@@ -10,6 +10,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -23,6 +24,8 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
 
 #include "gring_drm.h"
 #include "gring_drv.h"
@@ -30,7 +33,7 @@
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
 #define DRIVER_MAJOR	1
-#define DRIVER_MINOR	0
+#define DRIVER_MINOR	1
 #define DRIVER_PATCHLEVEL 0
 
 /*
@@ -44,6 +47,19 @@ module_param(max_bo_size, ulong, 0444);
 MODULE_PARM_DESC(max_bo_size,
 		 "Largest buffer object in bytes (rounded down to pages, at most PAGE_SIZE << MAX_PAGE_ORDER, default that limit)");
 
+/*
+ * BO memory is pinned: it cannot be swapped or reclaimed while the BO
+ * lives, and every render-node user can ask for it. A quarter of RAM by
+ * default: TTM lets all of its users together pin at most half of RAM, and
+ * a quarter leaves room for another driver's share as well as the rest of
+ * the system. Per-user limits come from memory cgroups, which are charged
+ * for the same memory.
+ */
+static unsigned long pinned_cap;
+module_param(pinned_cap, ulong, 0444);
+MODULE_PARM_DESC(pinned_cap,
+		 "Most bytes all buffer objects of the device may pin together (rounded down to pages; 0, the default: a quarter of RAM)");
+
 static struct platform_device *gring_pdev;
 
 static int gring_debugfs_gem_show(struct seq_file *m, void *data)
@@ -52,10 +68,10 @@ static int gring_debugfs_gem_show(struct seq_file *m, void *data)
 	struct gring_drm_device *gdev = to_gring_drm_device(entry->dev);
 	u64 count, bytes;
 
-	spin_lock(&gdev->bo_lock);
+	mutex_lock(&gdev->bo_lock);
 	count = gdev->bo_count;
 	bytes = gdev->bo_bytes;
-	spin_unlock(&gdev->bo_lock);
+	mutex_unlock(&gdev->bo_lock);
 
 	seq_printf(m, "objects: %llu\n", count);
 	seq_printf(m, "bytes: %llu\n", bytes);
@@ -81,13 +97,30 @@ static const struct drm_ioctl_desc gring_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_GEM_FOPS(gring_fops);
+static const struct file_operations gring_fops = {
+	.owner		= THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo	= drm_show_fdinfo,
+};
 
+/* The standard drm-*-memory keys; engine keys come with the rings. */
+static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	drm_show_memory_stats(p, file);
+}
+
+/*
+ * gring driver version history (DRIVER_MINOR, and DRM_GRING_UAPI_VERSION
+ * = minor + 1 in uapi/gring_drm.h):
+ * 1.0 - GET_PARAM, GEM_CREATE, GEM_MMAP_OFFSET
+ * 1.1 - PARAM_PINNED_CAP and -ENOSPC from GEM_CREATE; private mmaps refused
+ */
 static const struct drm_driver gring_drm_driver = {
 	.driver_features	= DRIVER_GEM | DRIVER_RENDER,
 	.ioctls			= gring_ioctls,
 	.num_ioctls		= ARRAY_SIZE(gring_ioctls),
 	.fops			= &gring_fops,
+	.show_fdinfo		= gring_show_fdinfo,
 	.debugfs_init		= gring_debugfs_init,
 
 	.name			= DRIVER_NAME,
@@ -114,14 +147,28 @@ static int gring_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable DMA mask\n");
 
+	/*
+	 * BOs are mapped to userspace with ordinary cached page protection
+	 * (see gring_gem_fault()), which is right only for a coherent device.
+	 */
+	if (!dev_is_dma_coherent(dev))
+		return dev_err_probe(dev, -ENODEV, "device is not DMA-coherent\n");
+
 	gdev = devm_drm_dev_alloc(dev, &gring_drm_driver,
 				  struct gring_drm_device, drm);
 	if (IS_ERR(gdev))
 		return PTR_ERR(gdev);
 
-	spin_lock_init(&gdev->bo_lock);
+	ret = drmm_mutex_init(&gdev->drm, &gdev->bo_lock);
+	if (ret)
+		return ret;
+	INIT_LIST_HEAD(&gdev->bo_list);
 	gdev->max_bo_size = clamp_t(u64, round_down(max_bo_size, PAGE_SIZE),
 				    PAGE_SIZE, GRING_BO_SIZE_LIMIT);
+	if (pinned_cap)
+		gdev->pinned_cap = round_down((u64)pinned_cap, PAGE_SIZE);
+	else
+		gdev->pinned_cap = (u64)(totalram_pages() / 4) << PAGE_SHIFT;
 	platform_set_drvdata(pdev, gdev);
 
 	/* Last: from here on userspace can open the device. */
@@ -133,12 +180,25 @@ static void gring_remove(struct platform_device *pdev)
 	struct gring_drm_device *gdev = platform_get_drvdata(pdev);
 
 	/*
-	 * Unplug, not just unregister: the driver can be unbound through
-	 * sysfs while files are open, and those must then get -ENODEV and
-	 * lose their mappings. The drm_device itself lives on until its last
-	 * file is closed.
+	 * The unplug model. The driver can be unbound through sysfs while
+	 * files, dma-bufs and mappings of its BOs are still open, and the DMA
+	 * API allows a device's coherent memory to be freed only while the
+	 * driver is bound (DMA-API debugging reports any allocation left at
+	 * unbind). Keeping the device bound until the last BO goes is not in
+	 * the driver's hands, and plain unregister (vgem's model, fine for
+	 * memory that is not a device's) would free BOs later on a device
+	 * that is gone. So the BOs' memory goes now:
+	 *
+	 * drm_dev_unplug() waits for every ioctl body, fault and fdinfo
+	 * read inside drm_dev_enter(), makes new ones fail, and zaps every
+	 * CPU mapping in the device's address space -- DRM files' and, since
+	 * exported dma-bufs' files share that address space, dma-bufs' too.
+	 * Then nothing can reach a BO's memory, and revoking frees it; the
+	 * objects live on as husks until their last user lets go. The
+	 * drm_device itself lives until its last file or dma-buf is closed.
 	 */
 	drm_dev_unplug(&gdev->drm);
+	gring_gem_revoke_all(gdev);
 }
 
 static struct platform_driver gring_platform_driver = {
