@@ -324,6 +324,8 @@ static void test_dmabuf_only(void)
 struct creator {
 	int fd;
 	volatile unsigned int rounds;
+	volatile bool stop;	/* set by the test if unbind did not stop it */
+	volatile bool done;
 	int err;
 	const char *what;
 };
@@ -333,7 +335,7 @@ static void *creator_loop(void *arg)
 {
 	struct creator *c = arg;
 
-	for (;;) {
+	while (!c->stop) {
 		struct drm_gring_gem_create create = { .size = 64 << 10 };
 		struct drm_gring_gem_mmap_offset offset = { 0 };
 		int ret;
@@ -355,19 +357,24 @@ static void *creator_loop(void *arg)
 		}
 		c->rounds++;
 	}
+	c->done = true;
 	return NULL;
 }
 
 static void test_creator_thread(void)
 {
 	uint64_t refcnt = module_refcnt();
-	struct creator c = { .fd = open_gring() };
+	struct creator c = { .fd = open_gring(), .what = "nothing" };
 	pthread_t thread;
 
 	igt_assert_eq(pthread_create(&thread, NULL, creator_loop, &c), 0);
 	while (c.rounds < 20 && !c.err)
 		usleep(1000);
 	unbind();
+	/* Give it 10 s to notice, so a device that stays usable fails, not hangs. */
+	for (int ms = 0; ms < 10000 && !c.done; ms++)
+		usleep(1000);
+	c.stop = true;
 	igt_assert_eq(pthread_join(thread, NULL), 0);
 
 	igt_info("creator: %u rounds, then %s: errno %d\n", c.rounds, c.what,
