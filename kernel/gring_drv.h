@@ -27,7 +27,10 @@ struct drm_file;
  *	together. Fixed at probe, like @max_bo_size.
  * @bo_lock: protects @bo_list, @bo_count, @bo_bytes and @revoked, and the
  *	memory (vaddr) of every object on @bo_list. A mutex: revoking frees
- *	DMA memory under it, which may sleep.
+ *	DMA memory under it, which may sleep. Lock order: it is taken under
+ *	mmap_lock (munmap -> drm_gem_vm_close() -> object free) and under
+ *	the device lock (remove -> revoke), and nothing but the page
+ *	allocator is called with it held; allocation happens outside it.
  * @bo_list: the objects that still hold DMA memory, so that remove can
  *	free the memory of each while the device is still bound.
  * @bo_count: number of objects on @bo_list.
