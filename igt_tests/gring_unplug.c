@@ -388,6 +388,103 @@ static void test_creator_thread(void)
 	igt_assert_eq_u64(module_refcnt(), refcnt);
 }
 
+/*
+ * A thread that maps BOs and writes every page of them, while the device
+ * goes away: the race between faults and the unplug's zap and revoke. Its
+ * SIGBUS handler jumps back into the thread itself (the signal goes to
+ * the thread that faulted).
+ */
+static __thread sigjmp_buf thread_sigbus_jmp;
+
+static void on_thread_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(thread_sigbus_jmp, 1);
+}
+
+static void *toucher_loop(void *arg)
+{
+	struct creator *c = arg;
+	const uint64_t size = 64 << 10;
+
+	while (!c->stop) {
+		struct drm_gring_gem_create create = { .size = size };
+		struct drm_gring_gem_mmap_offset offset = { 0 };
+		volatile uint32_t *volatile ptr = MAP_FAILED;
+		int ret;
+
+		ret = __gring_gem_create(c->fd, &create);
+		if (ret) {
+			c->what = "GEM_CREATE";
+			c->err = -ret;
+			break;
+		}
+		offset.handle = create.handle;
+		ret = __gring_gem_mmap_offset(c->fd, &offset);
+		if (ret) {
+			c->what = "GEM_MMAP_OFFSET";
+			c->err = -ret;
+			break;
+		}
+		ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   c->fd, offset.offset);
+		if (ptr == MAP_FAILED) {
+			c->what = "mmap";
+			c->err = errno;
+			break;
+		}
+		if (sigsetjmp(thread_sigbus_jmp, 1)) {
+			munmap((void *)ptr, size);
+			c->what = "a touch (SIGBUS)";
+			c->err = ENODEV;
+			break;
+		}
+		for (uint64_t i = 0; i < size / 4; i += 1024)
+			ptr[i] = i;
+		munmap((void *)ptr, size);
+		ret = __gem_close(c->fd, create.handle);
+		if (ret) {
+			c->what = "GEM_CLOSE";
+			c->err = -ret;
+			break;
+		}
+		c->rounds++;
+	}
+	c->done = true;
+	return NULL;
+}
+
+static void test_toucher_thread(void)
+{
+	uint64_t refcnt = module_refcnt();
+	struct creator c = { .fd = open_gring(), .what = "nothing" };
+	struct sigaction sa = { .sa_handler = on_thread_sigbus }, old;
+	pthread_t thread;
+
+	sigemptyset(&sa.sa_mask);
+	igt_assert_eq(sigaction(SIGBUS, &sa, &old), 0);
+	igt_assert_eq(pthread_create(&thread, NULL, toucher_loop, &c), 0);
+	while (c.rounds < 20 && !c.done)
+		usleep(1000);
+	unbind();
+	for (int ms = 0; ms < 10000 && !c.done; ms++)
+		usleep(1000);
+	c.stop = true;
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	igt_assert_eq(sigaction(SIGBUS, &old, NULL), 0);
+
+	/* Stopped by the unplug: an ioctl or mmap with ENODEV, or a SIGBUS. */
+	igt_info("toucher: %u rounds, then %s: errno %d\n", c.rounds, c.what,
+		 c.err);
+	igt_assert(c.rounds >= 20);
+	igt_assert_eq(c.err, ENODEV);
+	close(c.fd);
+
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -420,5 +517,11 @@ igt_main
 	igt_subtest("unbind-creator-thread") {
 		ensure_bound(0);
 		test_creator_thread();
+	}
+
+	igt_describe("Unbind while another thread maps BOs and writes every page: it stops with ENODEV or SIGBUS, and a rebound device works.");
+	igt_subtest("unbind-toucher-thread") {
+		ensure_bound(0);
+		test_toucher_thread();
 	}
 }
