@@ -195,7 +195,8 @@ igt@fake_basic@pass igt@fake_basic@skip igt@fake_basic@fail igt@fake_basic@crash
 igt@fake_basic@invalid igt@fake_basic@exit-code igt@fake_basic@big-output \
 igt@fake_basic@garbage igt@fake_broken igt@fake_dmesg@warn igt@fake_dmesg@fail-warn \
 igt@fake_dmesg@splat-text igt@fake_dmesg@quiet igt@fake_hang@sleep \
-igt@fake_hang@ignore-term igt@fake_hang@leftover-child igt@fake_simple ' ]"
+igt@fake_hang@ignore-term igt@fake_hang@leftover-child igt@fake_simple \
+igt@fake_whoami@as-user igt@fake_whoami@as-root ' ]"
 
 # --- every result ----------------------------------------------------------
 
@@ -300,6 +301,33 @@ run expect2 --no-dmesg --expectations "$WORK/xf" --driver gring \
 	--results "$WORK/expect2.json" "$B"
 check "expectations: only expected failures left, exit 0" \
 	eval "closing_is expect2 '2 passed, 0 failed, 3 skipped' && rc_is expect2 0"
+
+# --- --user: tests as an ordinary user, DRIVER-root.txt ones as root ----------
+
+W=$FAKES/fake_whoami
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	nobody="uid=$(id -u nobody) euid=$(id -u nobody) gid=$(id -g nobody) groups=$(id -G nobody | tr ' ' ',')"
+	mkdir "$WORK/xr"
+	printf '# regexes\nfake_whoami@as-root$\n' >"$WORK/xr/gring-root.txt"
+	run user --no-dmesg --user nobody --expectations "$WORK/xr" \
+		--driver gring --results "$WORK/user.json" "$W"
+	check "--user: both pass" \
+		eval "closing_is user '2 passed, 0 failed, 0 skipped' && rc_is user 0"
+	check "--user: the user's ids and groups, root only for root.txt" \
+		json_ok user.json \
+		"igt@fake_whoami@as-user:out~=$nobody" \
+		"igt@fake_whoami@as-user:user=nobody" \
+		"igt@fake_whoami@as-root:out~=uid=0 euid=0 gid=0" \
+		"igt@fake_whoami@as-root:user=root"
+	run nouser --no-dmesg --results "$WORK/nouser.json" "$W"
+	check "without --user: no user recorded" json_ok nouser.json \
+		"igt@fake_whoami@as-user:user=None"
+	run baduser --no-dmesg --user no-such-user-here "$W"
+	check "--user with an unknown user: exit 2" \
+		eval "rc_is baduser 2 && err_has baduser 'no-such-user-here'"
+else
+	echo "SKIP - --user checks: need root and a user 'nobody'"
+fi
 
 # --- results while running, and a stop request ------------------------------
 
