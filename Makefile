@@ -31,6 +31,7 @@ host-test:
 	tools/setup
 	tools/meson-setup
 	meson test -C build/meson --print-errorlogs
+	tools/tests/install-test.sh
 
 vm-test: build
 	$(VM) --no-build run -- gring-vm-test
@@ -51,6 +52,20 @@ vm-check-test:
 		"echo '<4>WARNING: CPU: 0 PID: 1 at fake' >/dev/kmsg" || st=$$?; \
 	if [ $$st = 3 ]; then echo "vm-check-test: kernel-log warning failed the run (exit 3), as it must"; \
 	else echo "vm-check-test: FAIL: kernel-log warning gave exit $$st, want 3"; exit 1; fi
+
+# libgring, its headers, gring.pc, the tools and the tests, where a
+# distribution puts them (PREFIX/lib/<multiarch>, PREFIX/include/gring,
+# PREFIX/libexec/gring, PREFIX/share/gring), staged under DESTDIR if set.
+# Its own meson build (build/meson-install): build/meson stays prefix /usr
+# for the VM.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install:
+	tools/setup
+	(tools/meson-setup build/meson-install $(abspath $(PREFIX)) && \
+		ninja -C build/meson-install) >build/meson-install.log 2>&1 || \
+		{ cat build/meson-install.log; exit 1; }
+	meson install -C build/meson-install --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
 
 # Lint runs before anything boots; each step stops the run on failure.
 test:
@@ -75,5 +90,5 @@ shell: build
 
 clean:
 	$(MAKE) -C kernel clean
-	rm -rf build/meson build/stage build/initramfs.d build/initramfs.cpio build/vm-out \
+	rm -rf build/meson build/meson-install build/install-test build/stage build/initramfs.d build/initramfs.cpio build/vm-out \
 		build/vm-add.d build/vm-add.cpio build/initramfs-run.cpio $(VMCHECK_OUT)
