@@ -73,6 +73,8 @@ test:
 	$(MAKE) host-test
 	$(MAKE) vm-test
 	$(MAKE) vm-check-test
+	@# The IGT runner's closing line again, last, for a reader (or CI).
+	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1
 
 lint:
 	tools/setup
