@@ -13,6 +13,7 @@ help:
 	@echo "make test    lint, host tests, then every IGT subtest in the VM"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
 	@echo "make bench   gring-bench in one VM boot (table + build/bench.json)"
+	@echo "make vm-check-test  the bench fails on kernel-log warnings only (2 boots; after a build)"
 	@echo "make shell   interactive guest shell"
 	@echo "make install install libgring, headers, gring.pc, tools, tests (PREFIX, DESTDIR)"
 	@echo "make build   build module, userspace, initramfs"
