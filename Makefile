@@ -4,7 +4,7 @@ MAKEFLAGS += --no-print-directory
 VM      := tools/vm
 RESULTS := build/vm-out/results.json
 
-.PHONY: all build run test lint bench host-test vm-test shell clean help
+.PHONY: all build run test lint bench host-test vm-test vm-check-test shell clean help install
 
 all: build
 
@@ -13,7 +13,9 @@ help:
 	@echo "make test    lint, host tests, then every IGT subtest in the VM"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
 	@echo "make bench   gring-bench in one VM boot (table + build/bench.json)"
+	@echo "make vm-check-test  the bench fails on kernel-log warnings only (2 boots; after a build)"
 	@echo "make shell   interactive guest shell"
+	@echo "make install install libgring, headers, gring.pc, tools, tests (PREFIX, DESTDIR)"
 	@echo "make build   build module, userspace, initramfs"
 	@echo "make clean   remove build outputs"
 
@@ -30,6 +32,7 @@ host-test:
 	tools/setup
 	tools/meson-setup
 	meson test -C build/meson --print-errorlogs
+	tools/tests/install-test.sh
 
 vm-test: build
 	$(VM) --no-build run -- gring-vm-test
@@ -38,11 +41,41 @@ vm-test: build
 	@# The runner's closing line, last, so it is what a reader (or CI) sees.
 	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1
 
+# The bench decides from the kernel's log, not from what programs print:
+# a command printing the words passes; the same words written to the
+# kernel log (/dev/kmsg, as the kernel would log them) fail with exit 3.
+# Two short boots on the build vm-test made (run it first).
+VMCHECK_OUT := build/vm-check-out
+vm-check-test:
+	$(VM) --no-build run --out $(VMCHECK_OUT) -- sh -c \
+		'echo "WARNING: CPU: 0 PID: 1 at fake"; echo Oops; echo "Call Trace:"'
+	@st=0; $(VM) --no-build run --out $(VMCHECK_OUT) -- sh -c \
+		"echo '<4>WARNING: CPU: 0 PID: 1 at fake' >/dev/kmsg" || st=$$?; \
+	if [ $$st = 3 ]; then echo "vm-check-test: kernel-log warning failed the run (exit 3), as it must"; \
+	else echo "vm-check-test: FAIL: kernel-log warning gave exit $$st, want 3"; exit 1; fi
+
+# libgring, its headers, gring.pc, the tools and the tests, where a
+# distribution puts them (PREFIX/lib/<multiarch>, PREFIX/include/gring,
+# PREFIX/libexec/gring, PREFIX/share/gring), staged under DESTDIR if set.
+# Its own meson build (build/meson-install): build/meson stays prefix /usr
+# for the VM.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install:
+	tools/setup
+	(tools/meson-setup build/meson-install $(abspath $(PREFIX)) && \
+		ninja -C build/meson-install) >build/meson-install.log 2>&1 || \
+		{ cat build/meson-install.log; exit 1; }
+	meson install -C build/meson-install --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
+
 # Lint runs before anything boots; each step stops the run on failure.
 test:
 	$(MAKE) lint
 	$(MAKE) host-test
 	$(MAKE) vm-test
+	$(MAKE) vm-check-test
+	@# The IGT runner's closing line again, last, for a reader (or CI).
+	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1
 
 lint:
 	tools/setup
@@ -60,4 +93,5 @@ shell: build
 
 clean:
 	$(MAKE) -C kernel clean
-	rm -rf build/meson build/stage build/initramfs.d build/initramfs.cpio build/vm-out
+	rm -rf build/meson build/meson-install build/install-test build/stage build/initramfs.d build/initramfs.cpio build/vm-out \
+		build/vm-add.d build/vm-add.cpio build/initramfs-run.cpio $(VMCHECK_OUT)

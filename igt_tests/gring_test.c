@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -44,8 +45,14 @@ bool gring_is_gring(int fd)
 
 int gring_open(void)
 {
-	int fd = drm_open_driver_render(DRIVER_ANY);
+	/*
+	 * Not drm_open_driver_render(): DRIVER_ANY includes DRIVER_INTEL, so
+	 * it also runs i915's cache cleanup through debugfs, which asserts
+	 * for anyone but root and would make every test root-only.
+	 */
+	int fd = __drm_open_driver_render(DRIVER_ANY);
 
+	igt_require_f(fd >= 0, "no DRM render node to open\n");
 	if (!gring_is_gring(fd)) {
 		close(fd);
 		igt_skip("The DRM device found is not gring; run with IGT_FORCE_DRIVER=gring.\n");
@@ -140,6 +147,81 @@ int __gem_close(int fd, uint32_t handle)
 void gem_close(int fd, uint32_t handle)
 {
 	igt_assert_eq(__gem_close(fd, handle), 0);
+}
+
+int gring_prime_export(int fd, uint32_t handle)
+{
+	int dmabuf = -1;
+
+	igt_assert_eq(drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC | DRM_RDWR,
+					 &dmabuf), 0);
+	igt_assert(dmabuf >= 0);
+	return dmabuf;
+}
+
+uint32_t gring_prime_import(int fd, int dmabuf)
+{
+	uint32_t handle = 0;
+
+	igt_assert_eq(drmPrimeFDToHandle(fd, dmabuf, &handle), 0);
+	igt_assert(handle != 0);
+	return handle;
+}
+
+uint64_t gring_maps_offset(const void *addr)
+{
+	uintptr_t want = (uintptr_t)addr;
+	FILE *maps = fopen("/proc/self/maps", "re");
+	char line[512];
+	bool found = false;
+	uint64_t offset = 0;
+
+	igt_assert(maps);
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long long start, end, off;
+
+		/* "start-end perms offset dev inode path", all hex but inode */
+		if (sscanf(line, "%llx-%llx %*s %llx", &start, &end, &off) != 3)
+			continue;
+		if (want >= start && want < end) {
+			igt_debug("maps: %s", line);
+			offset = off;
+			found = true;
+			break;
+		}
+	}
+	fclose(maps);
+	igt_assert_f(found, "no line of /proc/self/maps covers %p\n", addr);
+	return offset;
+}
+
+char *gring_read_text(const char *path)
+{
+	char *buf = calloc(1, 4096);
+	ssize_t len = 0, ret;
+	int file;
+
+	igt_assert(buf);
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	igt_assert_f(file >= 0, "cannot open %s: %m\n", path);
+	while ((ret = read(file, buf + len, 4095 - len)) > 0)
+		len += ret;
+	close(file);
+	igt_assert_f(ret == 0, "reading %s failed: %m\n", path);
+	return buf;
+}
+
+uint64_t gring_read_u64(const char *path)
+{
+	char *text = gring_read_text(path), *end;
+	uint64_t value;
+
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	igt_assert_f(!errno && end != text, "%s holds no number: \"%s\"\n",
+		     path, text);
+	free(text);
+	return value;
 }
 
 /* Parse "<key><decimal>\n" at *pos and step past it. */

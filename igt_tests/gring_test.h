@@ -49,6 +49,21 @@ void *gring_gem_mmap(int fd, uint32_t handle, uint64_t size);
 int __gem_close(int fd, uint32_t handle);
 void gem_close(int fd, uint32_t handle);
 
+/* PRIME: export @handle as a read-write dma-buf fd; import one as a handle. */
+int gring_prime_export(int fd, uint32_t handle);
+uint32_t gring_prime_import(int fd, int dmabuf);
+
+/*
+ * The file offset /proc/self/maps shows for the mapping that contains
+ * @addr (fails if no mapping does).
+ */
+uint64_t gring_maps_offset(const void *addr);
+
+/* Read a whole small file (sysfs, procfs, cgroupfs) as a string. */
+char *gring_read_text(const char *path);
+/* The first decimal number in @path. */
+uint64_t gring_read_u64(const char *path);
+
 /*
  * Device-wide live BOs, as the driver reports them in its debugfs file
  * gring_gem ("objects: <N>\nbytes: <M>\n"). Skips without debugfs; fails if

@@ -76,6 +76,13 @@ void __igt_fail_assert(const char *domain, const char *file, const int line,
 __attribute__((format(printf, 1, 2)))
 void igt_describe_f(const char *fmt, ...);
 
+/*
+ * Run @fn at exit, also when a signal or a failed assert ends the test:
+ * how a test that changes global state puts it back.
+ */
+typedef void (*igt_exit_handler_t)(int sig);
+void igt_install_exit_handler(igt_exit_handler_t fn);
+
 enum igt_log_level {
 	IGT_LOG_DEBUG,
 	IGT_LOG_INFO,

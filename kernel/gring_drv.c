@@ -10,6 +10,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -35,7 +36,7 @@
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
 #define DRIVER_MAJOR	1
-#define DRIVER_MINOR	0
+#define DRIVER_MINOR	2
 #define DRIVER_PATCHLEVEL 0
 
 /*
@@ -49,6 +50,19 @@ module_param(max_bo_size, ulong, 0444);
 MODULE_PARM_DESC(max_bo_size,
 		 "Largest buffer object in bytes (rounded down to pages, at most PAGE_SIZE << MAX_PAGE_ORDER, default that limit)");
 
+/*
+ * BO memory is pinned: it cannot be swapped or reclaimed while the BO
+ * lives, and every render-node user can ask for it. A quarter of RAM by
+ * default: TTM lets all of its users together pin at most half of RAM, and
+ * a quarter leaves room for another driver's share as well as the rest of
+ * the system. Per-user limits come from memory cgroups, which are charged
+ * for the same memory.
+ */
+static unsigned long pinned_cap;
+module_param(pinned_cap, ulong, 0444);
+MODULE_PARM_DESC(pinned_cap,
+		 "Most bytes all buffer objects of the device may pin together (rounded down to pages; 0, the default: a quarter of RAM)");
+
 static struct platform_device *gring_pdev;
 
 static int gring_debugfs_gem_show(struct seq_file *m, void *data)
@@ -57,10 +71,10 @@ static int gring_debugfs_gem_show(struct seq_file *m, void *data)
 	struct gring_drm_device *gdev = to_gring_drm_device(entry->dev);
 	u64 count, bytes;
 
-	spin_lock(&gdev->bo_lock);
+	mutex_lock(&gdev->bo_lock);
 	count = gdev->bo_count;
 	bytes = gdev->bo_bytes;
-	spin_unlock(&gdev->bo_lock);
+	mutex_unlock(&gdev->bo_lock);
 
 	seq_printf(m, "objects: %llu\n", count);
 	seq_printf(m, "bytes: %llu\n", bytes);
@@ -77,7 +91,7 @@ static void gring_debugfs_init(struct drm_minor *minor)
 			      ARRAY_SIZE(gring_debugfs_files));
 }
 
-static int gring_open(struct drm_device *drm, struct drm_file *file)
+static int gring_file_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct gring_file *gfile;
 
@@ -91,7 +105,8 @@ static int gring_open(struct drm_device *drm, struct drm_file *file)
 	return 0;
 }
 
-static void gring_postclose(struct drm_device *drm, struct drm_file *file)
+static void gring_file_postclose(struct drm_device *drm,
+				 struct drm_file *file)
 {
 	struct gring_file *gfile = file->driver_priv;
 	struct gring_queue *q;
@@ -105,14 +120,6 @@ static void gring_postclose(struct drm_device *drm, struct drm_file *file)
 	xa_destroy(&gfile->queues);
 	gring_prep_file_close(to_gring_drm_device(drm), gfile);
 	kfree(gfile);
-}
-
-static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
-{
-	struct gring_file *gfile = file->driver_priv;
-
-	drm_printf(p, "drm-engine-soft:\t%llu ns\n",
-		   (u64)atomic64_read(&gfile->engine_ns));
 }
 
 static const struct drm_ioctl_desc gring_ioctls[] = {
@@ -135,17 +142,44 @@ static const struct drm_ioctl_desc gring_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_GEM_FOPS(gring_fops);
+static const struct file_operations gring_fops = {
+	.owner		= THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo	= drm_show_fdinfo,
+};
 
+/*
+ * The standard drm-*-memory keys, and the time the soft engine spent on
+ * the file's jobs (Documentation/gpu/drm-usage-stats.rst), so that generic
+ * GPU top tools see every client.
+ */
+static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct gring_file *gfile = file->driver_priv;
+
+	drm_show_memory_stats(p, file);
+	drm_printf(p, "drm-engine-soft:\t%llu ns\n",
+		   (u64)atomic64_read(&gfile->engine_ns));
+}
+
+/*
+ * gring driver version history (DRIVER_MINOR, and DRM_GRING_UAPI_VERSION
+ * = minor + 1 in uapi/gring_drm.h):
+ * 1.0 - GET_PARAM, GEM_CREATE, GEM_MMAP_OFFSET
+ * 1.1 - PARAM_PINNED_CAP and -ENOSPC from GEM_CREATE; private mmaps refused
+ * 1.2 - rings on the soft engine: RING_CREATE, RING_DESTROY, SUBMIT (with
+ *       syncobjs, timeline points included), CPU_PREP, CPU_FINI,
+ *       RING_QUERY; drm-engine-soft in fdinfo
+ */
 static const struct drm_driver gring_drm_driver = {
 	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
 				  DRIVER_SYNCOBJ_TIMELINE,
-	.open			= gring_open,
-	.postclose		= gring_postclose,
-	.show_fdinfo		= gring_show_fdinfo,
+	.open			= gring_file_open,
+	.postclose		= gring_file_postclose,
 	.ioctls			= gring_ioctls,
 	.num_ioctls		= ARRAY_SIZE(gring_ioctls),
 	.fops			= &gring_fops,
+	.show_fdinfo		= gring_show_fdinfo,
 	.debugfs_init		= gring_debugfs_init,
 
 	.name			= DRIVER_NAME,
@@ -177,13 +211,29 @@ static int gring_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable DMA mask\n");
 
+	/*
+	 * BOs are mapped to userspace with ordinary cached page protection
+	 * (see gring_gem_fault()), which is right only for a coherent device.
+	 */
+	if (!dev_is_dma_coherent(dev))
+		return dev_err_probe(dev, -ENODEV, "device is not DMA-coherent\n");
+
 	gdev = devm_drm_dev_alloc(dev, &gring_drm_driver,
 				  struct gring_drm_device, drm);
 	if (IS_ERR(gdev))
 		return PTR_ERR(gdev);
 
-	spin_lock_init(&gdev->bo_lock);
-	mutex_init(&gdev->busy_lock);
+	ret = drmm_mutex_init(&gdev->drm, &gdev->bo_lock);
+	if (ret)
+		return ret;
+	INIT_LIST_HEAD(&gdev->bo_list);
+	ret = drmm_mutex_init(&gdev->drm, &gdev->busy_lock);
+	if (ret)
+		return ret;
+	ret = drmm_mutex_init(&gdev->drm, &gdev->queues_lock);
+	if (ret)
+		return ret;
+	INIT_LIST_HEAD(&gdev->queues);
 	gring_soft_mmu_init(&gdev->soft_mmu);
 	/* Buffers hold the device: the table is empty when it goes. */
 	ret = drmm_add_action_or_reset(&gdev->drm, gring_soft_mmu_release,
@@ -192,6 +242,10 @@ static int gring_probe(struct platform_device *pdev)
 		return ret;
 	gdev->max_bo_size = clamp_t(u64, round_down(max_bo_size, PAGE_SIZE),
 				    PAGE_SIZE, GRING_BO_SIZE_LIMIT);
+	if (pinned_cap)
+		gdev->pinned_cap = round_down((u64)pinned_cap, PAGE_SIZE);
+	else
+		gdev->pinned_cap = (u64)(totalram_pages() / 4) << PAGE_SHIFT;
 	platform_set_drvdata(pdev, gdev);
 
 	/* Last: from here on userspace can open the device. */
@@ -203,12 +257,31 @@ static void gring_remove(struct platform_device *pdev)
 	struct gring_drm_device *gdev = platform_get_drvdata(pdev);
 
 	/*
-	 * Unplug, not just unregister: the driver can be unbound through
-	 * sysfs while files are open, and those must then get -ENODEV and
-	 * lose their mappings. The drm_device itself lives on until its last
-	 * file is closed.
+	 * The unplug model. The driver can be unbound through sysfs while
+	 * files, dma-bufs and mappings of its BOs are still open, and the DMA
+	 * API allows a device's coherent memory to be freed only while the
+	 * driver is bound (DMA-API debugging reports any allocation left at
+	 * unbind). Keeping the device bound until the last BO goes is not in
+	 * the driver's hands, and plain unregister (vgem's model, fine for
+	 * memory that is not a device's) would free BOs later on a device
+	 * that is gone. So the BOs' memory goes now:
+	 *
+	 * drm_dev_unplug() waits for every ioctl body, fault and fdinfo
+	 * read inside drm_dev_enter(), makes new ones fail, and zaps every
+	 * CPU mapping in the device's address space -- DRM files' and, since
+	 * exported dma-bufs' files share that address space, dma-bufs' too.
+	 * Then nothing can reach a BO's memory, and revoking frees it; the
+	 * objects live on as husks until their last user lets go. The
+	 * drm_device itself lives until its last file or dma-buf is closed.
+	 *
+	 * The engine reaches BO memory too, so it stops first: jobs on it are
+	 * cancelled, and jobs the scheduler hands it later complete with
+	 * -ENODEV without executing. Its work runs inside drm_dev_enter(), so
+	 * drm_dev_unplug() also waits for the last of it.
 	 */
+	gring_engine_stop_all(gdev);
 	drm_dev_unplug(&gdev->drm);
+	gring_gem_revoke_all(gdev);
 }
 
 static struct platform_driver gring_platform_driver = {

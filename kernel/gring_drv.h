@@ -9,7 +9,6 @@
 #include <linux/container_of.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include <drm/drm_device.h>
@@ -27,39 +26,64 @@ struct drm_file;
  * @max_bo_size: largest buffer object, in bytes, that GEM_CREATE accepts.
  *	Fixed at probe so that GET_PARAM always reports what GEM_CREATE
  *	enforces, whatever happens to the module parameter later.
- * @bo_lock: protects @bo_count and @bo_bytes together, so that debugfs
- *	never shows a count from one moment and a byte total from another.
- * @bo_count: number of live buffer objects.
- * @bo_bytes: sum of the (page-rounded) sizes of the live buffer objects.
+ * @pinned_cap: most bytes all buffer objects of the device may hold
+ *	together. Fixed at probe, like @max_bo_size.
+ * @bo_lock: protects @bo_list, @bo_count, @bo_bytes and @revoked, and the
+ *	memory (vaddr) of every object on @bo_list. A mutex: revoking frees
+ *	DMA memory under it, which may sleep. Lock order: it is taken under
+ *	mmap_lock (munmap -> drm_gem_vm_close() -> object free) and under
+ *	the device lock (remove -> revoke), and nothing but the page
+ *	allocator is called with it held; allocation happens outside it.
+ * @bo_list: the objects that still hold DMA memory, so that remove can
+ *	free the memory of each while the device is still bound.
+ * @bo_count: number of objects on @bo_list.
+ * @bo_bytes: bytes pinned: the sizes of the objects on @bo_list plus the
+ *	reservations of creations in progress. Never above @pinned_cap.
+ * @revoked: set once remove has freed every object's memory; no object
+ *	gets memory after that.
  * @soft_mmu: the soft engine's table of the buffers it may reach: every
- *	buffer object is mapped in it from creation to free.
+ *	buffer object is mapped in it from creation until its memory goes.
  * @busy_lock: protects every buffer object's @busy and @holds lists, and
  *	every file's list of holds (see gring_prep.c).
  * @queue_serial: numbers queues for names that are unique on the device.
+ * @queues_lock: protects @queues and @engine_stopped.
+ * @queues: every queue of every file (struct gring_queue.dev_link), so that
+ *	remove can stop the engine before the memory goes.
+ * @engine_stopped: set by remove: the engine executes nothing any more.
  */
 struct gring_drm_device {
 	struct drm_device drm;
 	u64 max_bo_size;
+	u64 pinned_cap;
 
-	spinlock_t bo_lock; /* protects bo_count and bo_bytes */
+	struct mutex bo_lock; /* see above */
+	struct list_head bo_list;
 	u64 bo_count;
 	u64 bo_bytes;
+	bool revoked;
 
 	struct gring_soft_mmu soft_mmu;
 	struct mutex busy_lock; /* BO busy ranges and CPU holds */
 	atomic_t queue_serial;
+	struct mutex queues_lock; /* queues, engine_stopped */
+	struct list_head queues;
+	bool engine_stopped;
 };
 
 /**
  * struct gring_gem_object - a buffer object backed by one coherent DMA allocation
  * @base: the GEM object; its size is the allocation's size.
- * @vaddr: the kernel's mapping of the buffer.
+ * @vaddr: the kernel's mapping of the buffer; NULL once the device is
+ *	gone and the memory revoked. Stable for whoever is inside
+ *	drm_dev_enter(), since revoking happens after drm_dev_unplug().
  * @dma_addr: the buffer's address as the device sees it. It never leaves
  *	the kernel: userspace names buffers by GEM handle only.
+ * @link: entry in &gring_drm_device.bo_list while the object has memory.
  * @coh: the buffer for the view and ownership layer: every DMA handle the
  *	driver hands an engine is a view's, and the engine owns a range only
  *	between a handoff and its return.
- * @soft_map: the buffer's entry in the soft engine's table.
+ * @soft_map: the buffer's entry in the soft engine's table, while it has
+ *	memory.
  * @busy: ranges jobs in flight touch (struct gring_job_range), busy_lock.
  * @holds: ranges CPU_PREP gave the CPU (struct gring_cpu_hold), busy_lock.
  */
@@ -67,6 +91,7 @@ struct gring_gem_object {
 	struct drm_gem_object base;
 	void *vaddr;
 	dma_addr_t dma_addr;
+	struct list_head link;
 	struct gring_coherent coh;
 	struct gring_soft_mapping soft_map;
 	struct list_head busy;
@@ -90,6 +115,7 @@ struct gring_gem_object *gring_gem_create(struct gring_drm_device *gdev,
 int gring_gem_create_with_handle(struct gring_drm_device *gdev,
 				 struct drm_file *file, size_t size,
 				 u32 *handle);
+void gring_gem_revoke_all(struct gring_drm_device *gdev);
 
 /* gring_prep.c */
 int gring_ioctl_cpu_prep(struct drm_device *drm, void *data,

@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 
 #include <drm/drm_device.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_vma_manager.h>
@@ -46,6 +47,9 @@ int gring_ioctl_get_param(struct drm_device *drm, void *data,
 	case DRM_GRING_PARAM_BO_ALIGN:
 		value = PAGE_SIZE;
 		break;
+	case DRM_GRING_PARAM_PINNED_CAP:
+		value = gdev->pinned_cap;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -65,14 +69,18 @@ int gring_ioctl_get_param(struct drm_device *drm, void *data,
  * -EINVAL like any other bad field. A well-formed size above
  * DRM_GRING_PARAM_MAX_BO_SIZE is -E2BIG (as i915 does for objects it can
  * never back): asking again cannot help, unlike -ENOMEM, which reports
- * memory that is short now and may not be later.
+ * memory that is short now and may not be later. Beyond the device's
+ * pinned-bytes cap the answer is -ENOSPC: the device's budget, shared by
+ * every client, is spent until some BO is freed.
  *
  * Return: 0 with @data->size set to the allocated size and @data->handle to
  * the new handle; -EINVAL for non-zero flags or extensions, a zero size or
  * one that overflows when rounded; -E2BIG for a rounded size above the
- * maximum; -ENOMEM when the memory cannot be allocated; or another negative
- * errno from the GEM core (handle or mmap offset space exhausted). @data is
- * unchanged on failure.
+ * maximum; -ENOSPC when the device's pinned bytes would exceed
+ * DRM_GRING_PARAM_PINNED_CAP; -ENOMEM when the memory cannot be allocated
+ * (also when the caller's memory cgroup is at its limit); -ENODEV once the
+ * device is unplugged; or another negative errno from the GEM core (handle
+ * or mmap offset space exhausted). @data is unchanged on failure.
  */
 int gring_ioctl_gem_create(struct drm_device *drm, void *data,
 			   struct drm_file *file)
@@ -81,7 +89,7 @@ int gring_ioctl_gem_create(struct drm_device *drm, void *data,
 	struct drm_gring_gem_create *args = data;
 	u64 size;
 	u32 handle;
-	int ret;
+	int ret, idx;
 
 	if (args->flags || args->extensions)
 		return -EINVAL;
@@ -93,7 +101,16 @@ int gring_ioctl_gem_create(struct drm_device *drm, void *data,
 	if (size > gdev->max_bo_size)
 		return -E2BIG;
 
+	/*
+	 * The DRM core refuses ioctls on an unplugged device, but one that
+	 * got past that check must not allocate memory of a device being
+	 * removed: remove waits for this section, then frees every BO's
+	 * memory. The other ioctls touch neither the device nor memory.
+	 */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	ret = gring_gem_create_with_handle(gdev, file, size, &handle);
+	drm_dev_exit(idx);
 	if (ret)
 		return ret;
 

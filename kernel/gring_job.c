@@ -25,6 +25,7 @@
 #include <linux/workqueue.h>
 
 #include <drm/drm_device.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
@@ -156,6 +157,19 @@ static void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
 	dma_fence_signal(job->hw_fence);
 }
 
+/*
+ * The device is gone: complete the job without touching its memory. Its
+ * ring bytes stay the engine's; the queue's teardown knows.
+ */
+static void gring_queue_job_lost(struct gring_queue *q, struct gring_job *job)
+{
+	spin_lock(&q->lock);
+	list_del_init(&job->link);
+	spin_unlock(&q->lock);
+	dma_fence_set_error(job->hw_fence, -ENODEV);
+	dma_fence_signal(job->hw_fence);
+}
+
 static void gring_engine_run(struct work_struct *work)
 {
 	struct gring_job *job = container_of(work, struct gring_job, work);
@@ -170,7 +184,18 @@ static void gring_engine_run(struct work_struct *work)
 		.stop_data = job,
 	};
 	u64 start = ktime_get_ns();
-	int err;
+	int idx, err;
+
+	/*
+	 * The device's memory goes at remove, after drm_dev_unplug(): inside
+	 * this section it is there, and remove waits for the section to end.
+	 * A job that comes later completes with -ENODEV, touching nothing.
+	 */
+	if (READ_ONCE(q->gdev->engine_stopped) ||
+	    !drm_dev_enter(&q->gdev->drm, &idx)) {
+		gring_queue_job_lost(q, job);
+		return;
+	}
 
 	err = gring_job_give_ranges(job);
 	/* A job whose in-fence failed is skipped, but its ring bytes retire. */
@@ -196,6 +221,7 @@ static void gring_engine_run(struct work_struct *work)
 				q->ring_size);
 
 	gring_queue_job_done(q, job, err, ktime_get_ns() - start);
+	drm_dev_exit(idx);
 }
 
 /* --- the scheduler's backend ---------------------------------------------- */
@@ -447,6 +473,10 @@ struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 				    sched_list, 1, NULL);
 	if (ret)
 		goto err_sched;
+
+	mutex_lock(&gdev->queues_lock);
+	list_add_tail(&q->dev_link, &gdev->queues);
+	mutex_unlock(&gdev->queues_lock);
 	return q;
 
 err_sched:
@@ -462,6 +492,36 @@ err_free:
 	return ERR_PTR(ret);
 }
 
+/* Cancel every job on the engine, and wait until the engine lets go. */
+static void gring_queue_cancel(struct gring_queue *q)
+{
+	struct gring_job *job;
+
+	spin_lock(&q->lock);
+	list_for_each_entry(job, &q->inflight, link)
+		WRITE_ONCE(job->cancel, true);
+	spin_unlock(&q->lock);
+	flush_workqueue(q->engine_wq);
+}
+
+/**
+ * gring_engine_stop_all() - stop the soft engine on every queue
+ * @gdev: a device being removed
+ *
+ * Jobs on the engine are cancelled; jobs that reach it later complete with
+ * -ENODEV without executing.
+ */
+void gring_engine_stop_all(struct gring_drm_device *gdev)
+{
+	struct gring_queue *q;
+
+	mutex_lock(&gdev->queues_lock);
+	WRITE_ONCE(gdev->engine_stopped, true);
+	list_for_each_entry(q, &gdev->queues, dev_link)
+		gring_queue_cancel(q);
+	mutex_unlock(&gdev->queues_lock);
+}
+
 /*
  * Jobs not yet started are flushed (or killed when the process is
  * exiting), jobs on the engine are cancelled, and this returns once the
@@ -471,23 +531,36 @@ static void gring_queue_release(struct kref *kref)
 {
 	struct gring_queue *q = container_of(kref, struct gring_queue,
 					     refcount);
-	struct gring_job *job;
+	struct gring_drm_device *gdev = q->gdev;
+	struct gring_lease *lease;
+	int idx;
 
 	drm_sched_entity_destroy(&q->entity);
 
-	spin_lock(&q->lock);
-	list_for_each_entry(job, &q->inflight, link)
-		WRITE_ONCE(job->cancel, true);
-	spin_unlock(&q->lock);
-	flush_workqueue(q->engine_wq);
+	gring_queue_cancel(q);
 	wait_event(q->idle_wq, !atomic_read(&q->jobs_alive));
 	/* The last gring_job_free() is out of its critical section. */
 	spin_lock(&q->lock);
 	spin_unlock(&q->lock);
 
+	mutex_lock(&gdev->queues_lock);
+	list_del(&q->dev_link);
+	mutex_unlock(&gdev->queues_lock);
+
 	drm_sched_fini(&q->sched);
 	destroy_workqueue(q->engine_wq);
-	WARN_ON(gring_ring_fini(&q->ring));
+
+	/*
+	 * The engine is idle. With the device still there, take the ring
+	 * back (a cancelled job may have left bytes unretired); once it is
+	 * gone, so is the ring's memory: leave it alone.
+	 */
+	if (drm_dev_enter(&gdev->drm, &idx)) {
+		while (gring_ring_reset(&q->ring, &lease) == 1)
+			;
+		WARN_ON(gring_ring_fini(&q->ring));
+		drm_dev_exit(idx);
+	}
 	drm_gem_object_put(&q->bo->base);
 	kfree(q);
 }

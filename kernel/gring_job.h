@@ -32,6 +32,7 @@ struct gring_gem_object;
 /**
  * struct gring_queue - one ring of one file, with its scheduler and engine
  * @refcount: SUBMIT and RING_QUERY hold a reference while they use it
+ * @dev_link: in the device's list of queues (queues_lock)
  * @gdev: the device
  * @gfile: the file it belongs to
  * @id: the ring id userspace knows it by (per file)
@@ -64,6 +65,7 @@ struct gring_gem_object;
  */
 struct gring_queue {
 	struct kref refcount;
+	struct list_head dev_link;
 	struct gring_drm_device *gdev;
 	struct gring_file *gfile;
 	u32 id;
@@ -164,6 +166,7 @@ unsigned int gring_job_timeout_ms(void);
 struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 				       struct gring_file *gfile, u32 size);
 void gring_queue_put(struct gring_queue *q);
+void gring_engine_stop_all(struct gring_drm_device *gdev);
 struct gring_job *gring_job_alloc(struct gring_queue *q,
 				  unsigned int nr_ranges,
 				  struct drm_file *file);

@@ -18,6 +18,7 @@
 #include <linux/wait.h>
 
 #include <drm/drm_device.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_syncobj.h>
@@ -50,8 +51,8 @@ int gring_ioctl_ring_create(struct drm_device *drm, void *data,
 	struct drm_gring_ring_create *args = data;
 	u32 size = args->size ?: DRM_GRING_RING_SIZE_DEFAULT;
 	struct gring_queue *q;
+	int ret, idx;
 	u32 id;
-	int ret;
 
 	if (args->engine != DRM_GRING_ENGINE_SOFT || args->flags ||
 	    args->extensions)
@@ -60,7 +61,11 @@ int gring_ioctl_ring_create(struct drm_device *drm, void *data,
 	    size > DRM_GRING_RING_SIZE_MAX)
 		return -EINVAL;
 
+	/* Allocating device memory: only while the device is there. */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	q = gring_queue_create(gdev, gfile, size);
+	drm_dev_exit(idx);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 
@@ -437,8 +442,8 @@ int gring_ioctl_submit(struct drm_device *drm, void *data,
 	struct gring_job *job;
 	__le64 *words = NULL;
 	u64 seqno;
+	int ret, idx;
 	u32 len;
-	int ret;
 
 	if (args->flags & ~DRM_GRING_SUBMIT_FLAGS || args->extensions)
 		return -EINVAL;
@@ -475,11 +480,16 @@ int gring_ioctl_submit(struct drm_device *drm, void *data,
 	if (ret)
 		goto out_abort;
 
+	/* The ring's memory is there only while the device is. */
+	if (!drm_dev_enter(drm, &idx)) {
+		ret = -ENODEV;
+		goto out_abort;
+	}
 	ret = gring_submit_reserve(q, len,
 				   args->flags & DRM_GRING_SUBMIT_NONBLOCK,
 				   &res);
 	if (ret)
-		goto out_abort;
+		goto out_exit;
 
 	mutex_lock(&gdev->busy_lock);
 	ret = gring_busy_check_job(gdev, job);
@@ -503,6 +513,7 @@ int gring_ioctl_submit(struct drm_device *drm, void *data,
 	fence = gring_job_push(job, seqno);
 	mutex_unlock(&gdev->busy_lock);
 	mutex_unlock(&q->submit_lock);
+	drm_dev_exit(idx);
 
 	if (s.out_sync) {
 		if (s.chain) {
@@ -520,6 +531,8 @@ int gring_ioctl_submit(struct drm_device *drm, void *data,
 out_unlock:
 	mutex_unlock(&gdev->busy_lock);
 	mutex_unlock(&q->submit_lock);
+out_exit:
+	drm_dev_exit(idx);
 out_abort:
 	gring_job_abort(job);
 out_fini:
@@ -599,8 +612,8 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	struct gring_ring_state st;
 	struct gring_queue *q;
 	u64 faults, timeouts, submitted;
+	int ret = 0, idx;
 	u32 n;
-	int ret = 0;
 
 	if (args->flags)
 		return -EINVAL;
@@ -609,12 +622,18 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	if (!q)
 		return -ENOENT;
 
+	/* The writeback is read: only while the device (its memory) is there. */
+	if (!drm_dev_enter(drm, &idx)) {
+		gring_queue_put(q);
+		return -ENODEV;
+	}
 	/* One snapshot under the submit lock: no commit moves wptr meanwhile. */
 	mutex_lock(&q->submit_lock);
 	gring_ring_query(&q->ring, &st);
 	n = gring_query_regions(q, &st, regions);
 	submitted = q->seqno;
 	mutex_unlock(&q->submit_lock);
+	drm_dev_exit(idx);
 
 	spin_lock(&q->lock);
 	faults = q->faults;

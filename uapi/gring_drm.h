@@ -17,8 +17,13 @@
 extern "C" {
 #endif
 
-/* Bumped whenever an ioctl, flag or parameter is added. */
-#define DRM_GRING_UAPI_VERSION		1
+/*
+ * Bumped whenever an ioctl, flag or parameter is added:
+ * 1 - GET_PARAM, GEM_CREATE, GEM_MMAP_OFFSET.
+ * 2 - DRM_GRING_PARAM_PINNED_CAP; GEM_CREATE fails with -ENOSPC beyond it;
+ *     private (copy-on-write) mmaps of a BO fail with -EINVAL.
+ */
+#define DRM_GRING_UAPI_VERSION		3
 
 #define DRM_GRING_GET_PARAM		0x00
 #define DRM_GRING_GEM_CREATE		0x01
@@ -63,11 +68,15 @@ extern "C" {
  * @DRM_GRING_PARAM_UAPI_VERSION: DRM_GRING_UAPI_VERSION of the kernel.
  * @DRM_GRING_PARAM_MAX_BO_SIZE: largest size GEM_CREATE accepts, in bytes.
  * @DRM_GRING_PARAM_BO_ALIGN: granule BO sizes are rounded up to, in bytes.
+ * @DRM_GRING_PARAM_PINNED_CAP: most bytes all live BOs of the device may
+ *	hold together, in bytes (since version 2). BO memory is pinned:
+ *	it can be neither swapped nor reclaimed while the BO lives.
  */
 enum drm_gring_param {
 	DRM_GRING_PARAM_UAPI_VERSION = 0,
 	DRM_GRING_PARAM_MAX_BO_SIZE = 1,
 	DRM_GRING_PARAM_BO_ALIGN = 2,
+	DRM_GRING_PARAM_PINNED_CAP = 3,
 };
 
 /**
@@ -93,6 +102,19 @@ struct drm_gring_get_param {
  *
  * The buffer's DMA address stays in the kernel: userspace names buffers by
  * handle only.
+ *
+ * Errors: -EINVAL for a malformed argument; -E2BIG for a size above
+ * DRM_GRING_PARAM_MAX_BO_SIZE; -ENOSPC when the live BOs of the device
+ * (every client's) plus this one would exceed DRM_GRING_PARAM_PINNED_CAP,
+ * which may succeed again once BOs are freed; -ENOMEM when the memory
+ * cannot be had, including when the caller's memory cgroup is at its limit
+ * (the memory is charged to it); -ENODEV once the device is gone. Nothing
+ * is allocated and @handle is not written on failure.
+ *
+ * Mapping: mmap() the offset from GEM_MMAP_OFFSET with MAP_SHARED. A
+ * private (copy-on-write) mapping is refused with -EINVAL: writes to it
+ * would go to a copy the device never sees. Once the device is unplugged,
+ * new mappings fail with -ENODEV and touching an old one raises SIGBUS.
  */
 struct drm_gring_gem_create {
 	__u64 size;

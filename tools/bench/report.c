@@ -4,6 +4,7 @@
  * JSON object for programs. Benchmarks and ratios left out by --filter
  * appear in neither.
  */
+#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -123,96 +124,75 @@ void bench_report_table(FILE *f, const struct bench_report *rep)
 	}
 }
 
-/* JSON */
+/* JSON, built with json-c */
 
-static void json_string(FILE *f, const char *s)
+static struct json_object *jstr(const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	return s ? json_object_new_string(s) : NULL;	/* NULL is null */
 }
 
-static void json_string_or_null(FILE *f, const char *s)
+/* Six significant digits, as the table; non-finite values are null. */
+static struct json_object *jnum(double v)
 {
-	if (s)
-		json_string(f, s);
-	else
-		fputs("null", f);
+	char s[32];
+
+	if (!isfinite(v))
+		return NULL;
+	snprintf(s, sizeof(s), "%.6g", v);
+	return json_object_new_double_s(v, s);
 }
 
-static void json_number(FILE *f, double v)
+static void put(struct json_object *o, const char *k, struct json_object *v)
 {
-	if (isfinite(v))
-		fprintf(f, "%.6g", v);
-	else
-		fputs("null", f);
+	json_object_object_add(o, k, v);
 }
 
-static void json_bench(FILE *f, const struct bench *b,
-		       const struct bench_result *res)
+static struct json_object *json_bench(const struct bench *b,
+				      const struct bench_result *res)
 {
+	struct json_object *o = json_object_new_object();
+	struct json_object *values;
 	unsigned int i;
 
-	fputs("    {\"name\": ", f);
-	json_string(f, b->name);
-	fprintf(f, ", \"section\": \"%s\", \"unit\": \"%s\", \"status\": \"%s\"",
-		section_key[b->section], bench_unit_name(b->unit),
-		status_name(res->status));
+	put(o, "name", jstr(b->name));
+	put(o, "section", jstr(section_key[b->section]));
+	put(o, "unit", jstr(bench_unit_name(b->unit)));
+	put(o, "status", jstr(status_name(res->status)));
 	if (res->status == BENCH_OK) {
-		fputs(", \"median\": ", f);
-		json_number(f, res->median);
-		fputs(", \"min\": ", f);
-		json_number(f, res->min);
-		fputs(", \"max\": ", f);
-		json_number(f, res->max);
-		fprintf(f, ", \"samples\": %u, \"iterations\": %llu, \"values\": [",
-			res->nsamples, (unsigned long long)res->iters);
-		for (i = 0; i < res->nsamples; i++) {
-			if (i)
-				fputs(", ", f);
-			json_number(f, res->samples[i]);
-		}
-		fputc(']', f);
+		put(o, "median", jnum(res->median));
+		put(o, "min", jnum(res->min));
+		put(o, "max", jnum(res->max));
+		put(o, "samples", json_object_new_int64(res->nsamples));
+		put(o, "iterations", json_object_new_uint64(res->iters));
+		values = json_object_new_array();
+		for (i = 0; i < res->nsamples; i++)
+			json_object_array_add(values, jnum(res->samples[i]));
+		put(o, "values", values);
 	} else {
-		fputs(", \"median\": null, \"min\": null, \"max\": null, \"samples\": 0, \"reason\": ",
-		      f);
-		json_string(f, res->why);
+		put(o, "median", NULL);
+		put(o, "min", NULL);
+		put(o, "max", NULL);
+		put(o, "samples", json_object_new_int(0));
+		put(o, "reason", jstr(res->why));
 	}
-	fputs(", \"description\": ", f);
-	json_string(f, b->desc);
-	fputc('}', f);
+	put(o, "description", jstr(b->desc));
+	return o;
 }
 
-static void json_ratio(FILE *f, const struct bench_ratio *ra,
-		       const struct bench_ratio_result *rr)
+static struct json_object *json_ratio(const struct bench_ratio *ra,
+				      const struct bench_ratio_result *rr)
 {
-	fputs("    {\"name\": ", f);
-	json_string(f, ra->name);
-	fprintf(f, ", \"status\": \"%s\", \"value\": ", status_name(rr->status));
-	if (rr->status == BENCH_OK)
-		json_number(f, rr->value);
-	else
-		fputs("null", f);
-	fputs(", \"numerator\": ", f);
-	json_string(f, ra->num);
-	fputs(", \"denominator\": ", f);
-	json_string(f, ra->den);
-	if (rr->status != BENCH_OK) {
-		fputs(", \"reason\": ", f);
-		json_string(f, rr->why);
-	}
-	fputs(", \"description\": ", f);
-	json_string(f, ra->desc);
-	fputc('}', f);
+	struct json_object *o = json_object_new_object();
+
+	put(o, "name", jstr(ra->name));
+	put(o, "status", jstr(status_name(rr->status)));
+	put(o, "value", rr->status == BENCH_OK ? jnum(rr->value) : NULL);
+	put(o, "numerator", jstr(ra->num));
+	put(o, "denominator", jstr(ra->den));
+	if (rr->status != BENCH_OK)
+		put(o, "reason", jstr(rr->why));
+	put(o, "description", jstr(ra->desc));
+	return o;
 }
 
 /**
@@ -223,42 +203,44 @@ static void json_ratio(FILE *f, const struct bench_ratio *ra,
 void bench_report_json(FILE *f, const struct bench_report *rep)
 {
 	const struct bench_ctx *ctx = rep->ctx;
-	const char *sep = "\n";
+	struct json_object *doc = json_object_new_object();
+	struct json_object *devices = json_object_new_object();
+	struct json_object *benches = json_object_new_array();
+	struct json_object *ratios = json_object_new_array();
 	size_t i;
 
-	fputs("{\n  \"tool\": \"gring-bench\",\n  \"version\": ", f);
-	json_string(f, rep->version);
-	fputs(",\n  \"date\": ", f);
-	json_string(f, rep->date);
-	fputs(",\n  \"kernel\": ", f);
-	json_string(f, rep->kernel);
-	fprintf(f, ",\n  \"nproc\": %ld,\n  \"repeat\": %u,\n  \"filter\": ",
-		rep->nproc, rep->repeat);
-	json_string_or_null(f, rep->filter);
-	fputs(",\n  \"devices\": {\"gring\": ", f);
-	json_string_or_null(f, ctx->gring_err ? NULL :
-			    gring_device_path(&ctx->gring));
-	fputs(", \"vgem_render\": ", f);
-	json_string_or_null(f, ctx->vgem_why[0] ? NULL : ctx->vgem_render_path);
-	fputs(", \"vgem_card\": ", f);
-	json_string_or_null(f, ctx->vgem_why[0] ? NULL : ctx->vgem_card_path);
-	fputs("},\n  \"benchmarks\": [", f);
-	for (i = 0; i < rep->nbench; i++) {
-		if (rep->results[i].status == BENCH_NOT_RUN)
-			continue;
-		fputs(sep, f);
-		json_bench(f, rep->benches[i], &rep->results[i]);
-		sep = ",\n";
-	}
-	fputs(strcmp(sep, "\n") ? "\n  ],\n  \"ratios\": [" :
-				  "],\n  \"ratios\": [", f);
-	sep = "\n";
-	for (i = 0; i < rep->nratio; i++) {
-		if (rep->ratio_results[i].status == BENCH_NOT_RUN)
-			continue;
-		fputs(sep, f);
-		json_ratio(f, &rep->ratios[i], &rep->ratio_results[i]);
-		sep = ",\n";
-	}
-	fputs(strcmp(sep, "\n") ? "\n  ]\n}\n" : "]\n}\n", f);
+	put(doc, "tool", jstr("gring-bench"));
+	put(doc, "version", jstr(rep->version));
+	put(doc, "date", jstr(rep->date));
+	put(doc, "kernel", jstr(rep->kernel));
+	put(doc, "nproc", json_object_new_int64(rep->nproc));
+	put(doc, "repeat", json_object_new_int64(rep->repeat));
+	put(doc, "filter", jstr(rep->filter));
+
+	put(devices, "gring", jstr(ctx->gring_err ? NULL :
+				   gring_device_path(&ctx->gring)));
+	put(devices, "vgem_render",
+	    jstr(ctx->vgem_why[0] ? NULL : ctx->vgem_render_path));
+	put(devices, "vgem_card",
+	    jstr(ctx->vgem_why[0] ? NULL : ctx->vgem_card_path));
+	put(doc, "devices", devices);
+
+	for (i = 0; i < rep->nbench; i++)
+		if (rep->results[i].status != BENCH_NOT_RUN)
+			json_object_array_add(benches,
+					      json_bench(rep->benches[i],
+							 &rep->results[i]));
+	put(doc, "benchmarks", benches);
+	for (i = 0; i < rep->nratio; i++)
+		if (rep->ratio_results[i].status != BENCH_NOT_RUN)
+			json_object_array_add(ratios,
+					      json_ratio(&rep->ratios[i],
+							 &rep->ratio_results[i]));
+	put(doc, "ratios", ratios);
+
+	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+					     JSON_C_TO_STRING_SPACED |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), f);
+	fputc('\n', f);
+	json_object_put(doc);
 }

@@ -252,7 +252,7 @@ static int list_binary(struct run *run, const char *path,
 	struct proc_result res;
 	int ret;
 
-	ret = proc_run(argv, timeout, grace, &res);
+	ret = proc_run(argv, timeout, grace, NULL, &res);
 	if (ret) {
 		errmsg("%s --list-subtests: %s", path, strerror(-ret));
 		return ret;

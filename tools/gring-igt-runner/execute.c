@@ -106,13 +106,14 @@ static int collect_dmesg(struct test *t, struct kmsg *k)
  * execute_test() - run @t and record its result, output and kernel log.
  * @t: the test.
  * @o: limits and the kernel log reader.
+ * @as: the user to run it as, or NULL for the runner's own.
  * @stop_why: set when the run must not go on (abort, an unkillable test,
  *	a stop signal): why the remaining tests are not run.
  *
  * Return: 0, or a negative errno for a failure of the runner itself.
  */
 int execute_test(struct test *t, const struct exec_opts *o,
-		 const char **stop_why)
+		 const struct proc_user *as, const char **stop_why)
 {
 	char *argv[] = { (char *)t->path, NULL, NULL, NULL };
 	struct proc_result res;
@@ -123,7 +124,7 @@ int execute_test(struct test *t, const struct exec_opts *o,
 		argv[2] = t->subtest;
 	}
 
-	ret = proc_run(argv, o->timeout, o->grace, &res);
+	ret = proc_run(argv, o->timeout, o->grace, as, &res);
 	if (ret) {
 		errmsg("running %s: %s", t->name, strerror(-ret));
 		return ret;

@@ -5,6 +5,8 @@
  *   DRIVER-fails.txt   NAME,STATUS     tests known to fail
  *   DRIVER-skips.txt   REGEX           tests not to run at all
  *   DRIVER-flakes.txt  REGEX           tests whose failure is not a verdict
+ *   DRIVER-root.txt    REGEX           tests that run as root under --user
+ *                                      (they read debugfs, unbind devices)
  *
  * '#' starts a comment line; blank lines are ignored; a missing file is an
  * empty list. drm-ci writes names without IGT's "igt@" prefix
@@ -90,7 +92,7 @@ static int add_regex(struct expect_regex **list, size_t *n, const char *line,
 	return 0;
 }
 
-enum list_kind { LIST_FAILS, LIST_SKIPS, LIST_FLAKES };
+enum list_kind { LIST_FAILS, LIST_SKIPS, LIST_FLAKES, LIST_ROOT };
 
 static int load_line(struct expectations *e, enum list_kind kind, char *line,
 		     const char *path, unsigned int lineno)
@@ -102,6 +104,8 @@ static int load_line(struct expectations *e, enum list_kind kind, char *line,
 		return add_regex(&e->skips, &e->nskips, line, path, lineno);
 	case LIST_FLAKES:
 		return add_regex(&e->flakes, &e->nflakes, line, path, lineno);
+	case LIST_ROOT:
+		return add_regex(&e->root, &e->nroot, line, path, lineno);
 	}
 	return -EINVAL;
 }
@@ -148,7 +152,7 @@ static int load_file(struct expectations *e, const char *dir,
 }
 
 /**
- * expect_load() - read DIR/DRIVER-{fails,skips,flakes}.txt.
+ * expect_load() - read DIR/DRIVER-{fails,skips,flakes,root}.txt.
  * @e: zero-initialised; free with expect_free().
  * @dir: the expectations directory; it must exist.
  * @driver: the file name prefix.
@@ -176,6 +180,8 @@ int expect_load(struct expectations *e, const char *dir, const char *driver)
 		ret = load_file(e, dir, driver, "skips", LIST_SKIPS);
 	if (!ret)
 		ret = load_file(e, dir, driver, "flakes", LIST_FLAKES);
+	if (!ret)
+		ret = load_file(e, dir, driver, "root", LIST_ROOT);
 	return ret;
 }
 
@@ -214,6 +220,11 @@ bool expect_flake(const struct expectations *e, const char *name)
 	return any_match(e->flakes, e->nflakes, name);
 }
 
+bool expect_root(const struct expectations *e, const char *name)
+{
+	return any_match(e->root, e->nroot, name);
+}
+
 static void free_regexes(struct expect_regex *list, size_t n)
 {
 	size_t i;
@@ -236,5 +247,6 @@ void expect_free(struct expectations *e)
 	free(e->fails);
 	free_regexes(e->skips, e->nskips);
 	free_regexes(e->flakes, e->nflakes);
+	free_regexes(e->root, e->nroot);
 	memset(e, 0, sizeof(*e));
 }

@@ -2,7 +2,7 @@
 /*
  * gring-igt-runner: run IGT test binaries the way IGT's igt_runner does,
  * for systems that have libigt but no igt_runner (Debian's
- * intel-gpu-tools), and with nothing but libc (a busybox guest).
+ * intel-gpu-tools), with nothing but libc and json-c (a busybox guest).
  *
  *   gring-igt-runner [OPTIONS] TEST_BINARY|DIRECTORY...
  *
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "discover.h"
 #include "execute.h"
@@ -40,6 +41,7 @@ struct options {
 	const char *name;
 	const char *expectations;
 	const char *driver;
+	const char *user;
 	struct filter filter;
 	bool list;
 	bool no_dmesg;
@@ -66,6 +68,11 @@ static const char usage_text[] =
 "  --expectations DIR  read DIR/DRIVER-fails.txt, -skips.txt, -flakes.txt\n"
 "                      (drm-ci format); needs --driver\n"
 "  --driver NAME       the DRIVER of --expectations\n"
+"  --user NAME         run the tests as user NAME (with its groups from the\n"
+"                      group file), except those matching a regex in\n"
+"                      DIR/DRIVER-root.txt of --expectations, which run as\n"
+"                      the runner's user; needs root. results.json records\n"
+"                      who ran each test (\"user\")\n"
 "  --no-dmesg          do not read /dev/kmsg; without this option an\n"
 "                      unreadable /dev/kmsg is an error\n"
 "  --list              print the selected test names and exit\n"
@@ -97,6 +104,7 @@ enum {
 	OPT_FILTER,
 	OPT_EXPECTATIONS,
 	OPT_DRIVER,
+	OPT_USER,
 	OPT_NO_DMESG,
 	OPT_LIST,
 };
@@ -109,6 +117,7 @@ static const struct option long_options[] = {
 	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "expectations", required_argument, NULL, OPT_EXPECTATIONS },
 	{ "driver", required_argument, NULL, OPT_DRIVER },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "no-dmesg", no_argument, NULL, OPT_NO_DMESG },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "help", no_argument, NULL, 'h' },
@@ -173,6 +182,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_DRIVER:
 			o->driver = optarg;
 			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
 		case OPT_NO_DMESG:
 			o->no_dmesg = true;
 			break;
@@ -192,6 +204,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		usage_error("no test binary or directory given");
 	if (!!o->expectations != !!o->driver)
 		usage_error("--expectations and --driver go together");
+	if (o->user && geteuid())
+		usage_error("--user needs the runner to run as root");
 	return optind;
 }
 
@@ -207,6 +221,24 @@ static void save(const struct run *run, const char *path)
 {
 	if (results_write(run, path))
 		exit(EXIT_RUNNER);
+}
+
+/*
+ * Under --user, a test runs as that user unless DRIVER-root.txt keeps it
+ * root. Returns whom to run @t as (NULL: the runner's own user).
+ */
+static const struct proc_user *run_as(struct test *t,
+				      const struct exec_opts *eo,
+				      const struct expectations *e)
+{
+	if (!eo->user)
+		return NULL;
+	if (e && expect_root(e, t->name)) {
+		t->user = "root";
+		return NULL;
+	}
+	t->user = eo->user->name;
+	return eo->user;
 }
 
 /* Run test @i, unless the skips list says not to. Returns a runner error. */
@@ -226,7 +258,7 @@ static int run_one(struct run *run, size_t i, const struct exec_opts *eo,
 		/* If the machine dies now, the results say which test did it. */
 		t->result = RES_INCOMPLETE;
 		save(run, results);
-		ret = execute_test(t, eo, stop_why);
+		ret = execute_test(t, eo, run_as(t, eo, e), stop_why);
 		apply_expectations(t, e);
 	}
 
@@ -298,6 +330,7 @@ int main(int argc, char **argv)
 	struct binaries bins = { 0 };
 	struct run run = { 0 };
 	struct kmsg kmsg = { .fd = -1 };
+	struct proc_user user = { 0 };
 	struct exec_opts eo;
 	int first, err, ret = EXIT_RUNNER;
 
@@ -308,6 +341,8 @@ int main(int argc, char **argv)
 	if (o.expectations && expect_load(&expect, o.expectations, o.driver))
 		goto out;
 	if (!o.list && !o.no_dmesg && open_kmsg(&kmsg))
+		goto out;
+	if (o.user && proc_user_lookup(&user, o.user))
 		goto out;
 
 	run.name = o.name;
@@ -342,10 +377,12 @@ int main(int argc, char **argv)
 	eo.timeout = o.timeout;
 	eo.grace = o.grace;
 	eo.kmsg = kmsg.fd >= 0 ? &kmsg : NULL;
+	eo.user = o.user ? &user : NULL;
 	ret = run_all(&run, &eo, o.expectations ? &expect : NULL, o.results);
 
 out:
 	kmsg_close(&kmsg);
+	proc_user_free(&user);
 	run_free(&run);
 	binaries_free(&bins);
 	expect_free(&expect);

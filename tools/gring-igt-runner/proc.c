@@ -10,7 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,9 +134,25 @@ bool proc_stop_requested(void)
 	return proc_stop_signal() != 0;
 }
 
-static __noreturn void child_exec(char *const argv[], int out_fd, int err_fd)
+/*
+ * Give up root for @u: supplementary groups first, then the group, then
+ * the user, since each step needs the privilege the next one drops.
+ */
+static int drop_privileges(const struct proc_user *u)
 {
-	int null;
+	if (setgroups(u->ngroups, u->groups) || setgid(u->gid) ||
+	    setuid(u->uid))
+		return -errno;
+	/* A root that could be regained would make the test prove nothing. */
+	if (u->uid && !setuid(0))
+		return -EPERM;
+	return 0;
+}
+
+static __noreturn void child_exec(char *const argv[], int out_fd, int err_fd,
+				  const struct proc_user *user)
+{
+	int null, ret;
 
 	/* Also done by the parent: whichever runs first wins the race. */
 	setpgid(0, 0);
@@ -146,6 +164,15 @@ static __noreturn void child_exec(char *const argv[], int out_fd, int err_fd)
 		dprintf(err_fd, PROG_NAME ": cannot set up fds: %s\n",
 			strerror(errno));
 		_exit(127);
+	}
+	if (user) {
+		ret = drop_privileges(user);
+		if (ret) {
+			dprintf(STDERR_FILENO,
+				PROG_NAME ": cannot become user %s: %s\n",
+				user->name, strerror(-ret));
+			_exit(127);
+		}
 	}
 	execv(argv[0], argv);
 	dprintf(STDERR_FILENO, PROG_NAME ": cannot execute %s: %s\n",
@@ -350,13 +377,15 @@ static int set_nonblock(int fd)
  * @argv: the command; argv[0] is a path, not looked up in PATH.
  * @timeout: seconds before SIGTERM goes to the process group.
  * @grace: seconds between SIGTERM and SIGKILL.
+ * @user: whom to run it as (the child drops privileges before exec), or
+ *	NULL for the runner's own user.
  * @res: filled in; free with proc_result_free().
  *
  * Return: 0, or a negative errno for a failure of the runner itself (the
  * child failing to execute is a result: exit status 127 and a message).
  */
 int proc_run(char *const argv[], double timeout, double grace,
-	     struct proc_result *res)
+	     const struct proc_user *user, struct proc_result *res)
 {
 	struct supervisor s;
 	int out[2], err[2];
@@ -379,7 +408,7 @@ int proc_run(char *const argv[], double timeout, double grace,
 		goto close_err;
 	}
 	if (s.pid == 0)
-		child_exec(argv, out[1], err[1]);
+		child_exec(argv, out[1], err[1], user);
 
 	/* EACCES: the child already exec'd, after its own setpgid(). */
 	if (setpgid(s.pid, s.pid) && errno != EACCES && errno != ESRCH)
@@ -458,4 +487,49 @@ void proc_result_free(struct proc_result *res)
 {
 	buf_free(&res->out);
 	buf_free(&res->err);
+}
+
+/**
+ * proc_user_lookup() - find @name in the user and group databases.
+ * @u: filled in; free with proc_user_free().
+ * @name: a user name.
+ *
+ * Looked up once, before any test runs: a child must not need NSS between
+ * fork and exec.
+ *
+ * Return: 0, or a negative errno after printing what failed.
+ */
+int proc_user_lookup(struct proc_user *u, const char *name)
+{
+	struct passwd *pw;
+	int n = 0;
+
+	memset(u, 0, sizeof(*u));
+	errno = 0;
+	pw = getpwnam(name);
+	if (!pw) {
+		errmsg("--user %s: %s", name,
+		       errno ? strerror(errno) : "no such user");
+		return errno ? -errno : -ENOENT;
+	}
+	u->name = name;
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	/* First call sizes the list; getgrouplist() returns -1 then. */
+	getgrouplist(name, u->gid, NULL, &n);
+	u->groups = xreallocarray(NULL, n ? n : 1, sizeof(*u->groups));
+	u->ngroups = n;
+	if (getgrouplist(name, u->gid, u->groups, &u->ngroups) < 0) {
+		errmsg("--user %s: cannot list its groups", name);
+		proc_user_free(u);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Undo proc_user_lookup(). */
+void proc_user_free(struct proc_user *u)
+{
+	free(u->groups);
+	memset(u, 0, sizeof(*u));
 }

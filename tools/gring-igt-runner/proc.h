@@ -7,8 +7,18 @@
 #define GRING_IGT_RUNNER_PROC_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "util.h"
+
+/* Whom a child runs as: set up with proc_user_lookup(). */
+struct proc_user {
+	const char *name;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;		/* supplementary groups, from the group file */
+	int ngroups;
+};
 
 struct proc_result {
 	int status;		/* waitpid() status; valid unless abandoned */
@@ -24,7 +34,9 @@ void proc_init(void);
 bool proc_stop_requested(void);
 int proc_stop_signal(void);
 int proc_run(char *const argv[], double timeout, double grace,
-	     struct proc_result *res);
+	     const struct proc_user *user, struct proc_result *res);
+int proc_user_lookup(struct proc_user *u, const char *name);
+void proc_user_free(struct proc_user *u);
 void proc_describe(const struct proc_result *res, struct buf *b);
 void proc_result_free(struct proc_result *res);
 

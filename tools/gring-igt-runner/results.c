@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * results.json writer.
+ * results.json, built as a json-c tree (json-c is what IGT's own runner
+ * writes it with).
  *
  * Shape (results_version 10, as IGT's resultgen.c):
  *
@@ -9,20 +10,25 @@
  *     "time_elapsed": { "__type__": "TimeAttribute", "start": T, "end": T },
  *     "tests": { "igt@BIN@SUBTEST": { "result": ..., "time": {TimeAttribute,
  *                start 0, end = duration}, "out", "err", "dmesg",
- *                ["dmesg-warnings"], ["expectation", "expected-status"] } },
+ *                ["dmesg-warnings"], ["expectation", "expected-status"],
+ *                ["user"] } },
  *     "totals": { "": {...}, "root": {...}, "igt@BIN": {...} },
  *     "runtimes": { "igt@BIN": { "time": {TimeAttribute} } },
  *     "summary": { the closing line's counts } }
  *
- * "expectation", "expected-status" and "summary" are this runner's own
- * additions; readers of IGT's format ignore unknown keys.
+ * "expectation", "expected-status", "user" (under --user: who ran the
+ * test) and "summary" are this runner's own additions; readers of IGT's
+ * format ignore unknown keys.
  *
- * Test output is arbitrary bytes: control characters are escaped and bytes
- * that are not valid UTF-8 become U+FFFD, so the file is always valid JSON.
+ * Test output is arbitrary bytes and json-c copies string bytes as they
+ * are: bytes that are not valid UTF-8 become U+FFFD here first, so the file
+ * is always valid JSON (json-c escapes control characters and NUL).
  * The file is replaced atomically (write a temporary file, fsync, rename)
  * so a reader, or a VM that dies mid-run, never sees half of one.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,32 +37,6 @@
 #include <unistd.h>
 
 #include "results.h"
-
-#define MAX_DEPTH	8
-
-struct jw {
-	FILE *f;
-	int depth;
-	bool first[MAX_DEPTH];
-};
-
-static void indent(struct jw *w)
-{
-	int i;
-
-	fputc('\n', w->f);
-	for (i = 0; i < w->depth; i++)
-		fputs("    ", w->f);
-}
-
-/* Separate from the previous member and start a new line. */
-static void next_member(struct jw *w)
-{
-	if (!w->first[w->depth])
-		fputc(',', w->f);
-	w->first[w->depth] = false;
-	indent(w);
-}
 
 /*
  * Length of the valid UTF-8 sequence at @s (at most @n bytes), or 0 if it
@@ -94,183 +74,132 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-static void put_escape(FILE *f, unsigned char c)
-{
-	switch (c) {
-	case '"':
-		fputs("\\\"", f);
-		break;
-	case '\\':
-		fputs("\\\\", f);
-		break;
-	case '\n':
-		fputs("\\n", f);
-		break;
-	case '\t':
-		fputs("\\t", f);
-		break;
-	default:
-		fprintf(f, "\\u%04x", c);
-		break;
-	}
-}
-
-static bool needs_escape(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
-}
-
-static void put_string(FILE *f, const char *str, size_t n)
+/* A JSON string of @n bytes at @str, invalid UTF-8 replaced by U+FFFD. */
+static struct json_object *utf8_string(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	struct json_object *o;
+	struct buf clean = { 0 };
+	size_t i = 0, run, len;
 
-	fputc('"', f);
 	while (i < n) {
-		size_t run = i, len;
-
-		/* Copy plain ASCII in one go. */
-		while (run < n && s[run] < 0x80 && !needs_escape(s[run]))
-			run++;
-		fwrite(s + i, 1, run - i, f);
+		/* Copy valid runs in one go. */
+		for (run = i; run < n && (len = utf8_len(s + run, n - run));)
+			run += len;
+		buf_append(&clean, s + i, run - i);
 		i = run;
-		if (i == n)
-			break;
-
-		if (needs_escape(s[i])) {
-			put_escape(f, s[i]);
-			i++;
-			continue;
-		}
-		len = utf8_len(s + i, n - i);
-		if (len) {
-			fwrite(s + i, 1, len, f);
-			i += len;
-		} else {
-			fputs("\\ufffd", f);
+		if (i < n) {
+			buf_puts(&clean, "\xef\xbf\xbd");
 			i++;
 		}
 	}
-	fputc('"', f);
+	o = json_object_new_string_len(clean.data ? clean.data : "",
+				       (int)clean.len);
+	buf_free(&clean);
+	return o;
 }
 
-static void key(struct jw *w, const char *k)
+static void add(struct json_object *obj, const char *k, struct json_object *v)
 {
-	next_member(w);
-	put_string(w->f, k, strlen(k));
-	fputs(": ", w->f);
+	if (!v || json_object_object_add(obj, k, v))
+		die("results.json: out of memory");
 }
 
-static void open_obj(struct jw *w, char c)
+static void add_str(struct json_object *obj, const char *k, const char *v)
 {
-	fputc(c, w->f);
-	if (w->depth + 1 >= MAX_DEPTH)
-		die("results.json nesting too deep");
-	w->first[++w->depth] = true;
+	add(obj, k, utf8_string(v, strlen(v)));
 }
 
-static void close_obj(struct jw *w, char c)
+static void add_buf(struct json_object *obj, const char *k,
+		    const struct buf *b)
 {
-	bool empty = w->first[w->depth];
-
-	w->depth--;
-	if (!empty)
-		indent(w);
-	fputc(c, w->f);
+	add(obj, k, utf8_string(b->data ? b->data : "", b->len));
 }
 
-static void kv_str(struct jw *w, const char *k, const char *v)
+static void add_int(struct json_object *obj, const char *k, size_t v)
 {
-	key(w, k);
-	put_string(w->f, v, strlen(v));
+	add(obj, k, json_object_new_int64((int64_t)v));
 }
 
-static void kv_buf(struct jw *w, const char *k, const struct buf *b)
+static struct json_object *new_object(void)
 {
-	key(w, k);
-	put_string(w->f, b->data ? b->data : "", b->len);
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		die("results.json: out of memory");
+	return o;
 }
 
-static void kv_num(struct jw *w, const char *k, double v)
+static void add_time(struct json_object *obj, const char *k, double start,
+		     double end)
 {
-	key(w, k);
-	fprintf(w->f, "%.6f", v);
+	struct json_object *t = new_object();
+
+	add_str(t, "__type__", "TimeAttribute");
+	add(t, "start", json_object_new_double(start));
+	add(t, "end", json_object_new_double(end));
+	add(obj, k, t);
 }
 
-static void kv_int(struct jw *w, const char *k, size_t v)
-{
-	key(w, k);
-	fprintf(w->f, "%zu", v);
-}
-
-static void time_attr(struct jw *w, const char *k, double start, double end)
-{
-	key(w, k);
-	open_obj(w, '{');
-	kv_str(w, "__type__", "TimeAttribute");
-	kv_num(w, "start", start);
-	kv_num(w, "end", end);
-	close_obj(w, '}');
-}
-
-static void write_uname(struct jw *w)
+static void add_uname(struct json_object *obj)
 {
 	struct utsname u;
 	char *s;
 
 	if (uname(&u)) {
-		kv_str(w, "uname", "");
+		add_str(obj, "uname", "");
 		return;
 	}
 	s = xasprintf("%s %s %s %s %s", u.sysname, u.nodename, u.release,
 		      u.version, u.machine);
-	kv_str(w, "uname", s);
+	add_str(obj, "uname", s);
 	free(s);
 }
 
-static void write_cmdline(struct jw *w, const struct run *run)
+static void add_cmdline(struct json_object *obj, const struct run *run)
 {
+	struct json_object *a = json_object_new_array();
 	int i;
 
-	key(w, "cmdline");
-	open_obj(w, '[');
-	for (i = 0; i < run->argc; i++) {
-		next_member(w);
-		put_string(w->f, run->argv[i], strlen(run->argv[i]));
-	}
-	close_obj(w, ']');
+	if (!a)
+		die("results.json: out of memory");
+	for (i = 0; i < run->argc; i++)
+		if (json_object_array_add(a, utf8_string(run->argv[i],
+							 strlen(run->argv[i]))))
+			die("results.json: out of memory");
+	add(obj, "cmdline", a);
 }
 
-static void write_test(struct jw *w, const struct test *t)
+static struct json_object *test_object(const struct test *t)
 {
+	struct json_object *o = new_object();
 	const char *note = note_name(t->note);
 
-	key(w, t->name);
-	open_obj(w, '{');
-	kv_str(w, "result", result_name(t->result));
+	add_str(o, "result", result_name(t->result));
 	/* IGT writes a test's time as start 0, end = its duration. */
-	time_attr(w, "time", 0.0, t->duration);
-	kv_buf(w, "out", &t->out);
-	kv_buf(w, "err", &t->err);
-	kv_buf(w, "dmesg", &t->dmesg);
+	add_time(o, "time", 0.0, t->duration);
+	add_buf(o, "out", &t->out);
+	add_buf(o, "err", &t->err);
+	add_buf(o, "dmesg", &t->dmesg);
 	if (t->dmesg_warnings.len)
-		kv_buf(w, "dmesg-warnings", &t->dmesg_warnings);
+		add_buf(o, "dmesg-warnings", &t->dmesg_warnings);
 	if (note)
-		kv_str(w, "expectation", note);
+		add_str(o, "expectation", note);
 	if (t->expected_status)
-		kv_str(w, "expected-status", t->expected_status);
-	close_obj(w, '}');
+		add_str(o, "expected-status", t->expected_status);
+	if (t->user)
+		add_str(o, "user", t->user);
+	return o;
 }
 
-static void write_tests(struct jw *w, const struct run *run)
+static void add_tests(struct json_object *obj, const struct run *run)
 {
+	struct json_object *tests = new_object();
 	size_t i;
 
-	key(w, "tests");
-	open_obj(w, '{');
 	for (i = 0; i < run->ntests; i++)
-		write_test(w, &run->tests[i]);
-	close_obj(w, '}');
+		add(tests, run->tests[i].name, test_object(&run->tests[i]));
+	add(obj, "tests", tests);
 }
 
 /* IGT's totals key order (resultgen.c's get_totals_object()). */
@@ -279,21 +208,19 @@ static const enum result totals_order[] = {
 	RES_INCOMPLETE, RES_ABORT, RES_TIMEOUT, RES_NOTRUN, RES_FAIL, RES_WARN,
 };
 
-static void write_total(struct jw *w, const char *k, const struct run *run,
-			const char *group)
+static void add_total(struct json_object *obj, const char *k,
+		      const struct run *run, const char *group)
 {
+	struct json_object *tot = new_object();
 	size_t n[RES_COUNT] = { 0 };
 	size_t i;
 
 	for (i = 0; i < run->ntests; i++)
 		if (!group || !strcmp(run->tests[i].group, group))
 			n[run->tests[i].result]++;
-
-	key(w, k);
-	open_obj(w, '{');
 	for (i = 0; i < ARRAY_SIZE(totals_order); i++)
-		kv_int(w, result_name(totals_order[i]), n[totals_order[i]]);
-	close_obj(w, '}');
+		add_int(tot, result_name(totals_order[i]), n[totals_order[i]]);
+	add(obj, k, tot);
 }
 
 /* Tests of one binary are adjacent: a group starts where its name changes. */
@@ -302,28 +229,27 @@ static bool group_starts(const struct run *run, size_t i)
 	return !i || strcmp(run->tests[i - 1].group, run->tests[i].group);
 }
 
-static void write_totals(struct jw *w, const struct run *run)
+static void add_totals(struct json_object *obj, const struct run *run)
 {
+	struct json_object *totals = new_object();
 	size_t i;
 
-	key(w, "totals");
-	open_obj(w, '{');
-	write_total(w, "", run, NULL);
-	write_total(w, "root", run, NULL);
+	add_total(totals, "", run, NULL);
+	add_total(totals, "root", run, NULL);
 	for (i = 0; i < run->ntests; i++)
 		if (group_starts(run, i))
-			write_total(w, run->tests[i].group, run,
-				    run->tests[i].group);
-	close_obj(w, '}');
+			add_total(totals, run->tests[i].group, run,
+				  run->tests[i].group);
+	add(obj, "totals", totals);
 }
 
-static void write_runtimes(struct jw *w, const struct run *run)
+static void add_runtimes(struct json_object *obj, const struct run *run)
 {
+	struct json_object *runtimes = new_object();
 	size_t i, k;
 
-	key(w, "runtimes");
-	open_obj(w, '{');
 	for (i = 0; i < run->ntests; i++) {
+		struct json_object *rt;
 		double total = 0;
 
 		if (!group_starts(run, i))
@@ -332,44 +258,40 @@ static void write_runtimes(struct jw *w, const struct run *run)
 		     !strcmp(run->tests[k].group, run->tests[i].group); k++)
 			total += run->tests[k].duration;
 
-		key(w, run->tests[i].group);
-		open_obj(w, '{');
-		time_attr(w, "time", 0.0, total);
-		close_obj(w, '}');
+		rt = new_object();
+		add_time(rt, "time", 0.0, total);
+		add(runtimes, run->tests[i].group, rt);
 	}
-	close_obj(w, '}');
+	add(obj, "runtimes", runtimes);
 }
 
-static void write_summary(struct jw *w, const struct run *run)
+static void add_summary(struct json_object *obj, const struct run *run)
 {
-	key(w, "summary");
-	open_obj(w, '{');
-	kv_int(w, "passed", run->counts.passed);
-	kv_int(w, "failed", run->counts.failed);
-	kv_int(w, "skipped", run->counts.skipped);
-	kv_int(w, "expected-failures", run->counts.expected_fails);
-	kv_int(w, "flakes", run->counts.flakes);
-	close_obj(w, '}');
+	struct json_object *s = new_object();
+
+	add_int(s, "passed", run->counts.passed);
+	add_int(s, "failed", run->counts.failed);
+	add_int(s, "skipped", run->counts.skipped);
+	add_int(s, "expected-failures", run->counts.expected_fails);
+	add_int(s, "flakes", run->counts.flakes);
+	add(obj, "summary", s);
 }
 
-static void write_run(FILE *f, const struct run *run)
+static struct json_object *run_object(const struct run *run)
 {
-	struct jw w = { .f = f };
+	struct json_object *o = new_object();
 
-	open_obj(&w, '{');
-	kv_str(&w, "__type__", "TestrunResult");
-	key(&w, "results_version");
-	fputs("10", f);
-	kv_str(&w, "name", run->name);
-	write_uname(&w);
-	write_cmdline(&w, run);
-	time_attr(&w, "time_elapsed", run->start, run->end);
-	write_tests(&w, run);
-	write_totals(&w, run);
-	write_runtimes(&w, run);
-	write_summary(&w, run);
-	close_obj(&w, '}');
-	fputc('\n', f);
+	add_str(o, "__type__", "TestrunResult");
+	add(o, "results_version", json_object_new_int(10));
+	add_str(o, "name", run->name);
+	add_uname(o);
+	add_cmdline(o, run);
+	add_time(o, "time_elapsed", run->start, run->end);
+	add_tests(o, run);
+	add_totals(o, run);
+	add_runtimes(o, run);
+	add_summary(o, run);
+	return o;
 }
 
 /**
@@ -381,23 +303,24 @@ static void write_run(FILE *f, const struct run *run)
  */
 int results_write(const struct run *run, const char *path)
 {
+	struct json_object *obj = run_object(run);
 	char *tmp = xasprintf("%s.tmp", path);
-	int ret = 0;
-	FILE *f;
+	int ret = 0, fd;
 
-	f = fopen(tmp, "w");
-	if (!f) {
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
 		ret = -errno;
 		errmsg("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
 
 	errno = 0;
-	write_run(f, run);
-
-	if (fflush(f) || ferror(f) || fsync(fileno(f)))
+	if (json_object_to_fd(fd, obj, JSON_C_TO_STRING_PRETTY |
+			      JSON_C_TO_STRING_SPACED |
+			      JSON_C_TO_STRING_NOSLASHESCAPE) ||
+	    write(fd, "\n", 1) != 1 || fsync(fd))
 		ret = -(errno ? errno : EIO);
-	if (fclose(f) && !ret)
+	if (close(fd) && !ret)
 		ret = -errno;
 	if (!ret && rename(tmp, path))
 		ret = -errno;
@@ -406,6 +329,7 @@ int results_write(const struct run *run, const char *path)
 		unlink(tmp);
 	}
 out:
+	json_object_put(obj);
 	free(tmp);
 	return ret;
 }

@@ -52,6 +52,7 @@ struct test {
 	enum result result;
 	enum note note;
 	const char *expected_status;	/* DRIVER-fails.txt column, or NULL */
+	const char *user;	/* under --user: who ran it; else NULL */
 	double duration;
 	struct buf out;
 	struct buf err;

@@ -24,6 +24,12 @@ static const struct gring_param_info gring_params[] = {
 		.desc = "buffer object size granule",
 		.unit = GRING_UNIT_BYTES,
 	},
+	[DRM_GRING_PARAM_PINNED_CAP] = {
+		.param = DRM_GRING_PARAM_PINNED_CAP,
+		.name = "PINNED_CAP",
+		.desc = "most bytes all live buffer objects may pin",
+		.unit = GRING_UNIT_BYTES,
+	},
 };
 
 const struct gring_param_info *gring_param_info(uint32_t param)

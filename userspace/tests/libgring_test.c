@@ -28,10 +28,11 @@ static void test_params(void)
 		[DRM_GRING_PARAM_UAPI_VERSION] = "UAPI_VERSION",
 		[DRM_GRING_PARAM_MAX_BO_SIZE] = "MAX_BO_SIZE",
 		[DRM_GRING_PARAM_BO_ALIGN] = "BO_ALIGN",
+		[DRM_GRING_PARAM_PINNED_CAP] = "PINNED_CAP",
 	};
 	uint32_t p;
 
-	for (p = 0; p < 3; p++) {
+	for (p = 0; p < 4; p++) {
 		const struct gring_param_info *info = gring_param_info(p);
 
 		CHECK(info && info->param == p);
@@ -40,7 +41,8 @@ static void test_params(void)
 	}
 	CHECK(gring_param_info(DRM_GRING_PARAM_MAX_BO_SIZE)->unit == GRING_UNIT_BYTES);
 	CHECK(gring_param_info(DRM_GRING_PARAM_UAPI_VERSION)->unit == GRING_UNIT_NONE);
-	CHECK(!gring_param_info(3));
+	CHECK(gring_param_info(DRM_GRING_PARAM_PINNED_CAP)->unit == GRING_UNIT_BYTES);
+	CHECK(!gring_param_info(4));
 	CHECK(!gring_param_name(~0u));
 }
 

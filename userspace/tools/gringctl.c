@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -117,34 +118,15 @@ static void format_bytes(char *buf, size_t len, uint64_t v)
 			 (double)v / (double)scale, units[i]);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* "MAX_BO_SIZE" -> "max_bo_size", the JSON key. */
-static void json_key(FILE *f, const char *name)
+static void json_key(char *key, size_t len, const char *name)
 {
-	fputc('"', f);
-	for (; *name; name++)
-		fputc(*name >= 'A' && *name <= 'Z' ? *name - 'A' + 'a' : *name,
-		      f);
-	fputs("\":", f);
+	size_t i;
+
+	for (i = 0; i + 1 < len && name[i]; i++)
+		key[i] = name[i] >= 'A' && name[i] <= 'Z' ?
+			 name[i] - 'A' + 'a' : name[i];
+	key[i] = '\0';
 }
 
 /* info */
@@ -220,34 +202,41 @@ static void info_json(const struct gring_device *dev,
 		      const struct gring_version *ver,
 		      const struct param_value *pv, unsigned int count)
 {
-	char version[64];
+	struct json_object *doc = json_object_new_object();
+	struct json_object *driver = json_object_new_object();
+	struct json_object *params = json_object_new_object();
+	char version[64], key[64];
 	unsigned int i;
 
 	snprintf(version, sizeof(version), "%d.%d.%d", ver->major, ver->minor,
 		 ver->patchlevel);
 
-	fputs("{\"node\":", stdout);
-	json_string(stdout, gring_device_path(dev));
-	fputs(",\"driver\":{\"name\":", stdout);
-	json_string(stdout, ver->name);
-	fputs(",\"version\":", stdout);
-	json_string(stdout, version);
+	json_object_object_add(doc, "node",
+			       json_object_new_string(gring_device_path(dev)));
+	json_object_object_add(driver, "name",
+			       json_object_new_string(ver->name));
+	json_object_object_add(driver, "version",
+			       json_object_new_string(version));
 	/* No date: DRM has stopped reporting one (it always reads "0"). */
-	printf(",\"major\":%d,\"minor\":%d,\"patchlevel\":%d",
-	       ver->major, ver->minor, ver->patchlevel);
-	fputs(",\"desc\":", stdout);
-	json_string(stdout, ver->desc);
-	fputs("},\"params\":{", stdout);
+	json_object_object_add(driver, "major", json_object_new_int(ver->major));
+	json_object_object_add(driver, "minor", json_object_new_int(ver->minor));
+	json_object_object_add(driver, "patchlevel",
+			       json_object_new_int(ver->patchlevel));
+	json_object_object_add(driver, "desc",
+			       json_object_new_string(ver->desc));
+	json_object_object_add(doc, "driver", driver);
 	for (i = 0; i < count; i++) {
-		if (i)
-			fputc(',', stdout);
-		json_key(stdout, pv[i].info->name);
-		if (pv[i].supported)
-			printf("%" PRIu64, pv[i].value);
-		else
-			fputs("null", stdout);
+		json_key(key, sizeof(key), pv[i].info->name);
+		/* NULL is null: a parameter this kernel does not know. */
+		json_object_object_add(params, key, pv[i].supported ?
+				       json_object_new_uint64(pv[i].value) :
+				       NULL);
 	}
-	fputs("}}\n", stdout);
+	json_object_object_add(doc, "params", params);
+
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
 }
 
 static const char info_usage[] =

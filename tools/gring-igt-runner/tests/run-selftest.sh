@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: MIT
 #
 # Self-test of gring-igt-runner on fake IGT binaries (tests/fake_*.c), on the
-# host: no gring device needed. python3 checks results.json (the guest has
-# no python; the runner itself does not need it).
+# host: no gring device needed. results_check reads results.json back with
+# json-c's parser.
 #
-#   run-selftest.sh RUNNER FAKE_DIR
+#   run-selftest.sh RUNNER FAKE_DIR RESULTS_CHECK
 #
 # Prints one line per check and exits non-zero if any check failed.
 
@@ -14,12 +14,13 @@
 
 set -u
 
-if [ $# -ne 2 ]; then
-	echo "usage: $0 RUNNER FAKE_DIR" >&2
+if [ $# -ne 3 ]; then
+	echo "usage: $0 RUNNER FAKE_DIR RESULTS_CHECK" >&2
 	exit 2
 fi
 RUNNER=$1
 FAKES=$2
+RCHECK=$3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/igt-runner-selftest.XXXXXX") || exit 2
 trap 'rm -rf "$WORK"' EXIT
 
@@ -69,102 +70,19 @@ show() {
 	sed 's/^/    | /' "$WORK/$1.out" "$WORK/$1.err"
 }
 
-# results.json checker: the shape IGT's igt_runner writes, then each
-# "NAME=RESULT", "NAME:KEY=VALUE", "tests=N" or "summary=P,F,S,X,K" given.
-cat >"$WORK/check.py" <<'EOF'
-import json, os, sys
-
-RESULTS = {"pass", "skip", "fail", "crash", "timeout", "abort",
-           "dmesg-warn", "dmesg-fail", "notrun", "incomplete", "warn"}
-path, wants = sys.argv[1], sys.argv[2:]
-errors = []
-
-def time_attr(what, t):
-    if not (isinstance(t, dict) and t.get("__type__") == "TimeAttribute"
-            and isinstance(t.get("start"), float)
-            and isinstance(t.get("end"), float) and t["end"] >= t["start"]):
-        errors.append("%s: bad TimeAttribute %r" % (what, t))
-
-with open(path, "rb") as f:
-    raw = f.read()
-d = json.loads(raw.decode("utf-8"))
-if os.path.exists(path + ".tmp"):
-    errors.append("temporary file left behind")
-for key in ("__type__", "results_version", "name", "uname", "time_elapsed",
-            "tests", "totals", "runtimes"):
-    if key not in d:
-        errors.append("missing top-level key " + key)
-if d.get("__type__") != "TestrunResult" or d.get("results_version") != 10:
-    errors.append("not a TestrunResult v10")
-time_attr("time_elapsed", d.get("time_elapsed"))
-
-tests = d.get("tests", {})
-for name, t in tests.items():
-    for key in ("result", "time", "out", "err", "dmesg"):
-        if key not in t:
-            errors.append("%s: missing %s" % (name, key))
-    if t.get("result") not in RESULTS:
-        errors.append("%s: unknown result %r" % (name, t.get("result")))
-    time_attr(name + " time", t.get("time"))
-
-totals = d.get("totals", {})
-groups = {"@".join(n.split("@")[:2]) for n in tests}
-for group in ["", "root"] + sorted(groups):
-    tot = totals.get(group)
-    if not tot or set(tot) != RESULTS:
-        errors.append("totals[%r]: bad keys" % group)
-        continue
-    members = [t for n, t in tests.items()
-               if group in ("", "root") or "@".join(n.split("@")[:2]) == group]
-    for r in RESULTS:
-        if tot[r] != sum(1 for t in members if t["result"] == r):
-            errors.append("totals[%r][%s] = %d is wrong" % (group, r, tot[r]))
-
-for want in wants:
-    lhs, value = want.split("=", 1)
-    if lhs == "tests":
-        if sorted(tests) != sorted(value.split(",")):
-            errors.append("tests are %s" % sorted(tests))
-        continue
-    if lhs == "summary":
-        s = d.get("summary", {})
-        got = ",".join(str(s.get(k)) for k in
-                       ("passed", "failed", "skipped", "expected-failures", "flakes"))
-        if got != value:
-            errors.append("summary is %s, want %s" % (got, value))
-        continue
-    name, _, key = lhs.partition(":")
-    t = tests.get(name)
-    if t is None:
-        errors.append("no test " + name)
-        continue
-    if not key:
-        if t["result"] != value:
-            errors.append("%s is %s, want %s" % (name, t["result"], value))
-    elif key.endswith("~"):
-        if value not in t.get(key[:-1], ""):
-            errors.append("%s %s lacks %r" % (name, key[:-1], value))
-    elif key.endswith(">"):
-        if len(t.get(key[:-1], "")) < int(value):
-            errors.append("%s %s shorter than %s" % (name, key[:-1], value))
-    elif str(t.get(key)) != value:
-        errors.append("%s %s is %r, want %r" % (name, key, t.get(key), value))
-
-for e in errors:
-    print("      " + e)
-sys.exit(1 if errors else 0)
-EOF
-
+# results.json checks: results_check (results_check.c) parses it with
+# json-c (strict, UTF-8 validated), checks the shape IGT's igt_runner writes,
+# then each "NAME=RESULT", "NAME:KEY=VALUE", "NAME:KEY~=TEXT",
+# "NAME:KEY>=LEN", "tests=A,B" or "summary=P,F,S,X,K" given.
 json_ok() {
 	file=$1
 	shift
-	python3 "$WORK/check.py" "$WORK/$file" "$@"
+	"$RCHECK" "$WORK/$file" "$@"
 }
 
-# secs FILE TEST: a test's duration, rounded to tenths, times ten.
+# secs10 FILE TEST: a test's duration, in tenths of a second (truncated).
 secs10() {
-	python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tests"][sys.argv[2]]["time"]; print(int((t["end"]-t["start"])*10))' \
-		"$WORK/$1" "$2"
+	"$RCHECK" --secs10 "$WORK/$1" "$2"
 }
 
 B=$FAKES/fake_basic
@@ -195,7 +113,8 @@ igt@fake_basic@pass igt@fake_basic@skip igt@fake_basic@fail igt@fake_basic@crash
 igt@fake_basic@invalid igt@fake_basic@exit-code igt@fake_basic@big-output \
 igt@fake_basic@garbage igt@fake_broken igt@fake_dmesg@warn igt@fake_dmesg@fail-warn \
 igt@fake_dmesg@splat-text igt@fake_dmesg@quiet igt@fake_hang@sleep \
-igt@fake_hang@ignore-term igt@fake_hang@leftover-child igt@fake_simple ' ]"
+igt@fake_hang@ignore-term igt@fake_hang@leftover-child igt@fake_simple \
+igt@fake_whoami@as-user igt@fake_whoami@as-root ' ]"
 
 # --- every result ----------------------------------------------------------
 
@@ -300,6 +219,33 @@ run expect2 --no-dmesg --expectations "$WORK/xf" --driver gring \
 	--results "$WORK/expect2.json" "$B"
 check "expectations: only expected failures left, exit 0" \
 	eval "closing_is expect2 '2 passed, 0 failed, 3 skipped' && rc_is expect2 0"
+
+# --- --user: tests as an ordinary user, DRIVER-root.txt ones as root ----------
+
+W=$FAKES/fake_whoami
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	nobody="uid=$(id -u nobody) euid=$(id -u nobody) gid=$(id -g nobody) groups=$(id -G nobody | tr ' ' ',')"
+	mkdir "$WORK/xr"
+	printf '# regexes\nfake_whoami@as-root$\n' >"$WORK/xr/gring-root.txt"
+	run user --no-dmesg --user nobody --expectations "$WORK/xr" \
+		--driver gring --results "$WORK/user.json" "$W"
+	check "--user: both pass" \
+		eval "closing_is user '2 passed, 0 failed, 0 skipped' && rc_is user 0"
+	check "--user: the user's ids and groups, root only for root.txt" \
+		json_ok user.json \
+		"igt@fake_whoami@as-user:out~=$nobody" \
+		"igt@fake_whoami@as-user:user=nobody" \
+		"igt@fake_whoami@as-root:out~=uid=0 euid=0 gid=0" \
+		"igt@fake_whoami@as-root:user=root"
+	run nouser --no-dmesg --results "$WORK/nouser.json" "$W"
+	check "without --user: no user recorded" json_ok nouser.json \
+		"igt@fake_whoami@as-user:user=None"
+	run baduser --no-dmesg --user no-such-user-here "$W"
+	check "--user with an unknown user: exit 2" \
+		eval "rc_is baduser 2 && err_has baduser 'no-such-user-here'"
+else
+	echo "SKIP - --user checks: need root and a user 'nobody'"
+fi
 
 # --- results while running, and a stop request ------------------------------
 

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gring_fdinfo: the DRM usage statistics in /proc/self/fdinfo/<fd>
+ * (Documentation/gpu/drm-usage-stats.rst): drm-driver, drm-client-id, and
+ * the drm-{total,shared,resident}-memory keys, checked against the BOs the
+ * test itself created.
+ *
+ * The numbers expected are the test's own: page-rounded sizes it asked
+ * for, summed over the handles it holds in that file. A BO is "shared"
+ * by DRM's definition (drm_gem_object_is_shared_for_memory_stats()) once
+ * it has more than one handle or has been exported as a dma-buf; all of a
+ * gring BO is resident while it lives, since it is pinned from creation.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "igt_gring.h"
+#include "gring_test.h"
+
+IGT_TEST_DESCRIPTION("DRM usage statistics of gring files in /proc/<pid>/fdinfo.");
+
+#define KEY_MISSING	UINT64_MAX
+
+/*
+ * The value of "<key>:\t<value>" in @fd's fdinfo: the string after the
+ * tab, or NULL if the key is not there. The caller frees it.
+ */
+static char *fdinfo_value(int fd, const char *key)
+{
+	char path[64], *text, *line, *value = NULL;
+	size_t len = strlen(key);
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	text = gring_read_text(path);
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			value = strdup(line + len + 1 + strspn(line + len + 1, " \t"));
+			break;
+		}
+	}
+	free(text);
+	return value;
+}
+
+/*
+ * A memory key in bytes. The DRM core prints "<n>", "<n> KiB" or
+ * "<n> MiB" (drm-usage-stats.rst); anything else fails the test.
+ */
+static uint64_t fdinfo_bytes(int fd, const char *key)
+{
+	char *value = fdinfo_value(fd, key), *end;
+	uint64_t n;
+
+	if (!value)
+		return KEY_MISSING;
+
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	igt_assert_f(!errno && end != value, "%s: \"%s\" is not a number\n",
+		     key, value);
+	if (!strcmp(end, " KiB"))
+		n <<= 10;
+	else if (!strcmp(end, " MiB"))
+		n <<= 20;
+	else
+		igt_assert_f(*end == '\0', "%s: unknown unit in \"%s\"\n", key,
+			     value);
+	free(value);
+	return n;
+}
+
+struct mem {
+	uint64_t total, shared, resident;
+};
+
+static struct mem fdinfo_mem(int fd)
+{
+	struct mem m = {
+		.total = fdinfo_bytes(fd, "drm-total-memory"),
+		.shared = fdinfo_bytes(fd, "drm-shared-memory"),
+		.resident = fdinfo_bytes(fd, "drm-resident-memory"),
+	};
+
+	igt_assert_f(m.total != KEY_MISSING, "no drm-total-memory in fdinfo\n");
+	igt_assert_f(m.shared != KEY_MISSING, "no drm-shared-memory in fdinfo\n");
+	/*
+	 * drm_show_memory_stats() prints the optional keys once some BO of
+	 * the file says it supports them: a file with no BO has none.
+	 */
+	if (m.total == 0 && m.resident == KEY_MISSING)
+		m.resident = 0;
+	igt_assert_f(m.resident != KEY_MISSING, "no drm-resident-memory in fdinfo\n");
+	return m;
+}
+
+static void assert_mem(int fd, uint64_t total, uint64_t shared)
+{
+	struct mem m = fdinfo_mem(fd);
+
+	igt_debug("fd %d: total %" PRIu64 " shared %" PRIu64 " resident %" PRIu64 "\n",
+		  fd, m.total, m.shared, m.resident);
+	igt_assert_eq_u64(m.total, total);
+	igt_assert_eq_u64(m.shared, shared);
+	igt_assert_eq_u64(m.resident, total);
+}
+
+static uint64_t client_id(int fd)
+{
+	char *value = fdinfo_value(fd, "drm-client-id"), *end;
+	uint64_t id;
+
+	igt_assert_f(value, "no drm-client-id in fdinfo\n");
+	errno = 0;
+	id = strtoull(value, &end, 10);
+	igt_assert_f(!errno && end != value && *end == '\0',
+		     "drm-client-id \"%s\" is not a number\n", value);
+	free(value);
+	return id;
+}
+
+static void test_keys(int fd)
+{
+	int other = gring_reopen(fd);
+	char *driver = fdinfo_value(fd, "drm-driver");
+
+	igt_assert_f(driver, "no drm-driver in fdinfo\n");
+	igt_assert_f(!strcmp(driver, "gring"), "drm-driver is \"%s\"\n", driver);
+	free(driver);
+
+	igt_assert_neq_u64(client_id(fd), client_id(other));
+	close(other);
+}
+
+static void test_private_bos(int fd)
+{
+	const uint64_t page = gring_page_size();
+	const uint64_t sizes[] = { 1, 3 * page + 1, 1 << 20, 5 * page };
+	uint32_t handles[4];
+	uint64_t total = 0;
+	int own = gring_reopen(fd);
+
+	assert_mem(own, 0, 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		handles[i] = gring_gem_create(own, sizes[i], NULL);
+		total += gring_page_round(sizes[i]);
+		assert_mem(own, total, 0);
+	}
+	/* Another file's statistics are its own. */
+	assert_mem(fd, 0, 0);
+
+	for (unsigned int i = 0; i < 4; i++) {
+		gem_close(own, handles[i]);
+		total -= gring_page_round(sizes[i]);
+		assert_mem(own, total, 0);
+	}
+	close(own);
+}
+
+static void test_prime_shared(int fd)
+{
+	const uint64_t page = gring_page_size();
+	const uint64_t priv = 2 * page, shared = 8 * page;
+	int a = gring_reopen(fd), b = gring_reopen(fd);
+	uint32_t in_a, priv_a, in_b;
+	int dmabuf;
+
+	priv_a = gring_gem_create(a, priv, NULL);
+	in_a = gring_gem_create(a, shared, NULL);
+	assert_mem(a, priv + shared, 0);
+
+	/* Exported: shared by DRM's definition, even before an import. */
+	dmabuf = gring_prime_export(a, in_a);
+	assert_mem(a, priv + shared, shared);
+
+	/* Imported into another file: the same object, counted in both. */
+	in_b = gring_prime_import(b, dmabuf);
+	close(dmabuf);
+	assert_mem(a, priv + shared, shared);
+	assert_mem(b, shared, shared);
+
+	gem_close(b, in_b);
+	assert_mem(b, 0, 0);
+	gem_close(a, priv_a);
+	gem_close(a, in_a);
+	assert_mem(a, 0, 0);
+	close(a);
+	close(b);
+}
+
+igt_main
+{
+	static int fd = -1;
+
+	igt_fixture
+		fd = gring_open();
+
+	igt_describe("fdinfo names the driver, and two files of the device have different client ids.");
+	igt_subtest("fdinfo-driver-client-id")
+		test_keys(fd);
+
+	igt_describe("drm-total-memory and drm-resident-memory follow the BOs a file creates and closes, page-rounded.");
+	igt_subtest("fdinfo-private-bos")
+		test_private_bos(fd);
+
+	igt_describe("A BO exported and imported through PRIME counts as shared, in full, in both files.");
+	igt_subtest("fdinfo-prime-shared")
+		test_prime_shared(fd);
+
+	igt_fixture
+		close(fd);
+}

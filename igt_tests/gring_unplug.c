@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gring_unplug: the device goes away under its users (sysfs unbind of the
+ * platform device) and comes back (bind).
+ *
+ * What must hold once it is gone: every ioctl on an old file fails with
+ * ENODEV; every CPU mapping of its BOs -- through the DRM file or through
+ * an exported dma-buf -- raises SIGBUS when touched, and no new one can be
+ * made; the BOs' memory is given back at unbind, even while files,
+ * dma-bufs and mappings still name it, because the DMA API allows it to be
+ * freed only while the driver is bound to the device. After bind a new
+ * device works, and once everything old is closed the module holds no
+ * references for it.
+ *
+ * Needs root (sysfs bind/unbind, debugfs). Every subtest starts by binding
+ * the device if a failed one left it unbound, and an exit handler does the
+ * same, so a failure here cannot leave later tests without a device. These
+ * change global state: this binary is separate from gring_gem so that its
+ * failures cannot poison those tests.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "igt_gring.h"
+#include "gring_test.h"
+
+IGT_TEST_DESCRIPTION("Unbinding and rebinding the gring device under open files, mappings and dma-bufs.");
+
+#define DRV_DIR		"/sys/bus/platform/drivers/gring"
+#define DEV_NAME	"gring"
+#define MIB		(1ull << 20)
+#define NBOS		16
+#define BO_SIZE		(4 * MIB)
+
+static bool is_bound(void)
+{
+	return access(DRV_DIR "/" DEV_NAME, F_OK) == 0;
+}
+
+static int write_sysfs(const char *path, const char *text)
+{
+	int file = open(path, O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (file < 0)
+		return -errno;
+	if (write(file, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = -errno;
+	close(file);
+	return ret;
+}
+
+/* The exit handler, and the first step of each subtest. */
+static void ensure_bound(int sig)
+{
+	(void)sig;
+	if (!is_bound())
+		write_sysfs(DRV_DIR "/bind", DEV_NAME);
+}
+
+static void unbind(void)
+{
+	igt_assert_eq(write_sysfs(DRV_DIR "/unbind", DEV_NAME), 0);
+	igt_assert(!is_bound());
+}
+
+static void bind(void)
+{
+	igt_assert_eq(write_sysfs(DRV_DIR "/bind", DEV_NAME), 0);
+	igt_assert(is_bound());
+}
+
+/*
+ * gring's render node, found by driver name: after a rebind it is a new
+ * node, and the old one may still be held by an old file.
+ */
+static int open_gring(void)
+{
+	for (int minor = 128; minor < 192; minor++) {
+		char path[32];
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (gring_is_gring(fd))
+			return fd;
+		close(fd);
+	}
+	igt_assert_f(false, "no gring render node\n");
+	return -1;
+}
+
+static uint64_t module_refcnt(void)
+{
+	return gring_read_u64("/sys/module/gring/refcnt");
+}
+
+/* MemFree from /proc/meminfo, in bytes. */
+static uint64_t mem_free(void)
+{
+	char *text = gring_read_text("/proc/meminfo");
+	char *line = strstr(text, "MemFree:");
+	uint64_t kib;
+
+	igt_assert(line);
+	kib = strtoull(line + strlen("MemFree:"), NULL, 10);
+	free(text);
+	return kib << 10;
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/* Does reading (or writing) the word at @ptr raise SIGBUS? */
+static bool touch_raises_sigbus(volatile uint32_t *ptr, bool write)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile bool raised = false;
+
+	sigemptyset(&sa.sa_mask);
+	igt_assert_eq(sigaction(SIGBUS, &sa, &old), 0);
+	if (sigsetjmp(sigbus_jmp, 1) == 0) {
+		if (write)
+			*ptr = 0x5a5a5a5a;
+		else
+			(void)*ptr;
+	} else {
+		raised = true;
+	}
+	igt_assert_eq(sigaction(SIGBUS, &old, NULL), 0);
+	return raised;
+}
+
+static void assert_sigbus(volatile uint32_t *ptr, uint64_t size)
+{
+	igt_assert_f(touch_raises_sigbus(ptr, false), "read did not fault\n");
+	igt_assert_f(touch_raises_sigbus(ptr, true), "write did not fault\n");
+	igt_assert_f(touch_raises_sigbus(ptr + size / 4 - 1, false),
+		     "read of the last word did not fault\n");
+}
+
+/* Every ioctl the driver has fails with ENODEV on a file of a gone device. */
+static void assert_ioctls_enodev(int fd, uint32_t handle)
+{
+	struct drm_gring_get_param param = { .param = DRM_GRING_PARAM_UAPI_VERSION };
+	struct drm_gring_gem_create create = { .size = 4096 };
+	struct drm_gring_gem_mmap_offset offset = { .handle = handle };
+
+	igt_assert_eq(__gring_get_param(fd, &param), -ENODEV);
+	igt_assert_eq(__gring_gem_create(fd, &create), -ENODEV);
+	igt_assert_eq(__gring_gem_mmap_offset(fd, &offset), -ENODEV);
+}
+
+static void assert_mmap_enodev(int fd, uint64_t offset, uint64_t size)
+{
+	void *ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 offset);
+	int err = errno;
+
+	if (ptr != MAP_FAILED)
+		munmap(ptr, size);
+	igt_assert_f(ptr == MAP_FAILED, "mmap of a gone device succeeded\n");
+	igt_assert_eq(err, ENODEV);
+}
+
+/*
+ * At least three quarters of @bytes came back to the page allocator
+ * between @before and now. The slack is for whatever else the guest
+ * allocates meanwhile; @bytes is 64 MiB, far above that noise.
+ */
+static void assert_memory_returned(uint64_t before, uint64_t bytes)
+{
+	uint64_t after = mem_free();
+
+	igt_info("MemFree %" PRIu64 " -> %" PRIu64 " KiB across unbind\n",
+		 before >> 10, after >> 10);
+	igt_assert_f(after > before && after - before >= bytes / 4 * 3,
+		     "only %" PRId64 " of %" PRIu64 " bytes came back at unbind\n",
+		     (int64_t)(after - before), bytes);
+}
+
+/* After bind: a new device that works, and starts with nothing. */
+static void assert_new_device_works(void)
+{
+	int fd = open_gring();
+	struct gring_gem_stats stats = gring_gem_stats(fd);
+	uint64_t size;
+	uint32_t handle;
+	uint32_t *ptr;
+
+	igt_assert_eq_u64(stats.objects, 0);
+	igt_assert_eq_u64(stats.bytes, 0);
+
+	handle = gring_gem_create(fd, 4096, &size);
+	ptr = gring_gem_mmap(fd, handle, size);
+	ptr[0] = 0x600dcafe;
+	igt_assert_eq_u32(ptr[0], 0x600dcafe);
+	munmap(ptr, size);
+	gem_close(fd, handle);
+
+	stats = gring_gem_stats(fd);
+	igt_assert_eq_u64(stats.objects, 0);
+	igt_assert_eq_u64(stats.bytes, 0);
+	close(fd);
+}
+
+static void test_open_fd(void)
+{
+	uint64_t refcnt = module_refcnt();
+	int fd = open_gring();
+	uint32_t handle = gring_gem_create(fd, 4096, NULL);
+	uint64_t offset = gring_gem_mmap_offset(fd, handle);
+
+	unbind();
+	assert_ioctls_enodev(fd, handle);
+	assert_mmap_enodev(fd, offset, 4096);
+	igt_assert_eq(__gem_close(fd, handle), -ENODEV);
+	close(fd);
+
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
+static void test_live_mapping(void)
+{
+	uint64_t refcnt = module_refcnt(), before;
+	int fd = open_gring(), dmabuf;
+	uint32_t handles[NBOS];
+	uint64_t offsets[NBOS];
+	uint32_t *maps[NBOS], *via_dmabuf;
+
+	for (int i = 0; i < NBOS; i++) {
+		handles[i] = gring_gem_create(fd, BO_SIZE, NULL);
+		offsets[i] = gring_gem_mmap_offset(fd, handles[i]);
+		maps[i] = gring_gem_mmap(fd, handles[i], BO_SIZE);
+		maps[i][0] = i;
+		maps[i][BO_SIZE / 4 - 1] = ~i;
+	}
+	/* BO 0 is also mapped through a dma-buf, which stays open. */
+	dmabuf = gring_prime_export(fd, handles[0]);
+	via_dmabuf = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			  dmabuf, 0);
+	igt_assert(via_dmabuf != MAP_FAILED);
+	igt_assert_eq_u32(via_dmabuf[BO_SIZE / 4 - 1], ~0u);
+	igt_assert(!touch_raises_sigbus(maps[1], false));
+
+	before = mem_free();
+	unbind();
+	assert_memory_returned(before, NBOS * BO_SIZE);
+
+	for (int i = 0; i < NBOS; i++)
+		assert_sigbus(maps[i], BO_SIZE);
+	assert_sigbus(via_dmabuf, BO_SIZE);
+	assert_ioctls_enodev(fd, handles[0]);
+	assert_mmap_enodev(fd, offsets[1], BO_SIZE);
+	assert_mmap_enodev(dmabuf, 0, BO_SIZE);
+
+	for (int i = 0; i < NBOS; i++)
+		munmap(maps[i], BO_SIZE);
+	munmap(via_dmabuf, BO_SIZE);
+	close(dmabuf);
+	close(fd);
+
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
+static void test_dmabuf_only(void)
+{
+	uint64_t refcnt = module_refcnt(), before;
+	int fd = open_gring(), dmabufs[NBOS];
+	uint32_t *maps[NBOS];
+
+	for (int i = 0; i < NBOS; i++) {
+		uint32_t handle = gring_gem_create(fd, BO_SIZE, NULL);
+
+		dmabufs[i] = gring_prime_export(fd, handle);
+		gem_close(fd, handle);
+		maps[i] = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_SHARED, dmabufs[i], 0);
+		igt_assert(maps[i] != MAP_FAILED);
+		maps[i][0] = i;
+	}
+	/* Only the dma-bufs and their mappings hold the BOs now. */
+	close(fd);
+	igt_assert_eq_u32(maps[NBOS - 1][0], NBOS - 1);
+
+	before = mem_free();
+	unbind();
+	assert_memory_returned(before, NBOS * BO_SIZE);
+
+	for (int i = 0; i < NBOS; i++) {
+		assert_sigbus(maps[i], BO_SIZE);
+		assert_mmap_enodev(dmabufs[i], 0, BO_SIZE);
+	}
+
+	for (int i = 0; i < NBOS; i++) {
+		munmap(maps[i], BO_SIZE);
+		close(dmabufs[i]);
+	}
+
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
+struct creator {
+	int fd;
+	volatile unsigned int rounds;
+	volatile bool stop;	/* set by the test if unbind did not stop it */
+	volatile bool done;
+	int err;
+	const char *what;
+};
+
+/* Create, look up and close BOs until an ioctl fails. No IGT calls here. */
+static void *creator_loop(void *arg)
+{
+	struct creator *c = arg;
+
+	while (!c->stop) {
+		struct drm_gring_gem_create create = { .size = 64 << 10 };
+		struct drm_gring_gem_mmap_offset offset = { 0 };
+		int ret;
+
+		ret = __gring_gem_create(c->fd, &create);
+		if (ret) {
+			c->what = "GEM_CREATE";
+			c->err = -ret;
+			break;
+		}
+		offset.handle = create.handle;
+		ret = __gring_gem_mmap_offset(c->fd, &offset);
+		if (!ret)
+			ret = __gem_close(c->fd, create.handle);
+		if (ret) {
+			c->what = "GEM_MMAP_OFFSET or GEM_CLOSE";
+			c->err = -ret;
+			break;
+		}
+		c->rounds++;
+	}
+	c->done = true;
+	return NULL;
+}
+
+static void test_creator_thread(void)
+{
+	uint64_t refcnt = module_refcnt();
+	struct creator c = { .fd = open_gring(), .what = "nothing" };
+	pthread_t thread;
+
+	igt_assert_eq(pthread_create(&thread, NULL, creator_loop, &c), 0);
+	while (c.rounds < 20 && !c.err)
+		usleep(1000);
+	unbind();
+	/* Give it 10 s to notice, so a device that stays usable fails, not hangs. */
+	for (int ms = 0; ms < 10000 && !c.done; ms++)
+		usleep(1000);
+	c.stop = true;
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+
+	igt_info("creator: %u rounds, then %s: errno %d\n", c.rounds, c.what,
+		 c.err);
+	igt_assert(c.rounds >= 20);
+	igt_assert_eq(c.err, ENODEV);
+	close(c.fd);
+
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
+/*
+ * A thread that maps BOs and writes every page of them, while the device
+ * goes away: the race between faults and the unplug's zap and revoke. Its
+ * SIGBUS handler jumps back into the thread itself (the signal goes to
+ * the thread that faulted).
+ */
+static __thread sigjmp_buf thread_sigbus_jmp;
+
+static void on_thread_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(thread_sigbus_jmp, 1);
+}
+
+static void *toucher_loop(void *arg)
+{
+	struct creator *c = arg;
+	const uint64_t size = 64 << 10;
+
+	while (!c->stop) {
+		struct drm_gring_gem_create create = { .size = size };
+		struct drm_gring_gem_mmap_offset offset = { 0 };
+		volatile uint32_t *volatile ptr = MAP_FAILED;
+		int ret;
+
+		ret = __gring_gem_create(c->fd, &create);
+		if (ret) {
+			c->what = "GEM_CREATE";
+			c->err = -ret;
+			break;
+		}
+		offset.handle = create.handle;
+		ret = __gring_gem_mmap_offset(c->fd, &offset);
+		if (ret) {
+			c->what = "GEM_MMAP_OFFSET";
+			c->err = -ret;
+			break;
+		}
+		ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   c->fd, offset.offset);
+		if (ptr == MAP_FAILED) {
+			c->what = "mmap";
+			c->err = errno;
+			break;
+		}
+		if (sigsetjmp(thread_sigbus_jmp, 1)) {
+			munmap((void *)ptr, size);
+			c->what = "a touch (SIGBUS)";
+			c->err = ENODEV;
+			break;
+		}
+		for (uint64_t i = 0; i < size / 4; i += 1024)
+			ptr[i] = i;
+		munmap((void *)ptr, size);
+		ret = __gem_close(c->fd, create.handle);
+		if (ret) {
+			c->what = "GEM_CLOSE";
+			c->err = -ret;
+			break;
+		}
+		c->rounds++;
+	}
+	c->done = true;
+	return NULL;
+}
+
+static void test_toucher_thread(void)
+{
+	uint64_t refcnt = module_refcnt();
+	struct creator c = { .fd = open_gring(), .what = "nothing" };
+	struct sigaction sa = { .sa_handler = on_thread_sigbus }, old;
+	pthread_t thread;
+
+	sigemptyset(&sa.sa_mask);
+	igt_assert_eq(sigaction(SIGBUS, &sa, &old), 0);
+	igt_assert_eq(pthread_create(&thread, NULL, toucher_loop, &c), 0);
+	while (c.rounds < 20 && !c.done)
+		usleep(1000);
+	unbind();
+	for (int ms = 0; ms < 10000 && !c.done; ms++)
+		usleep(1000);
+	c.stop = true;
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	igt_assert_eq(sigaction(SIGBUS, &old, NULL), 0);
+
+	/* Stopped by the unplug: an ioctl or mmap with ENODEV, or a SIGBUS. */
+	igt_info("toucher: %u rounds, then %s: errno %d\n", c.rounds, c.what,
+		 c.err);
+	igt_assert(c.rounds >= 20);
+	igt_assert_eq(c.err, ENODEV);
+	close(c.fd);
+
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
+igt_main
+{
+	igt_fixture {
+		igt_require_f(geteuid() == 0, "sysfs unbind needs root\n");
+		igt_require_f(access(DRV_DIR, F_OK) == 0, "no " DRV_DIR "\n");
+		igt_install_exit_handler(ensure_bound);
+		ensure_bound(0);
+		igt_require_f(is_bound(), "the gring device is not bound\n");
+	}
+
+	igt_describe("After unbind, an open file's ioctls and mmap fail with ENODEV; after bind a new device works.");
+	igt_subtest("unbind-open-fd") {
+		ensure_bound(0);
+		test_open_fd();
+	}
+
+	igt_describe("Unbind with live GEM and dma-buf mappings: the memory is freed at once, touching any mapping raises SIGBUS, new mmaps fail with ENODEV.");
+	igt_subtest("unbind-live-mapping") {
+		ensure_bound(0);
+		test_live_mapping();
+	}
+
+	igt_describe("Unbind while only exported dma-bufs (mapped) hold the BOs: the memory is freed at once, the mappings raise SIGBUS, new dma-buf mmaps fail with ENODEV.");
+	igt_subtest("unbind-dmabuf-mapped") {
+		ensure_bound(0);
+		test_dmabuf_only();
+	}
+
+	igt_describe("Unbind while another thread creates and closes BOs in a loop: it stops with ENODEV, and a rebound device works.");
+	igt_subtest("unbind-creator-thread") {
+		ensure_bound(0);
+		test_creator_thread();
+	}
+
+	igt_describe("Unbind while another thread maps BOs and writes every page: it stops with ENODEV or SIGBUS, and a rebound device works.");
+	igt_subtest("unbind-toucher-thread") {
+		ensure_bound(0);
+		test_toucher_thread();
+	}
+}
