@@ -215,6 +215,12 @@ static void test_typed(void)
 	CHECK_EQ(gring_view_elem(&arr, struct tobj, 3, &e), 0);
 	CHECK(view_is(&e, 200, 24));
 	CHECK_EQ(gring_view_elem(&arr, struct tobj, 4, &e), -ERANGE);
+	/*
+	 * (2^61 + 1) * 24 = 3 * 2^64 + 24: unchecked, it would wrap to a
+	 * valid-looking offset of 24.
+	 */
+	CHECK_EQ(gring_view_elem(&arr, struct tobj, SIZE_MAX / 8 + 2, &e),
+		 -EOVERFLOW);
 	CHECK_EQ(gring_view_elem(&arr, struct tobj, SIZE_MAX / 2, &e),
 		 -EOVERFLOW);
 
