@@ -412,7 +412,9 @@ EXPORT_SYMBOL_GPL(gring_ring_retire);
  * @done: a pending command's lease, written only when 1 is returned
  *
  * For recovery after a hang: the caller guarantees the device no longer
- * touches the ring. Returns the pending commands' leases one per call,
+ * touches the ring and no producer is between reserve and commit (the
+ * pointers move backwards here, which a reservation does not expect).
+ * Returns the pending commands' leases one per call,
  * oldest first, whatever the read pointer says; when none is left, puts
  * both pointers and the writeback's read pointer back to 0 (the seqno is
  * kept) so the device restarts from an empty ring.
