@@ -26,8 +26,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include "igt_gring.h"
 #include "gring_test.h"
@@ -230,6 +233,73 @@ static void test_open_fd(void)
 	assert_ioctls_enodev(fd, handle);
 	assert_mmap_enodev(fd, offset, 4096);
 	igt_assert_eq(__gem_close(fd, handle), -ENODEV);
+	close(fd);
+
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
+/* A sync_file's status: 1 signalled, 0 busy, <0 the fence's error. */
+static int sync_file_status(int sf)
+{
+	struct sync_file_info info = {};
+
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	return info.status;
+}
+
+/*
+ * Unbind while a ring's engine is in the middle of a long job and more
+ * jobs wait behind it: the engine stops before the memory goes, every job
+ * completes with an error and nothing it would have written is written,
+ * the old file's ring ioctls fail with ENODEV, and closing it afterwards
+ * (which tears the ring down) is clean.
+ */
+static void test_ring_busy(void)
+{
+	uint64_t refcnt = module_refcnt();
+	int fd = open_gring();
+	uint32_t bo = gring_gem_create(fd, 4096, NULL);
+	struct drm_gring_ring_create rc = { .engine = DRM_GRING_ENGINE_SOFT };
+	struct drm_gring_cmd cmds[] = {
+		{ .op = DRM_GRING_OP_STALL, .value = 20ull * 1000 * 1000 * 1000 },
+		{ .op = DRM_GRING_OP_WRITE32, .dst_handle = bo, .value = 1 },
+	};
+	struct drm_gring_submit sub = {
+		.cmds = (uintptr_t)cmds, .cmd_count = 2,
+		.cmd_size = sizeof(cmds[0]),
+	};
+	struct drm_gring_ring_query q = {};
+	uint32_t sync[3];
+	int sf[3], i;
+
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_CREATE, &rc), 0);
+	sub.ring_id = rc.ring_id;
+	for (i = 0; i < 3; i++) {
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &sync[i]), 0);
+		sub.out_sync = sync[i];
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_SUBMIT, &sub), 0);
+		/* A sync_file outlives the device; a syncobj ioctl won't. */
+		igt_assert_eq(drmSyncobjExportSyncFile(fd, sync[i], &sf[i]), 0);
+	}
+	/* Let the engine start on the first job. */
+	usleep(100 * 1000);
+	igt_assert_eq(sync_file_status(sf[0]), 0);
+
+	unbind();
+	/* The first was cancelled mid-stall; the others never ran. */
+	for (i = 0; i < 3; i++) {
+		igt_assert_f(sync_file_status(sf[i]) < 0,
+			     "job %d: status %d after unbind\n", i,
+			     sync_file_status(sf[i]));
+		close(sf[i]);
+	}
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_SUBMIT, &sub), -1);
+	igt_assert_eq(errno, ENODEV);
+	q.ring_id = rc.ring_id;
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_QUERY, &q), -1);
+	igt_assert_eq(errno, ENODEV);
 	close(fd);
 
 	bind();
@@ -511,6 +581,12 @@ igt_main
 	igt_subtest("unbind-dmabuf-mapped") {
 		ensure_bound(0);
 		test_dmabuf_only();
+	}
+
+	igt_describe("Unbind while a ring's engine runs a long job with more queued: every job's fence carries an error, ring ioctls fail with ENODEV, teardown is clean.");
+	igt_subtest("unbind-ring-busy") {
+		ensure_bound(0);
+		test_ring_busy();
 	}
 
 	igt_describe("Unbind while another thread creates and closes BOs in a loop: it stops with ENODEV, and a rebound device works.");

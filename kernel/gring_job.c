@@ -247,6 +247,13 @@ static void gring_job_free(struct drm_sched_job *sched_job)
 	unsigned int i;
 
 	gring_busy_release_job(q->gdev, job);
+	/*
+	 * Retired before its fence signalled -- unless the device went away
+	 * first and the engine never consumed it: then the ring forgets it
+	 * here, without touching memory that may be gone.
+	 */
+	if (gring_lease_active(&job->ring_lease))
+		gring_ring_drop(&q->ring, &job->ring_lease);
 	for (i = 0; i < job->nr_ranges; i++)
 		drm_gem_object_put(&job->ranges[i].bo->base);
 	drm_sched_job_cleanup(sched_job);
@@ -560,6 +567,8 @@ static void gring_queue_release(struct kref *kref)
 			;
 		WARN_ON(gring_ring_fini(&q->ring));
 		drm_dev_exit(idx);
+	} else {
+		gring_ring_abandon(&q->ring);
 	}
 	drm_gem_object_put(&q->bo->base);
 	kfree(q);

@@ -455,6 +455,60 @@ out_unlock:
 EXPORT_SYMBOL_GPL(gring_ring_reset);
 
 /**
+ * gring_ring_drop() - forget one pending command of a device that is gone
+ * @ring: the ring
+ * @lease: an active lease gring_ring_commit() put in @ring
+ *
+ * For a device whose memory has gone (hot unplug) and whose commands will
+ * never be consumed: the lease is taken back and unlinked so that its
+ * holder may be freed, and nothing of the ring's memory is touched --
+ * unlike gring_ring_retire() and gring_ring_reset(), which read or write
+ * the writeback. The ring is left inconsistent on purpose: the only thing
+ * to do with it afterwards is gring_ring_abandon().
+ */
+void gring_ring_drop(struct gring_ring *ring, struct gring_lease *lease)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (gring_lease_active(lease)) {
+		gring_lease_take(lease);
+		list_del_init(&lease->node);
+	}
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+EXPORT_SYMBOL_GPL(gring_ring_drop);
+
+/**
+ * gring_ring_abandon() - tear a ring down after its device is gone
+ * @ring: the ring; its device will never touch it again and its memory
+ *	may already be freed
+ *
+ * Takes back every lease still out -- pending commands, padding, the
+ * writeback -- touching only the bookkeeping, so that the buffer can be
+ * finalised. The counterpart of gring_ring_fini() for hot unplug.
+ */
+void gring_ring_abandon(struct gring_ring *ring)
+{
+	struct gring_lease *lease;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	while (!list_empty(&ring->inflight)) {
+		lease = list_first_entry(&ring->inflight, struct gring_lease,
+					 node);
+		gring_lease_take(lease);
+		list_del_init(&lease->node);
+	}
+	if (gring_lease_active(&ring->wb_lease))
+		gring_lease_take(&ring->wb_lease);
+	ring->tail = 0;
+	WRITE_ONCE(ring->wptr, 0);
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+EXPORT_SYMBOL_GPL(gring_ring_abandon);
+
+/**
  * gring_ring_query() - a ring's pointers and counters at one instant
  * @ring: the ring
  * @st: filled in; all pointers are ring offsets

@@ -181,6 +181,8 @@ int gring_ring_pending(struct gring_ring *ring, u32 rptr,
 		       struct gring_view views[2]);
 int gring_ring_retire(struct gring_ring *ring, struct gring_lease **done);
 int gring_ring_reset(struct gring_ring *ring, struct gring_lease **done);
+void gring_ring_drop(struct gring_ring *ring, struct gring_lease *lease);
+void gring_ring_abandon(struct gring_ring *ring);
 void gring_ring_query(struct gring_ring *ring, struct gring_ring_state *st);
 
 /**
