@@ -577,7 +577,10 @@ int gring_fence_status(const struct gring_device *dev, uint32_t syncobj,
  * @timeout_ns: longest wait, relative, in ns; 0 only polls.
  *
  * Waits also for a fence not submitted yet (WAIT_FOR_SUBMIT), then reads
- * the fence's status like gring_fence_status().
+ * the fence's status like gring_fence_status(). For a timeline point the
+ * job's own fence is captured as soon as it is submitted, so its error is
+ * reported even when later points signal right after it -- unless the
+ * point had already signalled and been superseded before this call.
  *
  * Return: 0 if the job completed without error; -ETIME if it did not
  * complete within @timeout_ns (the wait timed out, the job may still

@@ -125,51 +125,86 @@ static int sync_file_first_status(int sync_file)
 	return ret;
 }
 
-int gring_fence_status(const struct gring_device *dev, uint32_t syncobj,
-		       uint64_t point)
+/* 1, 0 or the error of the fence in a binary syncobj. */
+static int binary_status(int fd, uint32_t syncobj)
+{
+	int sync_file, ret;
+
+	ret = export_sync_file(fd, syncobj, &sync_file);
+	if (ret)
+		return ret;
+	ret = sync_file_first_status(sync_file);
+	close(sync_file);
+	return ret;
+}
+
+/*
+ * Put the fence of timeline point @point of @syncobj into a new binary
+ * syncobj *@tmp, which then keeps that job's own fence alive: the
+ * timeline itself forgets a signalled point once a later one signals.
+ */
+static int capture_point(const struct gring_device *dev, uint32_t syncobj,
+			 uint64_t point, uint32_t *tmp)
 {
 	struct drm_syncobj_transfer xfer = {
 		.src_handle = syncobj,
 		.src_point = point,
 	};
-	uint32_t tmp = 0;
-	int sync_file, ret;
+	int ret;
 
-	if (dev->fd < 0)
-		return -EBADF;
-
-	/* sync_file export takes only a binary syncobj: copy the point. */
-	if (point) {
-		ret = gring_syncobj_create(dev, &tmp);
-		if (ret)
-			return ret;
-		xfer.dst_handle = tmp;
-		ret = gring_ioctl(dev->fd, DRM_IOCTL_SYNCOBJ_TRANSFER, &xfer);
-		if (ret)
-			goto out;
-	}
-
-	ret = export_sync_file(dev->fd, point ? tmp : syncobj, &sync_file);
+	ret = gring_syncobj_create(dev, tmp);
 	if (ret)
-		goto out;
-	ret = sync_file_first_status(sync_file);
-	close(sync_file);
-out:
-	if (tmp)
-		gring_syncobj_destroy(dev, tmp);
+		return ret;
+	xfer.dst_handle = *tmp;
+	ret = gring_ioctl(dev->fd, DRM_IOCTL_SYNCOBJ_TRANSFER, &xfer);
+	if (ret) {
+		gring_syncobj_destroy(dev, *tmp);
+		*tmp = 0;
+	}
 	return ret;
 }
 
-int gring_wait(const struct gring_device *dev, uint32_t syncobj,
-	       uint64_t point, uint64_t timeout_ns)
+int gring_fence_status(const struct gring_device *dev, uint32_t syncobj,
+		       uint64_t point)
+{
+	uint32_t tmp;
+	int ret;
+
+	if (dev->fd < 0)
+		return -EBADF;
+	if (!point)
+		return binary_status(dev->fd, syncobj);
+
+	/* sync_file export takes only a binary syncobj: copy the point. */
+	ret = capture_point(dev, syncobj, point, &tmp);
+	if (ret)
+		return ret;
+	ret = binary_status(dev->fd, tmp);
+	gring_syncobj_destroy(dev, tmp);
+	return ret;
+}
+
+static int wait_one(int fd, uint32_t syncobj, uint64_t point,
+		    int64_t deadline, uint32_t flags)
 {
 	struct drm_syncobj_timeline_wait req = {
 		.handles = (uintptr_t)&syncobj,
 		.points = (uintptr_t)&point,
 		.count_handles = 1,
-		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+		.timeout_nsec = deadline,
+		.flags = flags,
 	};
+
+	return gring_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &req);
+}
+
+int gring_wait(const struct gring_device *dev, uint32_t syncobj,
+	       uint64_t point, uint64_t timeout_ns)
+{
+	const uint32_t submitted = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
 	struct timespec now;
+	uint32_t tmp = 0;
+	int64_t deadline;
 	uint64_t now_ns;
 	int ret;
 
@@ -179,16 +214,32 @@ int gring_wait(const struct gring_device *dev, uint32_t syncobj,
 	/* The kernel takes an absolute CLOCK_MONOTONIC deadline. */
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-	req.timeout_nsec = timeout_ns > (uint64_t)INT64_MAX - now_ns ?
-			   INT64_MAX : (int64_t)(now_ns + timeout_ns);
+	deadline = timeout_ns > (uint64_t)INT64_MAX - now_ns ?
+		   INT64_MAX : (int64_t)(now_ns + timeout_ns);
 
-	ret = gring_ioctl(dev->fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &req);
-	if (ret)
-		return ret;
+	/*
+	 * A timeline point: once its job is submitted, hold the job's own
+	 * fence in a binary syncobj before it can signal, so its error is
+	 * still there to read however soon later points signal after it.
+	 */
+	if (point) {
+		ret = wait_one(dev->fd, syncobj, point, deadline, submitted |
+			       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE);
+		if (ret)
+			return ret;
+		ret = capture_point(dev, syncobj, point, &tmp);
+		if (ret)
+			return ret;
+		syncobj = tmp;
+	}
 
-	ret = gring_fence_status(dev, syncobj, point);
-	if (ret == 1)
-		return 0;
-	/* Signalled for the wait, so pending here cannot be: say so anyway. */
-	return ret ? ret : -EIO;
+	ret = wait_one(dev->fd, syncobj, 0, deadline, submitted);
+	if (!ret) {
+		ret = binary_status(dev->fd, syncobj);
+		/* Signalled for the wait, so it cannot be pending here. */
+		ret = ret == 1 ? 0 : ret ? ret : -EIO;
+	}
+	if (tmp)
+		gring_syncobj_destroy(dev, tmp);
+	return ret;
 }
