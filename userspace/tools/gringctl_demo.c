@@ -398,8 +398,10 @@ static void check_results(struct demo *d)
 		 SRC_OFF + SRC_LEN);
 	check_bytes(d, "COPY", COPY_OFF, SRC_LEN, buf);
 
-	for (i = SRC_OFF; i < SRC_OFF + SRC_LEN; i++)
-		touched[i] = touched[COPY_OFF + i - SRC_OFF] = true;
+	for (i = 0; i < SRC_LEN; i++) {
+		touched[SRC_OFF + i] = true;
+		touched[COPY_OFF + i] = true;
+	}
 	for (i = FILL_OFF; i < FILL_OFF + FILL_LEN; i++)
 		touched[i] = true;
 	for (i = W32_OFF; i < W32_OFF + 4 * W32_COUNT; i++)
@@ -602,8 +604,10 @@ static void print_text(const struct demo *d, bool pass)
 	printf("jobs:\n");
 	for (j = 0; j < JOBS; j++)
 		printf("  %u  %s\n", j + 1, d->jobs[j].what);
-	printf("\nownership timeline: G = the GPU (the engine) owns bytes there, . = the CPU owns all\n"
-	       "ring: one column = %u bytes (RING_QUERY); BO: one column = %u bytes (CPU_PREP NOWAIT)\n\n",
+	printf("\nownership timeline: G = the GPU (the engine) owns bytes there,"
+	       " . = the CPU owns all\n"
+	       "ring: one column = %u bytes (RING_QUERY); "
+	       "BO: one column = %u bytes (CPU_PREP NOWAIT)\n\n",
 	       RING_CELL, BO_CELL);
 
 	for (i = 0; i < d->nsteps; i++) {
@@ -623,7 +627,8 @@ static void print_text(const struct demo *d, bool pass)
 		printf("\n");
 	}
 
-	printf("\nverified (BO read through its mapping after CPU_PREP READ; expected values computed by the demo):\n");
+	printf("\nverified (BO read through its mapping after CPU_PREP READ; "
+	       "expected values computed by the demo):\n");
 	for (i = 0; i < d->nchecks; i++) {
 		printf("  %-4s %-16s %s\n", d->checks[i].ok ? "ok" : "FAIL",
 		       d->checks[i].what, d->checks[i].detail);
