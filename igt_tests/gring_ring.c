@@ -685,6 +685,62 @@ static void test_hang_recovers(int fd)
 	gem_close(fd, bo);
 }
 
+/* Make the next @n jobs fault (debugfs gring_inject_faults, root only). */
+static void inject_faults(int fd, unsigned int n)
+{
+	char text[16];
+	int dir, file, len;
+
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_inject_faults", O_WRONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_inject_faults: %m\n");
+	len = snprintf(text, sizeof(text), "%u", n);
+	igt_assert_eq(write(file, text, len), len);
+	close(file);
+}
+
+/*
+ * A job whose first write points outside every mapping: the engine's
+ * table refuses it, the job stops there (nothing of it is written), its
+ * fence carries -EFAULT, the ring counts a fault, and the next job runs.
+ */
+static void test_device_fault(int fd)
+{
+	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
+	volatile uint32_t *map = gring_gem_mmap(fd, bo, gring_page_size());
+	uint32_t ring = ring_create(fd, 0);
+	uint32_t bad = syncobj_create(fd), good = syncobj_create(fd);
+	struct drm_gring_cmd faulty[] = {
+		cmd_write32(bo, 0, 0xbad),
+		cmd_write32(bo, 4, 0xbad),
+	};
+	struct drm_gring_cmd next = cmd_write32(bo, 8, 0x900d);
+	struct drm_gring_ring_query q;
+
+	inject_faults(fd, 1);
+	submit(fd, ring, faulty, 2, bad);
+	submit(fd, ring, &next, 1, good);
+	igt_assert_eq(syncobj_wait(fd, good, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, bad), -EFAULT);
+	igt_assert_eq(syncobj_status(fd, good), 1);
+	igt_assert_eq_u32(map[0], 0);
+	igt_assert_eq_u32(map[1], 0);
+	igt_assert_eq_u32(map[2], 0x900d);
+
+	query(fd, ring, &q, NULL, 0);
+	igt_assert_eq_u64(q.faults, 1);
+	igt_assert_eq_u64(q.completed, 2);
+	igt_assert_eq_u32(q.rptr, q.wptr);
+
+	drmSyncobjDestroy(fd, bad);
+	drmSyncobjDestroy(fd, good);
+	munmap((void *)map, gring_page_size());
+	ring_destroy(fd, ring);
+	gem_close(fd, bo);
+}
+
 /* Fill the ring behind a stalled job: -EAGAIN without blocking, then wait. */
 static void test_ring_full(int fd)
 {
@@ -1009,6 +1065,9 @@ igt_main
 	igt_describe("A hung job is cancelled at the timeout, its fence says -ETIMEDOUT, and the ring goes on.");
 	igt_subtest("hang-timeout-recovers")
 		test_hang_recovers(fd);
+	igt_describe("A device fault (an address outside every mapping) reaches the job's fence as -EFAULT and the ring goes on.");
+	igt_subtest("device-fault-recovers")
+		test_device_fault(fd);
 	igt_describe("A full ring gives -EAGAIN with NONBLOCK and makes a blocking SUBMIT wait.");
 	igt_subtest("ring-full")
 		test_ring_full(fd);
