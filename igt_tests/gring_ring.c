@@ -787,19 +787,28 @@ static void test_ring_full(int fd)
 	gem_close(fd, bo);
 }
 
-/* A job waiting on another ring's job runs after it, whatever it takes. */
+/*
+ * A job waiting on another ring's job through an in-syncobj starts after
+ * it ends. The two touch different BOs, so only the syncobj orders them:
+ * A stalls, then stamps the engine's clock; B only stamps. B's stamp is
+ * later than A's only if B waited.
+ */
 static void test_in_sync_order(int fd)
 {
-	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
-	volatile uint32_t *map = gring_gem_mmap(fd, bo, gring_page_size());
+	const uint64_t page = gring_page_size();
+	uint32_t bo_a = gring_gem_create(fd, page, NULL);
+	uint32_t bo_b = gring_gem_create(fd, page, NULL);
+	volatile uint64_t *ts_a = gring_gem_mmap(fd, bo_a, page);
+	volatile uint64_t *ts_b = gring_gem_mmap(fd, bo_b, page);
 	uint32_t a = ring_create(fd, 0), b = ring_create(fd, 0);
 	uint32_t sa = syncobj_create(fd), sb = syncobj_create(fd);
 	struct drm_gring_cmd first[] = {
 		cmd_stall(300 * NSEC_PER_MSEC),
-		cmd_write32(bo, 0, 1),
+		{ .op = DRM_GRING_OP_TIMESTAMP, .dst_handle = bo_a },
 	};
-	/* Copy what A wrote: only right if B ran after A. */
-	struct drm_gring_cmd second = cmd_copy(bo, 4, bo, 0, 4);
+	struct drm_gring_cmd second = {
+		.op = DRM_GRING_OP_TIMESTAMP, .dst_handle = bo_b,
+	};
 	struct drm_gring_sync wait_a = { .handle = sa };
 	struct drm_gring_submit arg = {
 		.ring_id = b, .cmds = (uintptr_t)&second, .cmd_count = 1,
@@ -811,14 +820,19 @@ static void test_in_sync_order(int fd)
 	igt_assert_eq(__submit(fd, &arg), 0);
 	igt_assert_eq(syncobj_wait(fd, sb, 10 * NSEC_PER_SEC), 0);
 	igt_assert_eq(syncobj_status(fd, sa), 1);
-	igt_assert_eq_u32(map[1], 1);
+	igt_assert(ts_a[0] != 0 && ts_b[0] != 0);
+	igt_assert_f(ts_b[0] >= ts_a[0],
+		     "B stamped %" PRIu64 " ns, before A's %" PRIu64 " ns\n",
+		     ts_b[0], ts_a[0]);
 
 	drmSyncobjDestroy(fd, sa);
 	drmSyncobjDestroy(fd, sb);
 	ring_destroy(fd, a);
 	ring_destroy(fd, b);
-	munmap((void *)map, gring_page_size());
-	gem_close(fd, bo);
+	munmap((void *)ts_a, page);
+	munmap((void *)ts_b, page);
+	gem_close(fd, bo_a);
+	gem_close(fd, bo_b);
 }
 
 /* Timeline syncobj points, signalled in order. */
