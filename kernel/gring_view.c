@@ -431,6 +431,39 @@ enum gring_owner gring_view_owner(const struct gring_view *view)
 EXPORT_SYMBOL_GPL(gring_view_owner);
 
 /**
+ * gring_coherent_gpu_ranges() - the device-owned ranges of a buffer
+ * @buf: the buffer
+ * @out: where to store the ranges, by increasing offset, one per active
+ *	lease (adjacent leases are not merged)
+ * @max: room in @out
+ *
+ * A snapshot for debugfs and queries: the ownership map at one instant.
+ *
+ * Return: the number of active leases, which may exceed @max; only the
+ * first @max ranges are stored.
+ */
+size_t gring_coherent_gpu_ranges(struct gring_coherent *buf,
+				 struct gring_range *out, size_t max)
+{
+	struct gring_lease *lease;
+	struct rb_node *node;
+	unsigned long flags;
+	size_t n = 0;
+
+	spin_lock_irqsave(&buf->lock, flags);
+	for (node = rb_first(&buf->leases); node; node = rb_next(node), n++) {
+		if (n >= max)
+			continue;
+		lease = rb_entry(node, struct gring_lease, rb);
+		out[n].offset = lease->offset;
+		out[n].size = lease->size;
+	}
+	spin_unlock_irqrestore(&buf->lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_GPL(gring_coherent_gpu_ranges);
+
+/**
  * gring_lease_init() - prepare a lease that was not zero-allocated
  * @lease: the lease
  */

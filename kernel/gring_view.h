@@ -165,6 +165,16 @@ struct gring_lease {
 };
 
 /**
+ * struct gring_range - a byte range of a buffer
+ * @offset: first byte, from the start of the buffer.
+ * @size: number of bytes.
+ */
+struct gring_range {
+	size_t offset;
+	size_t size;
+};
+
+/**
  * enum gring_owner - who owns the bytes of a view
  * @GRING_OWNER_CPU: the CPU owns every byte.
  * @GRING_OWNER_GPU: the device owns every byte.
@@ -334,6 +344,8 @@ static inline bool gring_view_overlaps(const struct gring_view *a,
 /* --- ownership ------------------------------------------------------------ */
 
 enum gring_owner gring_view_owner(const struct gring_view *view);
+size_t gring_coherent_gpu_ranges(struct gring_coherent *buf,
+				 struct gring_range *out, size_t max);
 void gring_lease_init(struct gring_lease *lease);
 
 /**

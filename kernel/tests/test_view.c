@@ -237,6 +237,7 @@ static void test_ownership(void)
 	struct gring_view v0, v1, over, after, obj;
 	struct gring_lease l0 = {}, l1 = {}, never = {};
 	struct gring_coherent_stats st;
+	struct gring_range ranges[3];
 	u32 word = 0;
 	u64 b = 0;
 	void *p;
@@ -281,6 +282,13 @@ static void test_ownership(void)
 	/* Adjacent is not overlapping. */
 	CHECK_EQ(gring_lease_give(&v1, &l1), 0);
 	CHECK_EQ(gring_view_owner(&over), GRING_OWNER_GPU);
+	/* The map: [0, 256) and [256, 512), by offset, not merged. */
+	memset(ranges, 0xa5, sizeof(ranges));
+	CHECK_EQ(gring_coherent_gpu_ranges(&buf, ranges, 3), 2);
+	CHECK(ranges[0].offset == 0 && ranges[0].size == 256);
+	CHECK(ranges[1].offset == 256 && ranges[1].size == 256);
+	CHECK_EQ(ranges[2].offset, 0xa5a5a5a5a5a5a5a5ull);
+	CHECK_EQ(gring_coherent_gpu_ranges(&buf, ranges, 0), 2);
 
 	/* CPU access touching a device-owned byte, through any view. */
 	memset(mem + 200, 0x5a, 8);
@@ -442,7 +450,9 @@ static void test_random_leases(void)
 	size_t loff[RL_LEASES] = {}, lsize[RL_LEASES] = {};
 	u8 map[RL_BYTES] = {};	/* 0: CPU, else the owning lease + 1 */
 	size_t off, size, j, gpu;
+	struct gring_range want_r[RL_LEASES], got_r[RL_LEASES];
 	int gave = 0, busy = 0, took = 0;
+	size_t n;
 	struct gring_view v;
 	int i, k, err, want;
 	void *p;
@@ -502,6 +512,18 @@ static void test_random_leases(void)
 		CHECK_EQ(gring_view_owner(&v), map[j] ? GRING_OWNER_GPU :
 			 GRING_OWNER_CPU);
 	}
+	/* The map as ranges: the test's own leases, sorted by offset. */
+	for (k = 0, n = 0; k < RL_LEASES; k++) {
+		if (!lease[k].active)
+			continue;
+		for (j = n++; j > 0 && want_r[j - 1].offset > loff[k]; j--)
+			want_r[j] = want_r[j - 1];
+		want_r[j].offset = loff[k];
+		want_r[j].size = lsize[k];
+	}
+	CHECK(n > 0);
+	CHECK_EQ(gring_coherent_gpu_ranges(&buf, got_r, RL_LEASES), n);
+	CHECK(!memcmp(got_r, want_r, n * sizeof(got_r[0])));
 	for (k = 0; k < RL_LEASES; k++)
 		if (lease[k].active)
 			CHECK_EQ(gring_lease_take(&lease[k]), 0);
