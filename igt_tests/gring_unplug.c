@@ -85,7 +85,7 @@ static void bind(void)
  * gring's render node, found by driver name: after a rebind it is a new
  * node, and the old one may still be held by an old file.
  */
-static int open_gring(void)
+static int try_open_gring(void)
 {
 	for (int minor = 128; minor < 192; minor++) {
 		char path[32];
@@ -99,7 +99,25 @@ static int open_gring(void)
 			return fd;
 		close(fd);
 	}
-	igt_assert_f(false, "no gring render node\n");
+	return -1;
+}
+
+/*
+ * The node of a rebound device can be missing for a moment: the hotplug
+ * helper (mdev) handles the old node's removal after devtmpfs made the new
+ * one under the same name, then its creation. Wait for it, as a
+ * distribution's tests wait for udev to settle.
+ */
+static int open_gring(void)
+{
+	for (int tries = 0; tries < 500; tries++) {
+		int fd = try_open_gring();
+
+		if (fd >= 0)
+			return fd;
+		usleep(10 * 1000);
+	}
+	igt_assert_f(false, "no gring render node after 5 s\n");
 	return -1;
 }
 
