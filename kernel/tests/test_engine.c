@@ -21,12 +21,13 @@
 #include "shim.h"
 #include "test.h"
 
-#define HDR(op, words, arg) \
-	((uint64_t)(op) | (uint64_t)(words) << 8 | (uint64_t)(arg) << 32)
+#define HDR(op, words, arg) ((u64)(op) | (u64)(words) << 8 | (u64)(arg) << 32)
 
 /* Opcodes as gring_engine_soft.h documents them. */
-enum { NOP = 0, W32 = 1, W64 = 2, COPY = 3, FILL = 4, TS = 5, FENCE = 6,
-       STALL = 7 };
+enum {
+	NOP = 0, W32 = 1, W64 = 2, COPY = 3, FILL = 4, TS = 5, FENCE = 6,
+	STALL = 7,
+};
 
 #define RING_DMA	0x100000ull
 #define RING_SIZE	256
@@ -34,9 +35,9 @@ enum { NOP = 0, W32 = 1, W64 = 2, COPY = 3, FILL = 4, TS = 5, FENCE = 6,
 #define DATA_SIZE	4096
 #define NEXT_DMA	(DATA_DMA + DATA_SIZE)	/* right after DATA */
 
-static uint64_t ring[RING_SIZE / 8];
-static uint8_t data[DATA_SIZE];
-static uint8_t next[DATA_SIZE];
+static u64 ring[RING_SIZE / 8];
+static u8 data[DATA_SIZE];
+static u8 next[DATA_SIZE];
 
 static struct gring_soft_mmu mmu;
 static struct gring_soft_mapping ring_map = { RING_DMA, RING_SIZE, ring };
@@ -101,15 +102,15 @@ static void test_mmu(void)
 
 static void test_commands(void)
 {
-	uint64_t *w = ring;
-	uint64_t stamp;
+	u64 *w = ring;
+	u64 stamp;
 	struct gring_soft_exec x;
 	unsigned int i;
 
 	TEST_GROUP("commands");
 	setup();
 	for (i = 0; i < 64; i++)
-		next[i] = (uint8_t)(0x40 + i);
+		next[i] = (u8)(0x40 + i);
 
 	*w++ = HDR(W32, 2, 0xdeadbeef);
 	*w++ = DATA_DMA + 4;
@@ -135,21 +136,21 @@ static void test_commands(void)
 	CHECK_EQ(x.commands, 7);
 	CHECK_EQ(x.head, (w - ring) * 8);
 
-	CHECK_EQ(*(uint32_t *)(data + 4), 0xdeadbeef);
-	CHECK_EQ(*(uint32_t *)(data + 0), 0);
-	CHECK_EQ(*(uint32_t *)(data + 8), 0);
-	CHECK_EQ(*(uint64_t *)(data + 16), 0x0123456789abcdefull);
-	CHECK_EQ(*(uint32_t *)(data + 96), 0);
+	CHECK_EQ(*(u32 *)(data + 4), 0xdeadbeef);
+	CHECK_EQ(*(u32 *)(data + 0), 0);
+	CHECK_EQ(*(u32 *)(data + 8), 0);
+	CHECK_EQ(*(u64 *)(data + 16), 0x0123456789abcdefull);
+	CHECK_EQ(*(u32 *)(data + 96), 0);
 	for (i = 100; i < 112; i += 4)
-		CHECK_EQ(*(uint32_t *)(data + i), 0xa5a5a5a5);
-	CHECK_EQ(*(uint32_t *)(data + 112), 0);
+		CHECK_EQ(*(u32 *)(data + i), 0xa5a5a5a5);
+	CHECK_EQ(*(u32 *)(data + 112), 0);
 	CHECK_EQ(data[200], 0);
 	for (i = 0; i < 7; i++)
 		CHECK_EQ(data[201 + i], 0x43 + i);
 	CHECK_EQ(data[208], 0);
-	stamp = *(uint64_t *)(data + 512);
+	stamp = *(u64 *)(data + 512);
 	CHECK(stamp != 0 && stamp <= ktime_get_ns());
-	CHECK_EQ(*(uint64_t *)(data + 1024), 42);
+	CHECK_EQ(*(u64 *)(data + 1024), 42);
 }
 
 /* A stretch that runs past the ring's end continues at offset 0. */
@@ -167,8 +168,8 @@ static void test_wrap(void)
 	x = run(RING_SIZE - 16, 32, 0);
 	CHECK_EQ(x.commands, 2);
 	CHECK_EQ(x.head, 16);
-	CHECK_EQ(*(uint32_t *)(data + 0), 1);
-	CHECK_EQ(*(uint32_t *)(data + 4), 2);
+	CHECK_EQ(*(u32 *)(data + 0), 1);
+	CHECK_EQ(*(u32 *)(data + 4), 2);
 
 	/* A whole-ring stretch is not an empty one. */
 	setup();
@@ -196,8 +197,8 @@ static void test_faults(void)
 	CHECK_EQ(x.fault_offset, 16);
 	CHECK_EQ(x.fault_op, W32);
 	CHECK_EQ(x.head, 16);
-	CHECK_EQ(*(uint32_t *)(data + 0), 1);
-	CHECK_EQ(*(uint32_t *)(data + 4), 0);	/* the engine stopped */
+	CHECK_EQ(*(u32 *)(data + 0), 1);
+	CHECK_EQ(*(u32 *)(data + 4), 0);	/* the engine stopped */
 
 	/* A copy that reads one byte past its buffer touches nothing. */
 	setup();
@@ -242,7 +243,7 @@ static void test_stall(void)
 		.head = 0, .bytes = 16, .should_stop = stop_now,
 	};
 	bool stop = true;
-	uint64_t t0;
+	u64 t0;
 
 	TEST_GROUP("stall");
 	setup();
@@ -289,7 +290,7 @@ static void test_barriers(void)
 	ptr = shim_log_find(0, "WRITE_ONCE", data + 64);
 	wmb = shim_log_find(0, "dma_wmb", NULL);
 	CHECK(wmb >= 0 && ptr > wmb);
-	CHECK_EQ(*(uint32_t *)(data + 64), 40);
+	CHECK_EQ(*(u32 *)(data + 64), 40);
 	CHECK_EQ(gring_soft_publish_rptr(&mmu, 0x300000, 40), -EFAULT);
 }
 
@@ -297,7 +298,7 @@ static void test_barriers(void)
 
 static void test_cmd_check(void)
 {
-	const uint64_t bo = 8192, other = 4096;
+	const u64 bo = 8192, other = 4096;
 	struct gring_cmd_range dst, src;
 	const struct {
 		struct drm_gring_cmd c;
@@ -400,6 +401,11 @@ static void test_cmd_encode(void)
 	CHECK_EQ(out[0], HDR(NOP, 1, 0));
 }
 
+/**
+ * main() - run the soft engine and command translation tests
+ *
+ * Return: 0 if every check passed, else 1.
+ */
 int main(void)
 {
 	test_mmu();
