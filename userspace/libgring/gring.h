@@ -311,7 +311,7 @@ int gring_bo_close(const struct gring_device *dev, struct gring_bo *bo);
 
 /*
  * The ring verbs follow liburing's shape: create a ring, fill an array of
- * commands with the gring_op_*() builders, gring_submit() them as one job,
+ * commands with the gring_op_*() builders, gring_cmdring_submit() them as one job,
  * gring_wait() for the job's syncobj. Commands, in-syncobjs and region
  * lists are the uapi's own structures (struct drm_gring_cmd,
  * struct drm_gring_sync, struct drm_gring_region); flags are the uapi's
@@ -367,7 +367,7 @@ struct gring_cmdring_info {
 };
 
 /**
- * struct gring_submit_syncs - the syncobjs one job waits on and signals
+ * struct gring_cmdring_syncs - the syncobjs one job waits on and signals
  * @in: @in_count syncobjs (handle + timeline point, 0 for binary) that
  *	must all signal before the job starts; NULL when @in_count is 0.
  * @in_count: entries at @in, at most DRM_GRING_MAX_IN_SYNCS.
@@ -375,7 +375,7 @@ struct gring_cmdring_info {
  * @out_point: the timeline point of @out, or 0 to replace the fence of a
  *	binary syncobj.
  */
-struct gring_submit_syncs {
+struct gring_cmdring_syncs {
 	const struct drm_gring_sync *in;
 	uint32_t in_count;
 	uint32_t out;
@@ -429,7 +429,7 @@ int gring_cmdring_query(const struct gring_device *dev,
  * @cmd: the command to fill; every field is written.
  *
  * Like the other gring_op_*() builders this only fills @cmd: nothing is
- * checked here, the kernel validates the whole job at gring_submit().
+ * checked here, the kernel validates the whole job at gring_cmdring_submit().
  */
 void gring_op_nop(struct drm_gring_cmd *cmd);
 
@@ -496,7 +496,7 @@ void gring_op_timestamp(struct drm_gring_cmd *cmd, const struct gring_bo *dst,
 void gring_op_stall(struct drm_gring_cmd *cmd, uint64_t ns);
 
 /**
- * gring_submit() - queue an array of commands on a ring as one job
+ * gring_cmdring_submit() - queue an array of commands on a ring as one job
  * @dev: the device that created @ring.
  * @ring: the ring.
  * @cmds: @count commands, built with the gring_op_*() builders.
@@ -518,14 +518,14 @@ void gring_op_stall(struct drm_gring_cmd *cmd, uint64_t ns);
  * if @dev is closed; otherwise the ioctl's negative errno. Nothing is
  * queued on failure.
  */
-int gring_submit(const struct gring_device *dev,
-		 const struct gring_cmdring *ring,
-		 const struct drm_gring_cmd *cmds, uint32_t count,
-		 const struct gring_submit_syncs *syncs, uint32_t flags,
-		 uint64_t *seqno);
+int gring_cmdring_submit(const struct gring_device *dev,
+			 const struct gring_cmdring *ring,
+			 const struct drm_gring_cmd *cmds, uint32_t count,
+			 const struct gring_cmdring_syncs *syncs, uint32_t flags,
+			 uint64_t *seqno);
 
 /**
- * gring_syncobj_create() - create a DRM syncobj for gring_submit()
+ * gring_syncobj_create() - create a DRM syncobj for gring_cmdring_submit()
  * @dev: an open device.
  * @handle: set on success to the new syncobj's handle; untouched on
  *	failure.
@@ -551,7 +551,7 @@ int gring_syncobj_destroy(const struct gring_device *dev, uint32_t handle);
 /**
  * gring_fence_status() - the state of the fence in a syncobj, now
  * @dev: the device that created @syncobj.
- * @syncobj: a syncobj given to gring_submit() as out-syncobj.
+ * @syncobj: a syncobj given to gring_cmdring_submit() as out-syncobj.
  * @point: its timeline point, or 0 for a binary syncobj.
  *
  * Reads the fence's status through a sync_file (SYNC_IOC_FILE_INFO), so a
@@ -572,7 +572,7 @@ int gring_fence_status(const struct gring_device *dev, uint32_t syncobj,
 /**
  * gring_wait() - wait for a job's fence and report the job's error
  * @dev: the device that created @syncobj.
- * @syncobj: a syncobj given to gring_submit() as out-syncobj.
+ * @syncobj: a syncobj given to gring_cmdring_submit() as out-syncobj.
  * @point: its timeline point, or 0 for a binary syncobj.
  * @timeout_ns: longest wait, relative, in ns; 0 only polls.
  *
@@ -606,7 +606,7 @@ int gring_wait(const struct gring_device *dev, uint32_t syncobj,
  *
  * Waits until no job in flight writes the range (READ) or touches it
  * (WRITE). On success the range is the CPU's: reads through bo->map see
- * what the engine wrote, writes cannot race it, and a gring_submit()
+ * what the engine wrote, writes cannot race it, and a gring_cmdring_submit()
  * touching the range fails with -EBUSY until gring_cpu_fini().
  *
  * Return: 0 on success (then call gring_cpu_fini()); -EBUSY if busy under

@@ -15,11 +15,11 @@
 #include "gring.h"
 #include "gring_internal.h"
 
-int gring_submit(const struct gring_device *dev,
-		 const struct gring_cmdring *ring,
-		 const struct drm_gring_cmd *cmds, uint32_t count,
-		 const struct gring_submit_syncs *syncs, uint32_t flags,
-		 uint64_t *seqno)
+int gring_cmdring_submit(const struct gring_device *dev,
+			 const struct gring_cmdring *ring,
+			 const struct drm_gring_cmd *cmds, uint32_t count,
+			 const struct gring_cmdring_syncs *syncs, uint32_t flags,
+			 uint64_t *seqno)
 {
 	struct drm_gring_submit req = {
 		.ring_id = ring->id,

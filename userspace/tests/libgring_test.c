@@ -109,7 +109,7 @@ static void test_closed_device_rings(void)
 	gring_op_nop(&nop);
 	CHECK(gring_cmdring_query(&dev, &ring, &info) == -EBADF);
 	CHECK(info.size == 77);
-	CHECK(gring_submit(&dev, &ring, &nop, 1, NULL, 0, &seqno) == -EBADF);
+	CHECK(gring_cmdring_submit(&dev, &ring, &nop, 1, NULL, 0, &seqno) == -EBADF);
 	CHECK(seqno == 9);
 	CHECK(gring_cmdring_destroy(&dev, &ring) == -EBADF);
 	CHECK(ring.id == 3);
@@ -293,7 +293,7 @@ static void test_submit_results(struct gring_device *dev)
 	unsigned char *want_a, *want_b;
 	uint32_t sync, pattern = 0xc0ffee11, w32 = 0x12345678;
 	uint64_t w64 = 0x8877665544332211ull, seqno = 0, t0, t1, ts;
-	struct gring_submit_syncs syncs = { 0 };
+	struct gring_cmdring_syncs syncs = { 0 };
 	uint64_t i;
 
 	want_a = calloc(1, size);
@@ -326,7 +326,7 @@ static void test_submit_results(struct gring_device *dev)
 
 	syncs.out = sync;
 	t0 = now_ns();
-	CHECK(gring_submit(dev, &ring, cmds, 6, &syncs, 0, &seqno) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, cmds, 6, &syncs, 0, &seqno) == 0);
 	CHECK(seqno == 1);
 	CHECK(gring_wait(dev, sync, 0, 10 * NSEC_PER_SEC) == 0);
 	t1 = now_ns();
@@ -338,13 +338,13 @@ static void test_submit_results(struct gring_device *dev)
 	CHECK(ts >= t0 && ts <= t1);
 
 	/* The next job gets the next seqno; seqno may be NULL. */
-	CHECK(gring_submit(dev, &ring, &cmds[5], 1, NULL, 0, &seqno) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, &cmds[5], 1, NULL, 0, &seqno) == 0);
 	CHECK(seqno == 2);
-	CHECK(gring_submit(dev, &ring, &cmds[5], 1, NULL, 0, NULL) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, &cmds[5], 1, NULL, 0, NULL) == 0);
 
 	/* A bad command: -EINVAL, seqno untouched, nothing queued. */
 	gring_op_write32(&cmds[0], &a, size, 1);
-	CHECK(gring_submit(dev, &ring, cmds, 1, NULL, 0, &seqno) == -EINVAL);
+	CHECK(gring_cmdring_submit(dev, &ring, cmds, 1, NULL, 0, &seqno) == -EINVAL);
 	CHECK(seqno == 2);
 out:
 	gring_syncobj_destroy(dev, sync);
@@ -363,7 +363,7 @@ out:
 static void test_ownership(struct gring_device *dev)
 {
 	const uint32_t rsize = DRM_GRING_RING_SIZE_MIN;
-	struct gring_submit_syncs syncs = { 0 };
+	struct gring_cmdring_syncs syncs = { 0 };
 	struct gring_cmdring_info info;
 	struct gring_cmdring ring;
 	struct drm_gring_cmd cmds[2];
@@ -384,7 +384,7 @@ static void test_ownership(struct gring_device *dev)
 	bytes = job_bytes(cmds, 2);
 	syncs.out = sync;
 	CHECK(gring_fence_status(dev, sync, 0) == -EINVAL);	/* no fence yet */
-	CHECK(gring_submit(dev, &ring, cmds, 2, &syncs, 0, &seqno) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, cmds, 2, &syncs, 0, &seqno) == 0);
 
 	CHECK(gring_cmdring_query(dev, &ring, &info) == 0);
 	CHECK(info.wptr == bytes && info.submitted == 1);
@@ -422,10 +422,10 @@ static void test_ownership(struct gring_device *dev)
 	/* Held by the CPU: a job writing it is refused, seqno untouched. */
 	CHECK(gring_cpu_prep(dev, &bo, 0, 64, DRM_GRING_PREP_WRITE, 0) == 0);
 	gring_op_write32(&cmds[0], &bo, 60, 1);
-	CHECK(gring_submit(dev, &ring, cmds, 1, NULL, 0, &seqno) == -EBUSY);
+	CHECK(gring_cmdring_submit(dev, &ring, cmds, 1, NULL, 0, &seqno) == -EBUSY);
 	CHECK(seqno == 1);
 	CHECK(gring_cpu_fini(dev, &bo, 0, 64) == 0);
-	CHECK(gring_submit(dev, &ring, cmds, 1, NULL, 0, &seqno) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, cmds, 1, NULL, 0, &seqno) == 0);
 	CHECK(seqno == 2);
 out:
 	gring_syncobj_destroy(dev, sync);
@@ -455,9 +455,9 @@ static void test_nonblock_full(struct gring_device *dev)
 	most = (rsize - 8 - job_bytes(&stall, 1)) / job_bytes(&w, 1);
 
 	t0 = now_ns();
-	CHECK(gring_submit(dev, &ring, &stall, 1, NULL, 0, NULL) == 0);
-	while ((ret = gring_submit(dev, &ring, &w, 1, NULL,
-				   DRM_GRING_SUBMIT_NONBLOCK, &seqno)) == 0) {
+	CHECK(gring_cmdring_submit(dev, &ring, &stall, 1, NULL, 0, NULL) == 0);
+	while ((ret = gring_cmdring_submit(dev, &ring, &w, 1, NULL,
+					   DRM_GRING_SUBMIT_NONBLOCK, &seqno)) == 0) {
 		fitted++;
 		if (seqno != fitted + 1 || fitted > most)
 			break;
@@ -479,7 +479,7 @@ static void test_nonblock_full(struct gring_device *dev)
  */
 static void test_wait_job_error(struct gring_device *dev)
 {
-	struct gring_submit_syncs syncs = { 0 };
+	struct gring_cmdring_syncs syncs = { 0 };
 	struct gring_cmdring_info info;
 	struct gring_cmdring ring;
 	struct drm_gring_cmd hang[2], ok;
@@ -499,15 +499,15 @@ static void test_wait_job_error(struct gring_device *dev)
 	gring_op_write32(&ok, &bo, 4, 0xa11fe);
 
 	syncs.out = bin;
-	CHECK(gring_submit(dev, &ring, hang, 2, &syncs, 0, NULL) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, hang, 2, &syncs, 0, NULL) == 0);
 	CHECK(gring_wait(dev, bin, 0, 60 * NSEC_PER_SEC) == -ETIMEDOUT);
 	CHECK(gring_fence_status(dev, bin, 0) == -ETIMEDOUT);
 
 	syncs.out = tl;
 	syncs.out_point = 1;
-	CHECK(gring_submit(dev, &ring, hang, 2, &syncs, 0, NULL) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, hang, 2, &syncs, 0, NULL) == 0);
 	syncs.out_point = 2;
-	CHECK(gring_submit(dev, &ring, &ok, 1, &syncs, 0, NULL) == 0);
+	CHECK(gring_cmdring_submit(dev, &ring, &ok, 1, &syncs, 0, NULL) == 0);
 	CHECK(gring_wait(dev, tl, 1, 60 * NSEC_PER_SEC) == -ETIMEDOUT);
 	CHECK(gring_wait(dev, tl, 2, 60 * NSEC_PER_SEC) == 0);
 	CHECK(words[0] == 0 && words[1] == 0xa11fe);

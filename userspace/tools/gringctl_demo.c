@@ -475,7 +475,7 @@ static void check_ownership(struct demo *d)
 /* Submit, wait and sample; every step that happened is kept. */
 static int run(struct demo *d)
 {
-	struct gring_submit_syncs syncs = { 0 };
+	struct gring_cmdring_syncs syncs = { 0 };
 	uint64_t t;
 	unsigned int j;
 	int ret;
@@ -493,9 +493,9 @@ static int run(struct demo *d)
 
 	for (j = 0; j < JOBS; j++) {
 		syncs.out = d->jobs[j].sync;
-		ret = gring_submit(&d->dev, &d->ring, d->jobs[j].cmds,
-				   d->jobs[j].count, &syncs, 0,
-				   &d->jobs[j].seqno);
+		ret = gring_cmdring_submit(&d->dev, &d->ring, d->jobs[j].cmds,
+					   d->jobs[j].count, &syncs, 0,
+					   &d->jobs[j].seqno);
 		if (ret) {
 			fprintf(stderr, "gringctl demo: submitting job %u: %s\n",
 				j + 1, strerror(-ret));
