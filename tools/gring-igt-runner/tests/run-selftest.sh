@@ -59,10 +59,16 @@ closing_is() { [ "$(tail -n 1 "$WORK/$1.out")" = "$2" ]; }
 out_has() { grep -qF -- "$2" "$WORK/$1.out"; }
 err_has() { grep -qF -- "$2" "$WORK/$1.err"; }
 
-# no_fake_left: no fake test process is still alive (the bracket keeps
-# grep from finding its own command line).
+# no_fake_left: no process of this build's fake_hang is still alive. By
+# executable, not by name: another build's self-test may be running its own
+# fake_hang on the same machine at the same time.
 no_fake_left() {
-	! grep -qs 'fake_[h]ang' /proc/[0-9]*/cmdline
+	local p exe
+	exe=$(readlink -f "$H")
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2>/dev/null)" = "$exe" ] && return 1
+	done
+	return 0
 }
 
 # show NAME: the runner's output, for a failed check.
