@@ -247,6 +247,7 @@ extern const struct bench bench_memcpy_1m;
 extern const struct bench bench_soft_nop_rt;
 extern const struct bench bench_soft_cmd64;
 extern const struct bench bench_soft_copy_1m;
+extern const struct bench bench_soft_copy_1m_x16;
 
 /* devices.c */
 void bench_ctx_open(struct bench_ctx *ctx);

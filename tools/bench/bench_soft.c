@@ -9,7 +9,9 @@
  * an out-syncobj that is waited for; jobs on one ring complete in order,
  * so that wait covers them all, and the time is counted per command.
  * soft.copy.1m is one job of one 1 MiB COPY between two BOs, waited for,
- * in bytes per second.
+ * in bytes per second; soft.copy.1m.x16 puts sixteen of them in one job,
+ * so that the job's own cost (submit, two workqueue hops, fence, wake-up)
+ * is spread over 16 MiB and the copy itself shows.
  *
  * The engine copies with the kernel's memmove(). On x86-64 that is, for a
  * forward copy of at least 680 bytes whose source and destination share
@@ -39,6 +41,7 @@
 
 #define SOFT_BATCH		64
 #define SOFT_COPY_SIZE		(1ull << 20)
+#define SOFT_COPY_BATCH		16
 /* Longest wait for one job; the engine's own job timeout is 2 s. */
 #define SOFT_WAIT_NS		(10ull * 1000 * 1000 * 1000)
 
@@ -305,33 +308,43 @@ static int bo_pair_verify(struct bench_run *r, const struct bo_pair *bp,
 	return 0;
 }
 
-/* soft.copy.1m */
+/*
+ * soft.copy.1m, and soft.copy.1m.x16: sixteen of the same COPY in one job,
+ * which shows the engine's copy speed with the per-job cost spread thin.
+ * The job's copy count is per_iter / arg.
+ */
 
 struct soft_copy_priv {
 	struct soft_ring ring;
 	struct bo_pair bp;
-	struct drm_gring_cmd copy;
+	struct drm_gring_cmd copy[SOFT_COPY_BATCH];
+	uint32_t ncopy;
 };
 
 static int soft_copy_setup(struct bench_run *r)
 {
 	struct soft_copy_priv *p = r->priv;
 	uint64_t size = r->bench->arg;
+	unsigned int i;
 
+	p->ncopy = (uint32_t)(r->bench->per_iter / size);
+	if (!p->ncopy || p->ncopy > SOFT_COPY_BATCH)
+		return bench_fail(r, "bug: %u copies per job", p->ncopy);
 	if (bo_pair_open(r, size, &p->bp))
 		return -1;
 	if (soft_ring_open(r, 0, &p->ring)) {
 		bo_pair_close(r, &p->bp);
 		return -1;
 	}
-	p->copy = (struct drm_gring_cmd){
-		.op = DRM_GRING_OP_COPY,
-		.dst_handle = p->bp.dst.handle,
-		.src_handle = p->bp.src.handle,
-		.size = size,
-	};
-	/* One copy now, checked, so the samples time copies that work. */
-	if (soft_submit(r, &p->ring, &p->copy, 1, p->ring.sync) ||
+	for (i = 0; i < p->ncopy; i++)
+		p->copy[i] = (struct drm_gring_cmd){
+			.op = DRM_GRING_OP_COPY,
+			.dst_handle = p->bp.dst.handle,
+			.src_handle = p->bp.src.handle,
+			.size = size,
+		};
+	/* One job now, checked, so the samples time copies that work. */
+	if (soft_submit(r, &p->ring, p->copy, p->ncopy, p->ring.sync) ||
 	    soft_wait(r, &p->ring) || soft_check(r, &p->ring) ||
 	    bo_pair_verify(r, &p->bp, size, "soft engine COPY")) {
 		soft_ring_close(r, &p->ring);
@@ -347,7 +360,8 @@ static int soft_copy_run(struct bench_run *r, uint64_t iters)
 	uint64_t i;
 
 	for (i = 0; i < iters; i++) {
-		if (soft_submit(r, &p->ring, &p->copy, 1, p->ring.sync) ||
+		if (soft_submit(r, &p->ring, p->copy, p->ncopy,
+				p->ring.sync) ||
 		    soft_wait(r, &p->ring))
 			return -1;
 	}
@@ -368,6 +382,20 @@ const struct bench bench_soft_copy_1m = {
 	.section = BENCH_GRING,
 	.unit = BENCH_GB_PER_S,
 	.per_iter = SOFT_COPY_SIZE,
+	.arg = SOFT_COPY_SIZE,
+	.needs = BENCH_NEEDS_GRING,
+	.priv_size = sizeof(struct soft_copy_priv),
+	.setup = soft_copy_setup,
+	.run = soft_copy_run,
+	.teardown = soft_copy_teardown,
+};
+
+const struct bench bench_soft_copy_1m_x16 = {
+	.name = "soft.copy.1m.x16",
+	.desc = "soft engine: one job of 16 COPYs of 1 MiB between the same two BOs, waited for (bytes copied per second)",
+	.section = BENCH_GRING,
+	.unit = BENCH_GB_PER_S,
+	.per_iter = SOFT_COPY_BATCH * SOFT_COPY_SIZE,
 	.arg = SOFT_COPY_SIZE,
 	.needs = BENCH_NEEDS_GRING,
 	.priv_size = sizeof(struct soft_copy_priv),

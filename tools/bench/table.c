@@ -29,6 +29,7 @@ const struct bench *const bench_table[] = {
 	&bench_soft_nop_rt,
 	&bench_soft_cmd64,
 	&bench_soft_copy_1m,
+	&bench_soft_copy_1m_x16,
 };
 
 const size_t bench_table_len = sizeof(bench_table) / sizeof(bench_table[0]);
@@ -88,6 +89,12 @@ const struct bench_ratio ratio_table[] = {
 		.desc = "1 MiB copy bandwidth: soft-engine COPY job against the CPU copying the same BOs with the same instruction",
 		.target_kind = BENCH_AT_LEAST,
 		.target = 0.8,
+	},
+	{
+		.name = "copy.x16/memcpy",
+		.num = "soft.copy.1m.x16",
+		.den = "memcpy.1m",
+		.desc = "copy bandwidth at 16 COPYs of 1 MiB per job: the engine's copy itself, per-job cost spread thin",
 	},
 };
 
