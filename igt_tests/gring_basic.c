@@ -45,22 +45,22 @@ igt_main
 		node = __drm_open_driver_render(DRIVER_ANY);
 		igt_assert_f(node >= 0, "no render node of a driver named gring\n");
 		igt_assert_eq(drmGetNodeTypeFromFd(node), DRM_NODE_RENDER);
-		igt_assert(gring_is_gring(node));
+		igt_assert(igt_gring_is_gring(node));
 		close(node);
 	}
 
 	igt_fixture
-		fd = gring_open();
+		fd = igt_gring_open();
 
 	igt_describe("PARAM_UAPI_VERSION is the DRM_GRING_UAPI_VERSION this test was built against.");
 	igt_subtest("get-param-uapi-version")
-		igt_assert_eq_u64(gring_get_param(fd, DRM_GRING_PARAM_UAPI_VERSION),
+		igt_assert_eq_u64(igt_gring_get_param(fd, DRM_GRING_PARAM_UAPI_VERSION),
 				  DRM_GRING_UAPI_VERSION);
 
 	igt_describe("PARAM_MAX_BO_SIZE is a non-zero whole number of pages, at least 1 MiB.");
 	igt_subtest("get-param-max-bo-size") {
-		uint64_t max = gring_get_param(fd, DRM_GRING_PARAM_MAX_BO_SIZE);
-		uint64_t page = gring_page_size();
+		uint64_t max = igt_gring_get_param(fd, DRM_GRING_PARAM_MAX_BO_SIZE);
+		uint64_t page = igt_gring_page_size();
 
 		igt_info("max BO size: %" PRIu64 " bytes\n", max);
 		igt_assert_neq_u64(max, 0);
@@ -70,8 +70,8 @@ igt_main
 
 	igt_describe("PARAM_BO_ALIGN, the granule BO sizes are rounded to, is the page size.");
 	igt_subtest("get-param-bo-align")
-		igt_assert_eq_u64(gring_get_param(fd, DRM_GRING_PARAM_BO_ALIGN),
-				  gring_page_size());
+		igt_assert_eq_u64(igt_gring_get_param(fd, DRM_GRING_PARAM_BO_ALIGN),
+				  igt_gring_page_size());
 
 	igt_describe("An unknown parameter is refused with EINVAL and value is left alone.");
 	igt_subtest("get-param-invalid") {

@@ -33,7 +33,7 @@ static char *fdinfo_value(int fd, const char *key)
 	size_t len = strlen(key);
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	text = gring_read_text(path);
+	text = igt_gring_read_text(path);
 	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		if (!strncmp(line, key, len) && line[len] == ':') {
 			value = strdup(line + len + 1 + strspn(line + len + 1, " \t"));
@@ -122,7 +122,7 @@ static uint64_t client_id(int fd)
 
 static void test_keys(int fd)
 {
-	int other = gring_reopen(fd);
+	int other = igt_gring_reopen(fd);
 	char *driver = fdinfo_value(fd, "drm-driver");
 
 	igt_assert_f(driver, "no drm-driver in fdinfo\n");
@@ -135,16 +135,16 @@ static void test_keys(int fd)
 
 static void test_private_bos(int fd)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	const uint64_t sizes[] = { 1, 3 * page + 1, 1 << 20, 5 * page };
 	uint32_t handles[4];
 	uint64_t total = 0;
-	int own = gring_reopen(fd);
+	int own = igt_gring_reopen(fd);
 
 	assert_mem(own, 0, 0);
 	for (unsigned int i = 0; i < 4; i++) {
-		handles[i] = gring_gem_create(own, sizes[i], NULL);
-		total += gring_page_round(sizes[i]);
+		handles[i] = igt_gring_gem_create(own, sizes[i], NULL);
+		total += igt_gring_page_round(sizes[i]);
 		assert_mem(own, total, 0);
 	}
 	/* Another file's statistics are its own. */
@@ -152,7 +152,7 @@ static void test_private_bos(int fd)
 
 	for (unsigned int i = 0; i < 4; i++) {
 		gem_close(own, handles[i]);
-		total -= gring_page_round(sizes[i]);
+		total -= igt_gring_page_round(sizes[i]);
 		assert_mem(own, total, 0);
 	}
 	close(own);
@@ -160,22 +160,22 @@ static void test_private_bos(int fd)
 
 static void test_prime_shared(int fd)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	const uint64_t priv = 2 * page, shared = 8 * page;
-	int a = gring_reopen(fd), b = gring_reopen(fd);
+	int a = igt_gring_reopen(fd), b = igt_gring_reopen(fd);
 	uint32_t in_a, priv_a, in_b;
 	int dmabuf;
 
-	priv_a = gring_gem_create(a, priv, NULL);
-	in_a = gring_gem_create(a, shared, NULL);
+	priv_a = igt_gring_gem_create(a, priv, NULL);
+	in_a = igt_gring_gem_create(a, shared, NULL);
 	assert_mem(a, priv + shared, 0);
 
 	/* Exported: shared by DRM's definition, even before an import. */
-	dmabuf = gring_prime_export(a, in_a);
+	dmabuf = igt_gring_prime_export(a, in_a);
 	assert_mem(a, priv + shared, shared);
 
 	/* Imported into another file: the same object, counted in both. */
-	in_b = gring_prime_import(b, dmabuf);
+	in_b = igt_gring_prime_import(b, dmabuf);
 	close(dmabuf);
 	assert_mem(a, priv + shared, shared);
 	assert_mem(b, shared, shared);
@@ -194,7 +194,7 @@ igt_main
 	static int fd = -1;
 
 	igt_fixture
-		fd = gring_open();
+		fd = igt_gring_open();
 
 	igt_describe("fdinfo names the driver, and two files of the device have different client ids.");
 	igt_subtest("fdinfo-driver-client-id")

@@ -32,15 +32,15 @@ static uint32_t pattern(uint64_t page, uint64_t word)
 
 static void test_create_mmap_rw(int fd)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	const uint64_t pages = 16, words = page / sizeof(uint32_t);
 	uint64_t size;
-	uint32_t handle = gring_gem_create(fd, pages * page, &size);
+	uint32_t handle = igt_gring_gem_create(fd, pages * page, &size);
 	uint32_t *writer, *reader;
 
 	igt_assert_eq_u64(size, pages * page);
-	writer = gring_gem_mmap(fd, handle, size);
-	reader = gring_gem_mmap(fd, handle, size);
+	writer = igt_gring_gem_mmap(fd, handle, size);
+	reader = igt_gring_gem_mmap(fd, handle, size);
 	igt_assert(writer != reader);
 
 	for (uint64_t p = 0; p < pages; p++)
@@ -60,9 +60,9 @@ static void test_create_mmap_rw(int fd)
 
 static void test_create_zeroed(int fd)
 {
-	const uint64_t size = 64 * gring_page_size();
-	uint32_t handle = gring_gem_create(fd, size, NULL);
-	const uint8_t *bytes = gring_gem_mmap(fd, handle, size);
+	const uint64_t size = 64 * igt_gring_page_size();
+	uint32_t handle = igt_gring_gem_create(fd, size, NULL);
+	const uint8_t *bytes = igt_gring_gem_mmap(fd, handle, size);
 
 	for (uint64_t i = 0; i < size; i++)
 		igt_assert_f(bytes[i] == 0, "byte %" PRIu64 " of a new BO is %#x\n",
@@ -74,18 +74,18 @@ static void test_create_zeroed(int fd)
 
 static void test_create_rounds_size(int fd)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	const uint64_t sizes[] = {
 		1, page - 1, page, page + 1, 2 * page - 1, 3 * page + 5,
 	};
 
 	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		uint64_t allocated;
-		uint32_t handle = gring_gem_create(fd, sizes[i], &allocated);
+		uint32_t handle = igt_gring_gem_create(fd, sizes[i], &allocated);
 
 		igt_debug("asked %" PRIu64 ", got %" PRIu64 "\n",
 			  sizes[i], allocated);
-		igt_assert_eq_u64(allocated, gring_page_round(sizes[i]));
+		igt_assert_eq_u64(allocated, igt_gring_page_round(sizes[i]));
 		gem_close(fd, handle);
 	}
 }
@@ -107,7 +107,7 @@ static void create_must_fail(int fd, uint64_t size, uint32_t flags,
 
 	igt_debug("size %#" PRIx64 " flags %#x extensions %#" PRIx64 "\n",
 		  size, flags, extensions);
-	igt_assert_eq(__gring_gem_create(fd, &arg), -err);
+	igt_assert_eq(__igt_gring_gem_create(fd, &arg), -err);
 	igt_assert_eq_u32(arg.handle, UNTOUCHED_HANDLE);
 	igt_assert_eq_u64(arg.size, sent.size);
 	igt_assert(!memcmp(&arg, &sent, sizeof(arg)));
@@ -116,13 +116,13 @@ static void create_must_fail(int fd, uint64_t size, uint32_t flags,
 static void test_create_max_size(int fd, uint64_t max)
 {
 	uint64_t allocated;
-	uint32_t handle = gring_gem_create(fd, max, &allocated);
+	uint32_t handle = igt_gring_gem_create(fd, max, &allocated);
 	volatile uint8_t *bytes;
 
 	igt_assert_eq_u64(allocated, max);
 
 	/* The whole range is backed: both ends can be written and read. */
-	bytes = gring_gem_mmap(fd, handle, max);
+	bytes = igt_gring_gem_mmap(fd, handle, max);
 	bytes[0] = 0x11;
 	bytes[max - 1] = 0x22;
 	igt_assert_eq(bytes[0], 0x11);
@@ -134,7 +134,7 @@ static void test_create_max_size(int fd, uint64_t max)
 
 static void test_create_error_leaves_no_object(int fd, uint64_t max)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	const struct {
 		uint64_t size;
 		uint32_t flags;
@@ -149,12 +149,12 @@ static void test_create_error_leaves_no_object(int fd, uint64_t max)
 	};
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct gring_gem_stats before = gring_gem_stats(fd), after;
+		struct igt_gring_gem_stats before = igt_gring_gem_stats(fd), after;
 
 		create_must_fail(fd, bad[i].size, bad[i].flags,
 				 bad[i].extensions, bad[i].err);
 
-		after = gring_gem_stats(fd);
+		after = igt_gring_gem_stats(fd);
 		igt_assert_eq_u64(after.objects, before.objects);
 		igt_assert_eq_u64(after.bytes, before.bytes);
 	}
@@ -170,13 +170,13 @@ static void mmap_offset_must_fail(int fd, uint32_t handle, uint32_t flags,
 	};
 
 	igt_debug("handle %u flags %#x\n", handle, flags);
-	igt_assert_eq(__gring_gem_mmap_offset(fd, &arg), -err);
+	igt_assert_eq(__igt_gring_gem_mmap_offset(fd, &arg), -err);
 	igt_assert_eq_u64(arg.offset, UNTOUCHED_OFFSET);
 }
 
 static void test_mmap_offset_bad_handle(int fd)
 {
-	uint32_t closed = gring_gem_create(fd, 1, NULL);
+	uint32_t closed = igt_gring_gem_create(fd, 1, NULL);
 
 	gem_close(fd, closed);
 
@@ -187,7 +187,7 @@ static void test_mmap_offset_bad_handle(int fd)
 
 static void test_mmap_offset_bad_flags(int fd)
 {
-	uint32_t handle = gring_gem_create(fd, 1, NULL);
+	uint32_t handle = igt_gring_gem_create(fd, 1, NULL);
 
 	mmap_offset_must_fail(fd, handle, 1, EINVAL);
 	mmap_offset_must_fail(fd, handle, 0x80000000u, EINVAL);
@@ -198,7 +198,7 @@ static void test_mmap_offset_bad_flags(int fd)
 
 static void test_close_twice(int fd)
 {
-	uint32_t handle = gring_gem_create(fd, 1, NULL);
+	uint32_t handle = igt_gring_gem_create(fd, 1, NULL);
 
 	igt_assert_eq(__gem_close(fd, handle), 0);
 	igt_assert_eq(__gem_close(fd, handle), -EINVAL);
@@ -206,23 +206,23 @@ static void test_close_twice(int fd)
 
 static void test_create_free_many(int fd, unsigned int count)
 {
-	const uint64_t page = gring_page_size();
-	struct gring_gem_stats start, full, end;
+	const uint64_t page = igt_gring_page_size();
+	struct igt_gring_gem_stats start, full, end;
 	uint32_t *handles = calloc(count, sizeof(*handles));
 	uint64_t bytes = 0;
 
 	igt_assert(handles);
-	start = gring_gem_stats(fd);
+	start = igt_gring_gem_stats(fd);
 
 	/* Sizes of 1 to 4 pages, each one byte over a page boundary. */
 	for (unsigned int i = 0; i < count; i++) {
 		uint64_t size = (i % 4) * page + 1;
 
-		handles[i] = gring_gem_create(fd, size, NULL);
-		bytes += gring_page_round(size);
+		handles[i] = igt_gring_gem_create(fd, size, NULL);
+		bytes += igt_gring_page_round(size);
 	}
 
-	full = gring_gem_stats(fd);
+	full = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(full.objects - start.objects, count);
 	igt_assert_eq_u64(full.bytes - start.bytes, bytes);
 
@@ -230,29 +230,29 @@ static void test_create_free_many(int fd, unsigned int count)
 		gem_close(fd, handles[i]);
 	free(handles);
 
-	end = gring_gem_stats(fd);
+	end = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, start.objects);
 	igt_assert_eq_u64(end.bytes, start.bytes);
 }
 
 static void test_close_fd_frees_objects(int fd)
 {
-	const uint64_t page = gring_page_size();
-	struct gring_gem_stats start, full, end;
-	int other = gring_reopen(fd);
+	const uint64_t page = igt_gring_page_size();
+	struct igt_gring_gem_stats start, full, end;
+	int other = igt_gring_reopen(fd);
 
-	start = gring_gem_stats(fd);
+	start = igt_gring_gem_stats(fd);
 	for (unsigned int i = 0; i < 10; i++)
-		gring_gem_create(other, page, NULL);
+		igt_gring_gem_create(other, page, NULL);
 
-	full = gring_gem_stats(fd);
+	full = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(full.objects - start.objects, 10);
 	igt_assert_eq_u64(full.bytes - start.bytes, 10 * page);
 
 	/* No GEM_CLOSE: closing the file must release its handles. */
 	close(other);
 
-	end = gring_gem_stats(fd);
+	end = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, start.objects);
 	igt_assert_eq_u64(end.bytes, start.bytes);
 }
@@ -264,9 +264,9 @@ igt_main
 	static uint64_t page, max;
 
 	igt_fixture {
-		fd = gring_open();
-		page = gring_page_size();
-		max = gring_get_param(fd, DRM_GRING_PARAM_MAX_BO_SIZE);
+		fd = igt_gring_open();
+		page = igt_gring_page_size();
+		max = igt_gring_get_param(fd, DRM_GRING_PARAM_MAX_BO_SIZE);
 	}
 
 	igt_describe("A BO mapped twice shows through the second mapping what was written, page by page, through the first.");

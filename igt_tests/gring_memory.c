@@ -37,8 +37,8 @@ IGT_TEST_DESCRIPTION("Device-wide cap and memory-cgroup accounting of gring BO m
  */
 static uint64_t expected_cap(void)
 {
-	uint64_t param = gring_read_u64(CAP_PARAM);
-	uint64_t page = gring_page_size();
+	uint64_t param = igt_gring_read_u64(CAP_PARAM);
+	uint64_t page = igt_gring_page_size();
 	struct sysinfo si;
 
 	if (param)
@@ -49,8 +49,9 @@ static uint64_t expected_cap(void)
 
 static void test_cap_param(int fd)
 {
-	igt_assert_eq_u64(gring_get_param(fd, DRM_GRING_PARAM_UAPI_VERSION), 2);
-	igt_assert_eq_u64(gring_get_param(fd, DRM_GRING_PARAM_PINNED_CAP),
+	/* PINNED_CAP came with uapi version 2. */
+	igt_assert(igt_gring_get_param(fd, DRM_GRING_PARAM_UAPI_VERSION) >= 2);
+	igt_assert_eq_u64(igt_gring_get_param(fd, DRM_GRING_PARAM_PINNED_CAP),
 			  expected_cap());
 }
 
@@ -74,7 +75,7 @@ static void *creator_loop(void *arg)
 
 	while (c->count < c->max_bos) {
 		struct drm_gring_gem_create create = { .size = c->bo_size };
-		int ret = __gring_gem_create(c->fd, &create);
+		int ret = __igt_gring_gem_create(c->fd, &create);
 
 		if (ret) {
 			c->err = -ret;
@@ -88,9 +89,9 @@ static void *creator_loop(void *arg)
 
 static void test_cap_two_creators(int fd)
 {
-	const uint64_t cap = gring_get_param(fd, DRM_GRING_PARAM_PINNED_CAP);
+	const uint64_t cap = igt_gring_get_param(fd, DRM_GRING_PARAM_PINNED_CAP);
 	const uint64_t bo_size = MIB;
-	struct gring_gem_stats start = gring_gem_stats(fd), full, end;
+	struct igt_gring_gem_stats start = igt_gring_gem_stats(fd), full, end;
 	struct creator c[2];
 	struct sysinfo si;
 	uint64_t sum = 0;
@@ -102,7 +103,7 @@ static void test_cap_two_creators(int fd)
 
 	for (int i = 0; i < 2; i++) {
 		c[i] = (struct creator){
-			.fd = gring_reopen(fd),
+			.fd = igt_gring_reopen(fd),
 			.bo_size = bo_size,
 			/* Each could take the whole cap; one more proves it stops. */
 			.max_bos = cap / bo_size + 1,
@@ -124,7 +125,7 @@ static void test_cap_two_creators(int fd)
 	}
 
 	/* Never over the cap, and stopped by it: not even one more BO fits. */
-	full = gring_gem_stats(fd);
+	full = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(full.bytes, start.bytes + sum);
 	igt_assert_lte_u64(full.bytes, cap);
 	igt_assert_f(full.bytes + bo_size > cap,
@@ -137,7 +138,7 @@ static void test_cap_two_creators(int fd)
 		close(c[i].fd);
 		free(c[i].handles);
 	}
-	end = gring_gem_stats(fd);
+	end = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, start.objects);
 	igt_assert_eq_u64(end.bytes, start.bytes);
 }
@@ -145,10 +146,10 @@ static void test_cap_two_creators(int fd)
 /* At the cap: ENOSPC, nothing written back, nothing allocated; room again after a close. */
 static void test_cap_errno(int fd)
 {
-	const uint64_t cap = gring_get_param(fd, DRM_GRING_PARAM_PINNED_CAP);
-	const uint64_t page = gring_page_size();
+	const uint64_t cap = igt_gring_get_param(fd, DRM_GRING_PARAM_PINNED_CAP);
+	const uint64_t page = igt_gring_page_size();
 	const uint64_t bo_size = 4 * MIB < cap ? 4 * MIB : page;
-	struct gring_gem_stats start = gring_gem_stats(fd), full, end;
+	struct igt_gring_gem_stats start = igt_gring_gem_stats(fd), full, end;
 	/* Big BOs up to the cap, then at most bo_size / page small ones. */
 	unsigned int max_bos = cap / bo_size + bo_size / page + 2, count = 0;
 	uint32_t *handles = calloc(max_bos, sizeof(*handles));
@@ -164,7 +165,7 @@ static void test_cap_errno(int fd)
 	/* Big BOs until the cap refuses one, then fill what is left by pages. */
 	while (count < max_bos) {
 		create = (struct drm_gring_gem_create){ .size = size };
-		ret = __gring_gem_create(fd, &create);
+		ret = __igt_gring_gem_create(fd, &create);
 		if (ret == -ENOSPC && size != page) {
 			size = page;
 			continue;
@@ -174,26 +175,26 @@ static void test_cap_errno(int fd)
 		handles[count++] = create.handle;
 	}
 	igt_assert_eq(ret, -ENOSPC);
-	full = gring_gem_stats(fd);
+	full = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(full.bytes, cap);
 
 	/* The failed create wrote nothing back and allocated nothing. */
 	create = (struct drm_gring_gem_create){ .size = 1, .handle = 0xdeadbeef };
 	sent = create;
-	igt_assert_eq(__gring_gem_create(fd, &create), -ENOSPC);
+	igt_assert_eq(__igt_gring_gem_create(fd, &create), -ENOSPC);
 	igt_assert(!memcmp(&create, &sent, sizeof(create)));
-	end = gring_gem_stats(fd);
+	end = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, full.objects);
 	igt_assert_eq_u64(end.bytes, full.bytes);
 
 	/* The cap is about live BOs: closing one makes room for it again. */
 	gem_close(fd, handles[0]);
-	handles[0] = gring_gem_create(fd, bo_size, NULL);
+	handles[0] = igt_gring_gem_create(fd, bo_size, NULL);
 
 	for (unsigned int n = 0; n < count; n++)
 		gem_close(fd, handles[n]);
 	free(handles);
-	end = gring_gem_stats(fd);
+	end = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, start.objects);
 	igt_assert_eq_u64(end.bytes, start.bytes);
 }
@@ -223,7 +224,7 @@ static void setup_cgroup2(void)
 			      "cannot mount cgroup2 on " CGROOT ": %m\n");
 		cgroup_mounted_here = true;
 	}
-	controllers = gring_read_text(CGROOT "/cgroup.controllers");
+	controllers = igt_gring_read_text(CGROOT "/cgroup.controllers");
 	igt_require_f(strstr(controllers, "memory"),
 		      "no memory controller in cgroup2\n");
 	free(controllers);
@@ -283,7 +284,7 @@ static void child_create(const char *node, uint64_t bo_size, uint64_t stop,
 
 	while (r.got < stop) {
 		struct drm_gring_gem_create create = { .size = bo_size };
-		int ret = __gring_gem_create(fd, &create);
+		int ret = __igt_gring_gem_create(fd, &create);
 
 		if (ret) {
 			r.err = -ret;
@@ -301,7 +302,7 @@ report:
 static void test_memcg_limit(int fd)
 {
 	const uint64_t limit = 32 * MIB, bo_size = MIB;
-	struct gring_gem_stats start = gring_gem_stats(fd), end;
+	struct igt_gring_gem_stats start = igt_gring_gem_stats(fd), end;
 	char *node = drmGetDeviceNameFromFd2(fd), *events, *oom;
 	struct child_report r;
 	int pipefd[2], status;
@@ -312,7 +313,7 @@ static void test_memcg_limit(int fd)
 	rmdir(CGDIR);
 	igt_assert_f(!mkdir(CGDIR, 0755), "mkdir " CGDIR ": %m\n");
 	write_text(CGDIR "/memory.max", "33554432");
-	igt_assert_eq_u64(gring_read_u64(CGDIR "/memory.max"), limit);
+	igt_assert_eq_u64(igt_gring_read_u64(CGDIR "/memory.max"), limit);
 
 	igt_assert_eq(pipe(pipefd), 0);
 	pid = fork();
@@ -339,7 +340,7 @@ static void test_memcg_limit(int fd)
 	igt_assert_f(r.err == ENOMEM,
 		     "creator got %" PRIu64 " bytes in a %" PRIu64 "-byte cgroup and %s\n",
 		     r.got, limit, r.err ? strerror(r.err) : "never failed");
-	events = gring_read_text(CGDIR "/memory.events");
+	events = igt_gring_read_text(CGDIR "/memory.events");
 	oom = strstr(events, "oom_kill ");
 	igt_assert_f(oom && strtoull(oom + strlen("oom_kill "), NULL, 10) == 0,
 		     "memory.events: %s\n", events);
@@ -357,7 +358,7 @@ static void test_memcg_limit(int fd)
 		     "stopped at %" PRIu64 " + %" PRIu64 " of %" PRIu64 "\n",
 		     r.got, r.base, limit);
 
-	end = gring_gem_stats(fd);
+	end = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(end.objects, start.objects);
 	igt_assert_eq_u64(end.bytes, start.bytes);
 	cleanup_cgroup(0);
@@ -368,7 +369,7 @@ igt_main
 	static int fd = -1;
 
 	igt_fixture {
-		fd = gring_open();
+		fd = igt_gring_open();
 		igt_install_exit_handler(cleanup_cgroup);
 	}
 

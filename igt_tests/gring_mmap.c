@@ -36,7 +36,7 @@ static void mmap_must_fail(int fd, uint64_t offset, uint64_t size, int prot,
 
 	if (ptr != MAP_FAILED) {
 		igt_warn("mapping at %p shows offset %#" PRIx64 "\n", ptr,
-			 gring_maps_offset(ptr));
+			 igt_gring_maps_offset(ptr));
 		munmap(ptr, size);
 	}
 	igt_assert_f(ptr == MAP_FAILED, "mmap(prot %#x, flags %#x) succeeded\n",
@@ -54,7 +54,7 @@ static void mmap_must_fail(int fd, uint64_t offset, uint64_t size, int prot,
 static void check_mapping(int fd, uint64_t base, uint64_t first,
 			  uint64_t pages, int prot, uint32_t *bo_words)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	const uint64_t words = page / sizeof(uint32_t);
 	uint32_t *ptr;
 	uint64_t shown;
@@ -63,7 +63,7 @@ static void check_mapping(int fd, uint64_t base, uint64_t first,
 	igt_assert_f(ptr != MAP_FAILED, "mmap at page %" PRIu64 " failed: %m\n",
 		     first);
 
-	shown = gring_maps_offset(ptr);
+	shown = igt_gring_maps_offset(ptr);
 	igt_assert_eq_u64(shown, first * page);
 	igt_assert_lte_u64(shown + pages * page, BO_PAGES * page);
 
@@ -87,13 +87,13 @@ struct bo {
 
 static struct bo bo_create(int fd)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	const uint64_t words = page / sizeof(uint32_t);
 	struct bo bo;
 
-	bo.handle = gring_gem_create(fd, BO_PAGES * page, &bo.size);
-	bo.offset = gring_gem_mmap_offset(fd, bo.handle);
-	bo.words = gring_gem_mmap(fd, bo.handle, bo.size);
+	bo.handle = igt_gring_gem_create(fd, BO_PAGES * page, &bo.size);
+	bo.offset = igt_gring_gem_mmap_offset(fd, bo.handle);
+	bo.words = igt_gring_gem_mmap(fd, bo.handle, bo.size);
 	for (uint64_t p = 0; p < BO_PAGES; p++)
 		bo.words[p * words] = p;
 	return bo;
@@ -116,7 +116,7 @@ static void test_shared(int fd, int prot)
 
 static void test_private(int fd)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	struct bo bo = bo_create(fd);
 
 	mmap_must_fail(fd, bo.offset, bo.size, PROT_READ | PROT_WRITE,
@@ -131,7 +131,7 @@ static void test_private(int fd)
 static void test_dmabuf(int fd, int prot)
 {
 	struct bo bo = bo_create(fd);
-	int dmabuf = gring_prime_export(fd, bo.handle);
+	int dmabuf = igt_gring_prime_export(fd, bo.handle);
 
 	check_mapping(dmabuf, 0, 0, BO_PAGES, prot, bo.words);
 	check_mapping(dmabuf, 0, 1, 2, prot, bo.words);
@@ -143,7 +143,7 @@ static void test_dmabuf(int fd, int prot)
 static void test_dmabuf_private(int fd)
 {
 	struct bo bo = bo_create(fd);
-	int dmabuf = gring_prime_export(fd, bo.handle);
+	int dmabuf = igt_gring_prime_export(fd, bo.handle);
 
 	mmap_must_fail(dmabuf, 0, bo.size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 		       EINVAL);
@@ -157,7 +157,7 @@ igt_main
 	static int fd = -1;
 
 	igt_fixture
-		fd = gring_open();
+		fd = igt_gring_open();
 
 	igt_describe("A shared read-write mapping works and /proc/self/maps shows its offset inside the BO.");
 	igt_subtest("mmap-shared-rw-offset")

@@ -244,9 +244,9 @@ static void test_create_invalid(int fd)
 
 static void test_write_lands(int fd)
 {
-	const uint64_t size = 4 * gring_page_size();
-	uint32_t bo = gring_gem_create(fd, size, NULL);
-	volatile uint32_t *map = gring_gem_mmap(fd, bo, size);
+	const uint64_t size = 4 * igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, size, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, size);
 	volatile uint64_t *map64 = (volatile uint64_t *)map;
 	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
 	struct drm_gring_cmd cmds[] = {
@@ -277,11 +277,11 @@ static void test_write_lands(int fd)
 /* COPY and FILL at odd offsets and sizes: exactly the bytes asked for. */
 static void test_copy_fill_unaligned(int fd)
 {
-	const uint64_t size = 2 * gring_page_size();
-	uint32_t src = gring_gem_create(fd, size, NULL);
-	uint32_t dst = gring_gem_create(fd, size, NULL);
-	uint8_t *s = gring_gem_mmap(fd, src, size);
-	volatile uint8_t *d = gring_gem_mmap(fd, dst, size);
+	const uint64_t size = 2 * igt_gring_page_size();
+	uint32_t src = igt_gring_gem_create(fd, size, NULL);
+	uint32_t dst = igt_gring_gem_create(fd, size, NULL);
+	uint8_t *s = igt_gring_gem_mmap(fd, src, size);
+	volatile uint8_t *d = igt_gring_gem_mmap(fd, dst, size);
 	uint8_t *expect = malloc(size);
 	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
 	const struct { uint64_t doff, soff, len; } copies[] = {
@@ -330,7 +330,7 @@ static void test_copy_fill_unaligned(int fd)
  */
 static void test_submit_owns_region(int fd)
 {
-	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
 	uint32_t ring = ring_create(fd, DRM_GRING_RING_SIZE_MIN);
 	uint32_t sync = syncobj_create(fd);
 	struct drm_gring_cmd cmds[] = {
@@ -395,8 +395,8 @@ static int __cpu_fini(int fd, uint32_t bo, uint64_t off, uint64_t size)
  */
 static void test_cpu_prep_busy_nowait(int fd)
 {
-	const uint64_t page = gring_page_size();
-	uint32_t bo = gring_gem_create(fd, 2 * page, NULL);
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, 2 * page, NULL);
 	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
 	struct drm_gring_cmd cmds[] = {
 		cmd_stall(500 * NSEC_PER_MSEC),
@@ -428,9 +428,9 @@ static void test_cpu_prep_busy_nowait(int fd)
 /* A blocking CPU_PREP returns once the job is done, its writes visible. */
 static void test_cpu_prep_waits(int fd)
 {
-	const uint64_t page = gring_page_size();
-	uint32_t bo = gring_gem_create(fd, page, NULL);
-	volatile uint32_t *map = gring_gem_mmap(fd, bo, page);
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, page, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, page);
 	uint32_t ring = ring_create(fd, 0);
 	const uint64_t stall = 400 * NSEC_PER_MSEC;
 	struct drm_gring_cmd cmds[] = {
@@ -467,8 +467,8 @@ static void test_cpu_prep_waits(int fd)
 /* While the CPU holds a range, a job touching it is refused. */
 static void test_cpu_hold_refuses_submit(int fd)
 {
-	const uint64_t page = gring_page_size();
-	uint32_t bo = gring_gem_create(fd, 2 * page, NULL);
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, 2 * page, NULL);
 	uint32_t ring = ring_create(fd, 0);
 	struct drm_gring_cmd in = cmd_write32(bo, page + 8, 7);
 	struct drm_gring_cmd out = cmd_write32(bo, 8, 7);
@@ -503,8 +503,8 @@ static void test_cpu_hold_refuses_submit(int fd)
 
 static void test_cpu_prep_invalid(int fd)
 {
-	const uint64_t page = gring_page_size();
-	uint32_t bo = gring_gem_create(fd, page, NULL);
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, page, NULL);
 	const uint32_t r = DRM_GRING_PREP_READ;
 
 	igt_assert_eq(__cpu_prep(fd, bo, 0, 0, 4, 0), -EINVAL);
@@ -524,10 +524,10 @@ static void test_cpu_prep_invalid(int fd)
  */
 static void test_submit_invalid(int fd)
 {
-	const uint64_t page = gring_page_size();
-	uint32_t bo = gring_gem_create(fd, page, NULL);
-	volatile uint32_t *map = gring_gem_mmap(fd, bo, page);
-	int other = gring_reopen(fd);
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, page, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, page);
+	int other = igt_gring_reopen(fd);
 	uint32_t foreign[3];
 	uint32_t ring = ring_create(fd, 0);
 	unsigned int i;
@@ -537,7 +537,7 @@ static void test_submit_invalid(int fd)
 	 * here, where the test made one BO.
 	 */
 	for (i = 0; i < 3; i++)
-		foreign[i] = gring_gem_create(other, page, NULL);
+		foreign[i] = igt_gring_gem_create(other, page, NULL);
 	igt_assert(foreign[2] > bo);
 
 	const struct {
@@ -654,8 +654,8 @@ static void test_submit_invalid_args(int fd)
  */
 static void test_hang_recovers(int fd)
 {
-	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
-	volatile uint32_t *map = gring_gem_mmap(fd, bo, gring_page_size());
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, igt_gring_page_size());
 	uint32_t ring = ring_create(fd, 0);
 	uint32_t hung = syncobj_create(fd), next = syncobj_create(fd);
 	struct drm_gring_cmd hang[] = {
@@ -680,7 +680,63 @@ static void test_hang_recovers(int fd)
 
 	drmSyncobjDestroy(fd, hung);
 	drmSyncobjDestroy(fd, next);
-	munmap((void *)map, gring_page_size());
+	munmap((void *)map, igt_gring_page_size());
+	ring_destroy(fd, ring);
+	gem_close(fd, bo);
+}
+
+/* Make the next @n jobs fault (debugfs gring_inject_faults, root only). */
+static void inject_faults(int fd, unsigned int n)
+{
+	char text[16];
+	int dir, file, len;
+
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_inject_faults", O_WRONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_inject_faults: %m\n");
+	len = snprintf(text, sizeof(text), "%u", n);
+	igt_assert_eq(write(file, text, len), len);
+	close(file);
+}
+
+/*
+ * A job whose first write points outside every mapping: the engine's
+ * table refuses it, the job stops there (nothing of it is written), its
+ * fence carries -EFAULT, the ring counts a fault, and the next job runs.
+ */
+static void test_device_fault(int fd)
+{
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, igt_gring_page_size());
+	uint32_t ring = ring_create(fd, 0);
+	uint32_t bad = syncobj_create(fd), good = syncobj_create(fd);
+	struct drm_gring_cmd faulty[] = {
+		cmd_write32(bo, 0, 0xbad),
+		cmd_write32(bo, 4, 0xbad),
+	};
+	struct drm_gring_cmd next = cmd_write32(bo, 8, 0x900d);
+	struct drm_gring_ring_query q;
+
+	inject_faults(fd, 1);
+	submit(fd, ring, faulty, 2, bad);
+	submit(fd, ring, &next, 1, good);
+	igt_assert_eq(syncobj_wait(fd, good, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, bad), -EFAULT);
+	igt_assert_eq(syncobj_status(fd, good), 1);
+	igt_assert_eq_u32(map[0], 0);
+	igt_assert_eq_u32(map[1], 0);
+	igt_assert_eq_u32(map[2], 0x900d);
+
+	query(fd, ring, &q, NULL, 0);
+	igt_assert_eq_u64(q.faults, 1);
+	igt_assert_eq_u64(q.completed, 2);
+	igt_assert_eq_u32(q.rptr, q.wptr);
+
+	drmSyncobjDestroy(fd, bad);
+	drmSyncobjDestroy(fd, good);
+	munmap((void *)map, igt_gring_page_size());
 	ring_destroy(fd, ring);
 	gem_close(fd, bo);
 }
@@ -690,7 +746,7 @@ static void test_ring_full(int fd)
 {
 	const uint32_t size = DRM_GRING_RING_SIZE_MIN;
 	uint32_t ring = ring_create(fd, size);
-	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
 	struct drm_gring_cmd stall = cmd_stall(300 * NSEC_PER_MSEC);
 	/* 10 words a job: 3 WRITE32 and the FENCE 3 + NOP... keep it simple */
 	struct drm_gring_cmd w = cmd_write32(bo, 0, 1);
@@ -731,19 +787,28 @@ static void test_ring_full(int fd)
 	gem_close(fd, bo);
 }
 
-/* A job waiting on another ring's job runs after it, whatever it takes. */
+/*
+ * A job waiting on another ring's job through an in-syncobj starts after
+ * it ends. The two touch different BOs, so only the syncobj orders them:
+ * A stalls, then stamps the engine's clock; B only stamps. B's stamp is
+ * later than A's only if B waited.
+ */
 static void test_in_sync_order(int fd)
 {
-	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
-	volatile uint32_t *map = gring_gem_mmap(fd, bo, gring_page_size());
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo_a = igt_gring_gem_create(fd, page, NULL);
+	uint32_t bo_b = igt_gring_gem_create(fd, page, NULL);
+	volatile uint64_t *ts_a = igt_gring_gem_mmap(fd, bo_a, page);
+	volatile uint64_t *ts_b = igt_gring_gem_mmap(fd, bo_b, page);
 	uint32_t a = ring_create(fd, 0), b = ring_create(fd, 0);
 	uint32_t sa = syncobj_create(fd), sb = syncobj_create(fd);
 	struct drm_gring_cmd first[] = {
 		cmd_stall(300 * NSEC_PER_MSEC),
-		cmd_write32(bo, 0, 1),
+		{ .op = DRM_GRING_OP_TIMESTAMP, .dst_handle = bo_a },
 	};
-	/* Copy what A wrote: only right if B ran after A. */
-	struct drm_gring_cmd second = cmd_copy(bo, 4, bo, 0, 4);
+	struct drm_gring_cmd second = {
+		.op = DRM_GRING_OP_TIMESTAMP, .dst_handle = bo_b,
+	};
 	struct drm_gring_sync wait_a = { .handle = sa };
 	struct drm_gring_submit arg = {
 		.ring_id = b, .cmds = (uintptr_t)&second, .cmd_count = 1,
@@ -755,20 +820,25 @@ static void test_in_sync_order(int fd)
 	igt_assert_eq(__submit(fd, &arg), 0);
 	igt_assert_eq(syncobj_wait(fd, sb, 10 * NSEC_PER_SEC), 0);
 	igt_assert_eq(syncobj_status(fd, sa), 1);
-	igt_assert_eq_u32(map[1], 1);
+	igt_assert(ts_a[0] != 0 && ts_b[0] != 0);
+	igt_assert_f(ts_b[0] >= ts_a[0],
+		     "B stamped %" PRIu64 " ns, before A's %" PRIu64 " ns\n",
+		     ts_b[0], ts_a[0]);
 
 	drmSyncobjDestroy(fd, sa);
 	drmSyncobjDestroy(fd, sb);
 	ring_destroy(fd, a);
 	ring_destroy(fd, b);
-	munmap((void *)map, gring_page_size());
-	gem_close(fd, bo);
+	munmap((void *)ts_a, page);
+	munmap((void *)ts_b, page);
+	gem_close(fd, bo_a);
+	gem_close(fd, bo_b);
 }
 
 /* Timeline syncobj points, signalled in order. */
 static void test_timeline_points(int fd)
 {
-	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
 	uint32_t ring = ring_create(fd, 0), tl;
 	struct drm_gring_cmd w = cmd_write32(bo, 0, 1);
 	struct drm_gring_submit arg = {
@@ -803,9 +873,9 @@ static void test_timeline_points(int fd)
 static void test_many_jobs_in_order(int fd, unsigned int jobs)
 {
 	const uint64_t size = (uint64_t)jobs * 4;
-	uint64_t bo_size = gring_page_round(size);
-	uint32_t bo = gring_gem_create(fd, bo_size, NULL);
-	volatile uint32_t *map = gring_gem_mmap(fd, bo, bo_size);
+	uint64_t bo_size = igt_gring_page_round(size);
+	uint32_t bo = igt_gring_gem_create(fd, bo_size, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, bo_size);
 	uint32_t ring = ring_create(fd, DRM_GRING_RING_SIZE_MIN);
 	uint32_t sync = syncobj_create(fd);
 	struct drm_gring_cmd cmds[1];
@@ -837,9 +907,9 @@ static void test_many_jobs_in_order(int fd, unsigned int jobs)
 /* Closing a file with jobs queued and running frees everything. */
 static void test_close_inflight(int fd)
 {
-	struct gring_gem_stats before = gring_gem_stats(fd), after;
-	int other = gring_reopen(fd);
-	uint32_t bo = gring_gem_create(other, gring_page_size(), NULL);
+	struct igt_gring_gem_stats before = igt_gring_gem_stats(fd), after;
+	int other = igt_gring_reopen(fd);
+	uint32_t bo = igt_gring_gem_create(other, igt_gring_page_size(), NULL);
 	uint32_t ring = ring_create(other, 0);
 	struct drm_gring_cmd cmds[] = {
 		cmd_stall(200 * NSEC_PER_MSEC),
@@ -851,7 +921,7 @@ static void test_close_inflight(int fd)
 		submit(other, ring, cmds, 2, 0);
 	close(other);
 
-	after = gring_gem_stats(fd);
+	after = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(after.objects, before.objects);
 	igt_assert_eq_u64(after.bytes, before.bytes);
 }
@@ -862,7 +932,7 @@ static void test_close_inflight(int fd)
  */
 static int two_processes_child(int fd, unsigned int p, unsigned int jobs)
 {
-	const uint64_t page = gring_page_size();
+	const uint64_t page = igt_gring_page_size();
 	struct drm_gring_gem_create bo_arg = { .size = page };
 	struct drm_gring_ring_create ring_arg = { .size = 0 };
 	struct drm_gring_gem_mmap_offset off = {};
@@ -876,11 +946,11 @@ static int two_processes_child(int fd, unsigned int p, unsigned int jobs)
 	path = drmGetDeviceNameFromFd2(fd);
 	cfd = path ? open(path, O_RDWR | O_CLOEXEC) : -1;
 	free(path);
-	if (cfd < 0 || __gring_gem_create(cfd, &bo_arg) ||
+	if (cfd < 0 || __igt_gring_gem_create(cfd, &bo_arg) ||
 	    __ring_create(cfd, &ring_arg) || drmSyncobjCreate(cfd, 0, &sync))
 		return 2;
 	off.handle = bo_arg.handle;
-	if (__gring_gem_mmap_offset(cfd, &off))
+	if (__igt_gring_gem_mmap_offset(cfd, &off))
 		return 2;
 	map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, cfd,
 		   off.offset);
@@ -941,7 +1011,7 @@ static void test_two_processes(int fd)
  */
 static void test_no_address_in_outputs(int fd)
 {
-	uint32_t bo = gring_gem_create(fd, gring_page_size(), NULL);
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
 	uint32_t ring = ring_create(fd, DRM_GRING_RING_SIZE_MIN);
 	struct drm_gring_cmd w = cmd_write32(bo, 0, 1);
 	struct drm_gring_region r[4];
@@ -971,7 +1041,7 @@ igt_main
 	static int fd = -1;
 
 	igt_fixture
-		fd = gring_open();
+		fd = igt_gring_open();
 
 	igt_describe("Rings are created with the asked size, get distinct ids and are destroyed once.");
 	igt_subtest("ring-create-destroy")
@@ -1009,6 +1079,9 @@ igt_main
 	igt_describe("A hung job is cancelled at the timeout, its fence says -ETIMEDOUT, and the ring goes on.");
 	igt_subtest("hang-timeout-recovers")
 		test_hang_recovers(fd);
+	igt_describe("A device fault (an address outside every mapping) reaches the job's fence as -EFAULT and the ring goes on.");
+	igt_subtest("device-fault-recovers")
+		test_device_fault(fd);
 	igt_describe("A full ring gives -EAGAIN with NONBLOCK and makes a blocking SUBMIT wait.");
 	igt_subtest("ring-full")
 		test_ring_full(fd);

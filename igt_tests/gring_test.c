@@ -14,7 +14,7 @@
 #include "igt_gring.h"
 #include "gring_test.h"
 
-uint64_t gring_page_size(void)
+uint64_t igt_gring_page_size(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -22,14 +22,14 @@ uint64_t gring_page_size(void)
 	return page;
 }
 
-uint64_t gring_page_round(uint64_t size)
+uint64_t igt_gring_page_round(uint64_t size)
 {
-	uint64_t page = gring_page_size();
+	uint64_t page = igt_gring_page_size();
 
 	return (size + page - 1) / page * page;
 }
 
-bool gring_is_gring(int fd)
+bool igt_gring_is_gring(int fd)
 {
 	drmVersionPtr version = drmGetVersion(fd);
 	bool is_gring;
@@ -43,7 +43,7 @@ bool gring_is_gring(int fd)
 	return is_gring;
 }
 
-int gring_open(void)
+int igt_gring_open(void)
 {
 	/*
 	 * Not drm_open_driver_render(): DRIVER_ANY includes DRIVER_INTEL, so
@@ -53,14 +53,14 @@ int gring_open(void)
 	int fd = __drm_open_driver_render(DRIVER_ANY);
 
 	igt_require_f(fd >= 0, "no DRM render node to open\n");
-	if (!gring_is_gring(fd)) {
+	if (!igt_gring_is_gring(fd)) {
 		close(fd);
 		igt_skip("The DRM device found is not gring; run with IGT_FORCE_DRIVER=gring.\n");
 	}
 	return fd;
 }
 
-int gring_reopen(int fd)
+int igt_gring_reopen(int fd)
 {
 	char *path = drmGetDeviceNameFromFd2(fd);
 	int fd2;
@@ -84,51 +84,51 @@ static int gring_ioctl(int fd, unsigned long request, void *arg)
 	return ret;
 }
 
-int __gring_get_param(int fd, struct drm_gring_get_param *arg)
+int __igt_gring_get_param(int fd, struct drm_gring_get_param *arg)
 {
 	return gring_ioctl(fd, DRM_IOCTL_GRING_GET_PARAM, arg);
 }
 
-uint64_t gring_get_param(int fd, uint32_t param)
+uint64_t igt_gring_get_param(int fd, uint32_t param)
 {
 	struct drm_gring_get_param arg = { .param = param };
 
-	igt_assert_eq(__gring_get_param(fd, &arg), 0);
+	igt_assert_eq(__igt_gring_get_param(fd, &arg), 0);
 	return arg.value;
 }
 
-int __gring_gem_create(int fd, struct drm_gring_gem_create *arg)
+int __igt_gring_gem_create(int fd, struct drm_gring_gem_create *arg)
 {
 	return gring_ioctl(fd, DRM_IOCTL_GRING_GEM_CREATE, arg);
 }
 
-uint32_t gring_gem_create(int fd, uint64_t size, uint64_t *allocated)
+uint32_t igt_gring_gem_create(int fd, uint64_t size, uint64_t *allocated)
 {
 	struct drm_gring_gem_create arg = { .size = size };
 
-	igt_assert_eq(__gring_gem_create(fd, &arg), 0);
+	igt_assert_eq(__igt_gring_gem_create(fd, &arg), 0);
 	igt_assert(arg.handle != 0);
 	if (allocated)
 		*allocated = arg.size;
 	return arg.handle;
 }
 
-int __gring_gem_mmap_offset(int fd, struct drm_gring_gem_mmap_offset *arg)
+int __igt_gring_gem_mmap_offset(int fd, struct drm_gring_gem_mmap_offset *arg)
 {
 	return gring_ioctl(fd, DRM_IOCTL_GRING_GEM_MMAP_OFFSET, arg);
 }
 
-uint64_t gring_gem_mmap_offset(int fd, uint32_t handle)
+uint64_t igt_gring_gem_mmap_offset(int fd, uint32_t handle)
 {
 	struct drm_gring_gem_mmap_offset arg = { .handle = handle };
 
-	igt_assert_eq(__gring_gem_mmap_offset(fd, &arg), 0);
+	igt_assert_eq(__igt_gring_gem_mmap_offset(fd, &arg), 0);
 	return arg.offset;
 }
 
-void *gring_gem_mmap(int fd, uint32_t handle, uint64_t size)
+void *igt_gring_gem_mmap(int fd, uint32_t handle, uint64_t size)
 {
-	uint64_t offset = gring_gem_mmap_offset(fd, handle);
+	uint64_t offset = igt_gring_gem_mmap_offset(fd, handle);
 	void *ptr;
 
 	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
@@ -149,7 +149,7 @@ void gem_close(int fd, uint32_t handle)
 	igt_assert_eq(__gem_close(fd, handle), 0);
 }
 
-int gring_prime_export(int fd, uint32_t handle)
+int igt_gring_prime_export(int fd, uint32_t handle)
 {
 	int dmabuf = -1;
 
@@ -159,7 +159,7 @@ int gring_prime_export(int fd, uint32_t handle)
 	return dmabuf;
 }
 
-uint32_t gring_prime_import(int fd, int dmabuf)
+uint32_t igt_gring_prime_import(int fd, int dmabuf)
 {
 	uint32_t handle = 0;
 
@@ -168,7 +168,7 @@ uint32_t gring_prime_import(int fd, int dmabuf)
 	return handle;
 }
 
-uint64_t gring_maps_offset(const void *addr)
+uint64_t igt_gring_maps_offset(const void *addr)
 {
 	uintptr_t want = (uintptr_t)addr;
 	FILE *maps = fopen("/proc/self/maps", "re");
@@ -195,7 +195,7 @@ uint64_t gring_maps_offset(const void *addr)
 	return offset;
 }
 
-char *gring_read_text(const char *path)
+char *igt_gring_read_text(const char *path)
 {
 	char *buf = calloc(1, 4096);
 	ssize_t len = 0, ret;
@@ -211,9 +211,9 @@ char *gring_read_text(const char *path)
 	return buf;
 }
 
-uint64_t gring_read_u64(const char *path)
+uint64_t igt_gring_read_u64(const char *path)
 {
-	char *text = gring_read_text(path), *end;
+	char *text = igt_gring_read_text(path), *end;
 	uint64_t value;
 
 	errno = 0;
@@ -242,9 +242,9 @@ static bool parse_line(const char **pos, const char *key, uint64_t *value)
 	return true;
 }
 
-struct gring_gem_stats gring_gem_stats(int fd)
+struct igt_gring_gem_stats igt_gring_gem_stats(int fd)
 {
-	struct gring_gem_stats stats;
+	struct igt_gring_gem_stats stats;
 	char buf[256];
 	const char *pos = buf;
 	size_t len = 0;

@@ -17,63 +17,63 @@
 #include "gring_drm.h"
 
 /* The kernel's page size: the test's own idea of the BO granule. */
-uint64_t gring_page_size(void);
+uint64_t igt_gring_page_size(void);
 
 /* Round @size up to a whole number of pages, computed by the test. */
-uint64_t gring_page_round(uint64_t size);
+uint64_t igt_gring_page_round(uint64_t size);
 
 /* Is @fd a DRM device whose driver calls itself "gring"? */
-bool gring_is_gring(int fd);
+bool igt_gring_is_gring(int fd);
 
 /*
  * Open gring's render node (DRIVER_ANY with IGT_FORCE_DRIVER=gring), and
  * skip if there is none or the device found is another driver.
  */
-int gring_open(void);
+int igt_gring_open(void);
 
 /* Open @fd's device node once more: a second, independent DRM file. */
-int gring_reopen(int fd);
+int igt_gring_reopen(int fd);
 
-int __gring_get_param(int fd, struct drm_gring_get_param *arg);
-uint64_t gring_get_param(int fd, uint32_t param);
+int __igt_gring_get_param(int fd, struct drm_gring_get_param *arg);
+uint64_t igt_gring_get_param(int fd, uint32_t param);
 
-int __gring_gem_create(int fd, struct drm_gring_gem_create *arg);
+int __igt_gring_gem_create(int fd, struct drm_gring_gem_create *arg);
 /* Create a BO of @size bytes; the allocated size goes to @allocated. */
-uint32_t gring_gem_create(int fd, uint64_t size, uint64_t *allocated);
+uint32_t igt_gring_gem_create(int fd, uint64_t size, uint64_t *allocated);
 
-int __gring_gem_mmap_offset(int fd, struct drm_gring_gem_mmap_offset *arg);
-uint64_t gring_gem_mmap_offset(int fd, uint32_t handle);
+int __igt_gring_gem_mmap_offset(int fd, struct drm_gring_gem_mmap_offset *arg);
+uint64_t igt_gring_gem_mmap_offset(int fd, uint32_t handle);
 /* Map @size bytes of the BO shared, readable and writable. */
-void *gring_gem_mmap(int fd, uint32_t handle, uint64_t size);
+void *igt_gring_gem_mmap(int fd, uint32_t handle, uint64_t size);
 
 int __gem_close(int fd, uint32_t handle);
 void gem_close(int fd, uint32_t handle);
 
 /* PRIME: export @handle as a read-write dma-buf fd; import one as a handle. */
-int gring_prime_export(int fd, uint32_t handle);
-uint32_t gring_prime_import(int fd, int dmabuf);
+int igt_gring_prime_export(int fd, uint32_t handle);
+uint32_t igt_gring_prime_import(int fd, int dmabuf);
 
 /*
  * The file offset /proc/self/maps shows for the mapping that contains
  * @addr (fails if no mapping does).
  */
-uint64_t gring_maps_offset(const void *addr);
+uint64_t igt_gring_maps_offset(const void *addr);
 
 /* Read a whole small file (sysfs, procfs, cgroupfs) as a string. */
-char *gring_read_text(const char *path);
+char *igt_gring_read_text(const char *path);
 /* The first decimal number in @path. */
-uint64_t gring_read_u64(const char *path);
+uint64_t igt_gring_read_u64(const char *path);
 
 /*
  * Device-wide live BOs, as the driver reports them in its debugfs file
  * gring_gem ("objects: <N>\nbytes: <M>\n"). Skips without debugfs; fails if
  * the file is missing or not in that exact format.
  */
-struct gring_gem_stats {
+struct igt_gring_gem_stats {
 	uint64_t objects;
 	uint64_t bytes;
 };
 
-struct gring_gem_stats gring_gem_stats(int fd);
+struct igt_gring_gem_stats igt_gring_gem_stats(int fd);
 
 #endif /* GRING_TEST_H */

@@ -85,7 +85,7 @@ static void bind(void)
  * gring's render node, found by driver name: after a rebind it is a new
  * node, and the old one may still be held by an old file.
  */
-static int open_gring(void)
+static int try_open_gring(void)
 {
 	for (int minor = 128; minor < 192; minor++) {
 		char path[32];
@@ -95,23 +95,41 @@ static int open_gring(void)
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (gring_is_gring(fd))
+		if (igt_gring_is_gring(fd))
 			return fd;
 		close(fd);
 	}
-	igt_assert_f(false, "no gring render node\n");
+	return -1;
+}
+
+/*
+ * The node of a rebound device can be missing for a moment: the hotplug
+ * helper (mdev) handles the old node's removal after devtmpfs made the new
+ * one under the same name, then its creation. Wait for it, as a
+ * distribution's tests wait for udev to settle.
+ */
+static int open_gring(void)
+{
+	for (int tries = 0; tries < 500; tries++) {
+		int fd = try_open_gring();
+
+		if (fd >= 0)
+			return fd;
+		usleep(10 * 1000);
+	}
+	igt_assert_f(false, "no gring render node after 5 s\n");
 	return -1;
 }
 
 static uint64_t module_refcnt(void)
 {
-	return gring_read_u64("/sys/module/gring/refcnt");
+	return igt_gring_read_u64("/sys/module/gring/refcnt");
 }
 
 /* MemFree from /proc/meminfo, in bytes. */
 static uint64_t mem_free(void)
 {
-	char *text = gring_read_text("/proc/meminfo");
+	char *text = igt_gring_read_text("/proc/meminfo");
 	char *line = strstr(text, "MemFree:");
 	uint64_t kib;
 
@@ -164,9 +182,9 @@ static void assert_ioctls_enodev(int fd, uint32_t handle)
 	struct drm_gring_gem_create create = { .size = 4096 };
 	struct drm_gring_gem_mmap_offset offset = { .handle = handle };
 
-	igt_assert_eq(__gring_get_param(fd, &param), -ENODEV);
-	igt_assert_eq(__gring_gem_create(fd, &create), -ENODEV);
-	igt_assert_eq(__gring_gem_mmap_offset(fd, &offset), -ENODEV);
+	igt_assert_eq(__igt_gring_get_param(fd, &param), -ENODEV);
+	igt_assert_eq(__igt_gring_gem_create(fd, &create), -ENODEV);
+	igt_assert_eq(__igt_gring_gem_mmap_offset(fd, &offset), -ENODEV);
 }
 
 static void assert_mmap_enodev(int fd, uint64_t offset, uint64_t size)
@@ -201,7 +219,7 @@ static void assert_memory_returned(uint64_t before, uint64_t bytes)
 static void assert_new_device_works(void)
 {
 	int fd = open_gring();
-	struct gring_gem_stats stats = gring_gem_stats(fd);
+	struct igt_gring_gem_stats stats = igt_gring_gem_stats(fd);
 	uint64_t size;
 	uint32_t handle;
 	uint32_t *ptr;
@@ -209,14 +227,14 @@ static void assert_new_device_works(void)
 	igt_assert_eq_u64(stats.objects, 0);
 	igt_assert_eq_u64(stats.bytes, 0);
 
-	handle = gring_gem_create(fd, 4096, &size);
-	ptr = gring_gem_mmap(fd, handle, size);
+	handle = igt_gring_gem_create(fd, 4096, &size);
+	ptr = igt_gring_gem_mmap(fd, handle, size);
 	ptr[0] = 0x600dcafe;
 	igt_assert_eq_u32(ptr[0], 0x600dcafe);
 	munmap(ptr, size);
 	gem_close(fd, handle);
 
-	stats = gring_gem_stats(fd);
+	stats = igt_gring_gem_stats(fd);
 	igt_assert_eq_u64(stats.objects, 0);
 	igt_assert_eq_u64(stats.bytes, 0);
 	close(fd);
@@ -226,8 +244,8 @@ static void test_open_fd(void)
 {
 	uint64_t refcnt = module_refcnt();
 	int fd = open_gring();
-	uint32_t handle = gring_gem_create(fd, 4096, NULL);
-	uint64_t offset = gring_gem_mmap_offset(fd, handle);
+	uint32_t handle = igt_gring_gem_create(fd, 4096, NULL);
+	uint64_t offset = igt_gring_gem_mmap_offset(fd, handle);
 
 	unbind();
 	assert_ioctls_enodev(fd, handle);
@@ -260,7 +278,7 @@ static void test_ring_busy(void)
 {
 	uint64_t refcnt = module_refcnt();
 	int fd = open_gring();
-	uint32_t bo = gring_gem_create(fd, 4096, NULL);
+	uint32_t bo = igt_gring_gem_create(fd, 4096, NULL);
 	struct drm_gring_ring_create rc = { .engine = DRM_GRING_ENGINE_SOFT };
 	struct drm_gring_cmd cmds[] = {
 		{ .op = DRM_GRING_OP_STALL, .value = 20ull * 1000 * 1000 * 1000 },
@@ -316,14 +334,14 @@ static void test_live_mapping(void)
 	uint32_t *maps[NBOS], *via_dmabuf;
 
 	for (int i = 0; i < NBOS; i++) {
-		handles[i] = gring_gem_create(fd, BO_SIZE, NULL);
-		offsets[i] = gring_gem_mmap_offset(fd, handles[i]);
-		maps[i] = gring_gem_mmap(fd, handles[i], BO_SIZE);
+		handles[i] = igt_gring_gem_create(fd, BO_SIZE, NULL);
+		offsets[i] = igt_gring_gem_mmap_offset(fd, handles[i]);
+		maps[i] = igt_gring_gem_mmap(fd, handles[i], BO_SIZE);
 		maps[i][0] = i;
 		maps[i][BO_SIZE / 4 - 1] = ~i;
 	}
 	/* BO 0 is also mapped through a dma-buf, which stays open. */
-	dmabuf = gring_prime_export(fd, handles[0]);
+	dmabuf = igt_gring_prime_export(fd, handles[0]);
 	via_dmabuf = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 			  dmabuf, 0);
 	igt_assert(via_dmabuf != MAP_FAILED);
@@ -359,9 +377,9 @@ static void test_dmabuf_only(void)
 	uint32_t *maps[NBOS];
 
 	for (int i = 0; i < NBOS; i++) {
-		uint32_t handle = gring_gem_create(fd, BO_SIZE, NULL);
+		uint32_t handle = igt_gring_gem_create(fd, BO_SIZE, NULL);
 
-		dmabufs[i] = gring_prime_export(fd, handle);
+		dmabufs[i] = igt_gring_prime_export(fd, handle);
 		gem_close(fd, handle);
 		maps[i] = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE,
 			       MAP_SHARED, dmabufs[i], 0);
@@ -410,14 +428,14 @@ static void *creator_loop(void *arg)
 		struct drm_gring_gem_mmap_offset offset = { 0 };
 		int ret;
 
-		ret = __gring_gem_create(c->fd, &create);
+		ret = __igt_gring_gem_create(c->fd, &create);
 		if (ret) {
 			c->what = "GEM_CREATE";
 			c->err = -ret;
 			break;
 		}
 		offset.handle = create.handle;
-		ret = __gring_gem_mmap_offset(c->fd, &offset);
+		ret = __igt_gring_gem_mmap_offset(c->fd, &offset);
 		if (!ret)
 			ret = __gem_close(c->fd, create.handle);
 		if (ret) {
@@ -483,14 +501,14 @@ static void *toucher_loop(void *arg)
 		volatile uint32_t *volatile ptr = MAP_FAILED;
 		int ret;
 
-		ret = __gring_gem_create(c->fd, &create);
+		ret = __igt_gring_gem_create(c->fd, &create);
 		if (ret) {
 			c->what = "GEM_CREATE";
 			c->err = -ret;
 			break;
 		}
 		offset.handle = create.handle;
-		ret = __gring_gem_mmap_offset(c->fd, &offset);
+		ret = __igt_gring_gem_mmap_offset(c->fd, &offset);
 		if (ret) {
 			c->what = "GEM_MMAP_OFFSET";
 			c->err = -ret;

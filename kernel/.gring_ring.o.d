@@ -232,16 +232,19 @@ gring_ring.o: /work/wt-lead/kernel/gring_ring.c \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rwlock.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/spinlock_api_smp.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rwlock_api_smp.h \
- /work/wt-lead/kernel/gring_view.h /work/wt-lead/kernel/gring_trace.h \
+ /work/wt-lead/kernel/gring_view.h \
+ /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree.h \
+ /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree_types.h \
+ /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rcupdate.h \
+ /usr/src/linux-headers-6.12.117+deb12-common/include/linux/context_tracking_irq.h \
+ /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rcutree.h \
+ /work/wt-lead/kernel/gring_trace.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/tracepoint.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/srcu.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mutex.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/osq_lock.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/debug_locks.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/mutex_types.h \
- /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rcupdate.h \
- /usr/src/linux-headers-6.12.117+deb12-common/include/linux/context_tracking_irq.h \
- /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rcutree.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/workqueue.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/timer.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/ktime.h \
@@ -278,7 +281,6 @@ gring_ring.o: /work/wt-lead/kernel/gring_ring.c \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/plist_types.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/hrtimer_types.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/timerqueue_types.h \
- /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree_types.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/timer_types.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/seccomp_types.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/nodemask_types.h \
@@ -362,7 +364,6 @@ gring_ring.o: /work/wt-lead/kernel/gring_ring.c \
  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/auxvec.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/kref.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/refcount.h \
- /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rbtree.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/maple_tree.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/rwsem.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/linux/uprobes.h \

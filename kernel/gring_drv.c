@@ -9,6 +9,7 @@
  * what a device-backed engine will need later.
  */
 
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -81,14 +82,38 @@ static int gring_debugfs_gem_show(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int gring_debugfs_rings_show(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct gring_drm_device *gdev = to_gring_drm_device(entry->dev);
+	struct gring_queue *q;
+	int idx;
+
+	/* The rings' state is read from their memory: only while it exists. */
+	if (!drm_dev_enter(&gdev->drm, &idx))
+		return -ENODEV;
+	mutex_lock(&gdev->queues_lock);
+	list_for_each_entry(q, &gdev->queues, dev_link)
+		gring_queue_debugfs_show(q, m);
+	mutex_unlock(&gdev->queues_lock);
+	drm_dev_exit(idx);
+	return 0;
+}
+
 static const struct drm_debugfs_info gring_debugfs_files[] = {
 	{ .name = "gring_gem", .show = gring_debugfs_gem_show },
+	{ .name = "gring_rings", .show = gring_debugfs_rings_show },
 };
 
 static void gring_debugfs_init(struct drm_minor *minor)
 {
+	struct gring_drm_device *gdev = to_gring_drm_device(minor->dev);
+
 	drm_debugfs_add_files(minor->dev, gring_debugfs_files,
 			      ARRAY_SIZE(gring_debugfs_files));
+	/* Root only, like all of debugfs: a test hook, not an interface. */
+	debugfs_create_atomic_t("gring_inject_faults", 0600,
+				minor->debugfs_root, &gdev->inject_faults);
 }
 
 static int gring_file_open(struct drm_device *drm, struct drm_file *file)

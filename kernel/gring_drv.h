@@ -50,6 +50,9 @@ struct drm_file;
  * @queues: every queue of every file (struct gring_queue.dev_link), so that
  *	remove can stop the engine before the memory goes.
  * @engine_stopped: set by remove: the engine executes nothing any more.
+ * @inject_faults: debugfs gring_inject_faults: this many coming jobs get
+ *	an address outside every mapping for their first destination, so
+ *	tests can prove a device fault is caught and reported.
  */
 struct gring_drm_device {
 	struct drm_device drm;
@@ -68,6 +71,7 @@ struct gring_drm_device {
 	struct mutex queues_lock; /* queues, engine_stopped */
 	struct list_head queues;
 	bool engine_stopped;
+	atomic_t inject_faults;
 };
 
 /**

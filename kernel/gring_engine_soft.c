@@ -9,8 +9,10 @@
  * clamped, skipped or guessed at.
  */
 
+#include <linux/compiler.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
+#include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/ktime.h>

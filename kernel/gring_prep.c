@@ -5,9 +5,9 @@
  * Two kinds of claim sit on a BO's ranges:
  *
  * - busy ranges: a job in flight reads or writes them. Each carries the
- *   job's finished fence. A later job touching an overlapping range (where
- *   either side writes) waits for it, so two jobs never hand the same bytes
- *   to the engine at once; CPU_PREP waits for it.
+ *   job's finished fence. A later job touching an overlapping range waits
+ *   for it, so two jobs never hand the same bytes to the engine at once;
+ *   CPU_PREP waits for it (for writers only, when the CPU only reads).
  * - CPU holds: CPU_PREP took the range for the CPU, until CPU_FINI. A
  *   SUBMIT touching a held range is refused with -EBUSY: the CPU has not
  *   given those bytes up.
@@ -83,9 +83,12 @@ int gring_busy_check_job(struct gring_drm_device *gdev, struct gring_job *job)
 						 hold->offset, hold->size))
 				return -EBUSY;
 
+		/*
+		 * Any overlap orders the two jobs, two readers included: the
+		 * engine owns bytes exclusively (one lease per byte), so the
+		 * later job may take them only once the earlier gave them back.
+		 */
 		list_for_each_entry(busy, &r->bo->busy, busy_link) {
-			if (!r->write && !busy->write)
-				continue;
 			if (!gring_ranges_overlap(r->offset, r->size,
 						  busy->offset, busy->size))
 				continue;

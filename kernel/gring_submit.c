@@ -32,6 +32,13 @@
 /* FENCE: [hdr] [seqno's DMA handle] [seqno]. */
 #define GRING_FENCE_WORDS	3
 
+/*
+ * Where an injected fault points: page-aligned, far above any memory, so
+ * the engine's table has no mapping for it and a 64-bit access does not
+ * wrap.
+ */
+#define GRING_FAULT_DMA		((dma_addr_t)~0ull << 12)
+
 /**
  * gring_ioctl_ring_create() - DRM_IOCTL_GRING_RING_CREATE
  * @drm: the gring DRM device
@@ -344,6 +351,7 @@ static void gring_submit_fill_ranges(struct gring_submit *s,
 static int gring_submit_encode(struct gring_queue *q, struct gring_submit *s,
 			       u64 seqno, __le64 *out)
 {
+	bool inject = atomic_add_unless(&q->gdev->inject_faults, -1, 0);
 	u32 i, w = 0;
 	int ret;
 
@@ -359,6 +367,11 @@ static int gring_submit_encode(struct gring_queue *q, struct gring_submit *s,
 			if (ret)
 				return ret;
 			dst_dma = gring_view_dma_handle(&dst);
+			/* debugfs asked for a device fault: here it is. */
+			if (inject) {
+				dst_dma = GRING_FAULT_DMA;
+				inject = false;
+			}
 		}
 		if (c->src_range.size) {
 			ret = gring_coherent_view(&to_gring_gem_object(c->src)->coh,
@@ -542,57 +555,6 @@ out_fini:
 	return ret;
 }
 
-/* Report @size bytes at @offset of the ring with the owner the views say. */
-static void gring_query_region(struct gring_queue *q, u32 offset, u32 size,
-			       struct drm_gring_region *out)
-{
-	struct gring_view view;
-
-	out->offset = offset;
-	out->size = size;
-	out->pad = 0;
-	if (gring_view_sub(&q->ring.ring, offset, size, 0, &view)) {
-		out->owner = DRM_GRING_OWNER_MIXED;
-		return;
-	}
-	switch (gring_view_owner(&view)) {
-	case GRING_OWNER_CPU:
-		out->owner = DRM_GRING_OWNER_CPU;
-		break;
-	case GRING_OWNER_GPU:
-		out->owner = DRM_GRING_OWNER_GPU;
-		break;
-	default:
-		out->owner = DRM_GRING_OWNER_MIXED;
-		break;
-	}
-}
-
-/*
- * Cut the ring at its pointers: [tail, wptr) is pending, the rest free.
- * The owner of each piece is asked of the ownership layer, not derived
- * from the pointers, so a query shows what the views really enforce.
- */
-static u32 gring_query_regions(struct gring_queue *q,
-			       const struct gring_ring_state *st,
-			       struct drm_gring_region regions[3])
-{
-	u32 cuts[4], n = 0, i, r = 0;
-
-	cuts[n++] = 0;
-	if (st->pending) {
-		cuts[n++] = min(st->tail, st->wptr);
-		cuts[n++] = max(st->tail, st->wptr);
-	}
-	cuts[n++] = st->size;
-
-	for (i = 0; i + 1 < n; i++)
-		if (cuts[i + 1] > cuts[i])
-			gring_query_region(q, cuts[i], cuts[i + 1] - cuts[i],
-					   &regions[r++]);
-	return r;
-}
-
 /**
  * gring_ioctl_ring_query() - DRM_IOCTL_GRING_RING_QUERY
  * @drm: the gring DRM device
@@ -607,13 +569,19 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 {
 	struct gring_file *gfile = file->driver_priv;
 	struct drm_gring_ring_query *args = data;
+	static const u32 owners[] = {
+		[GRING_OWNER_CPU] = DRM_GRING_OWNER_CPU,
+		[GRING_OWNER_GPU] = DRM_GRING_OWNER_GPU,
+		[GRING_OWNER_MIXED] = DRM_GRING_OWNER_MIXED,
+	};
+	struct gring_queue_region pieces[3];
 	struct drm_gring_region regions[3];
 	struct gring_coherent_stats cs;
 	struct gring_ring_state st;
 	struct gring_queue *q;
 	u64 faults, timeouts, submitted;
 	int ret = 0, idx;
-	u32 n;
+	u32 n, i;
 
 	if (args->flags)
 		return -EINVAL;
@@ -630,7 +598,7 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	/* One snapshot under the submit lock: no commit moves wptr meanwhile. */
 	mutex_lock(&q->submit_lock);
 	gring_ring_query(&q->ring, &st);
-	n = gring_query_regions(q, &st, regions);
+	n = gring_queue_regions(q, &st, pieces);
 	submitted = q->seqno;
 	mutex_unlock(&q->submit_lock);
 	drm_dev_exit(idx);
@@ -640,6 +608,12 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	timeouts = q->timeouts;
 	spin_unlock(&q->lock);
 	gring_coherent_get_stats(&q->bo->coh, &cs);
+	for (i = 0; i < n; i++)
+		regions[i] = (struct drm_gring_region){
+			.offset = pieces[i].offset,
+			.size = pieces[i].size,
+			.owner = owners[pieces[i].owner],
+		};
 
 	if (args->regions && args->region_count >= n &&
 	    copy_to_user(u64_to_user_ptr(args->regions), regions,

@@ -2,12 +2,14 @@
 /*
  * gring: views of a coherent DMA buffer and the CPU/device handoff.
  *
- * Ownership is kept as the list of active leases of each buffer: a byte
- * inside an active lease belongs to the device, every other byte to the
- * CPU. Leases never overlap (a give touching a device-owned byte is
- * refused), so "who owns this range" is one walk of the list. The list
- * holds what is in flight, which for a ring is a handful of jobs; if a
- * user ever keeps thousands in flight, an interval tree is the next step.
+ * Ownership is kept as the set of active leases of each buffer, in an
+ * rbtree sorted by offset: a byte inside an active lease belongs to the
+ * device, every other byte to the CPU. Leases never overlap (a give
+ * touching a device-owned byte is refused), so their ends are sorted too,
+ * and "does the device own a byte of [a, b)" is one descent: the lease
+ * with the greatest offset below b, if any, is the only candidate. A ring
+ * keeps one lease per job in flight, possibly thousands, and every submit
+ * asks that question twice.
  *
  * No DRM in here: see gring_view.h for how another driver uses it.
  */
@@ -23,6 +25,7 @@
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
+#include <linux/rbtree.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -55,19 +58,54 @@ static void gring_report(const struct gring_coherent *buf,
 		site->func);
 }
 
-/* The first active lease sharing a byte with [offset, offset + size). */
+/*
+ * The lease with the greatest offset below @end, or NULL: the only one
+ * that can hold a byte of [start, end), since those before it end before
+ * it starts.
+ */
+static struct gring_lease *gring_lease_below_locked(struct gring_coherent *buf,
+						    size_t end)
+{
+	struct rb_node *node = buf->leases.rb_node;
+	struct gring_lease *best = NULL, *lease;
+
+	lockdep_assert_held(&buf->lock);
+	while (node) {
+		lease = rb_entry(node, struct gring_lease, rb);
+		if (lease->offset < end) {
+			best = lease;
+			node = node->rb_right;
+		} else {
+			node = node->rb_left;
+		}
+	}
+	return best;
+}
+
+/* An active lease sharing a byte with [offset, offset + size), or NULL. */
 static struct gring_lease *gring_gpu_lease_locked(struct gring_coherent *buf,
 						  size_t offset, size_t size)
 {
+	struct gring_lease *lease = gring_lease_below_locked(buf, offset + size);
+
+	return lease && lease->offset + lease->size > offset ? lease : NULL;
+}
+
+static void gring_lease_insert_locked(struct gring_coherent *buf,
+				      struct gring_lease *new)
+{
+	struct rb_node **link = &buf->leases.rb_node, *parent = NULL;
 	struct gring_lease *lease;
 
 	lockdep_assert_held(&buf->lock);
-	list_for_each_entry(lease, &buf->leases, link) {
-		if (offset < lease->offset + lease->size &&
-		    lease->offset < offset + size)
-			return lease;
+	while (*link) {
+		parent = *link;
+		lease = rb_entry(parent, struct gring_lease, rb);
+		link = new->offset < lease->offset ? &parent->rb_left :
+						     &parent->rb_right;
 	}
-	return NULL;
+	rb_link_node(&new->rb, parent, link);
+	rb_insert_color(&new->rb, &buf->leases);
 }
 
 /**
@@ -90,7 +128,7 @@ void gring_coherent_init(struct gring_coherent *buf, void *vaddr,
 	buf->size = size;
 	buf->name = name;
 	spin_lock_init(&buf->lock);
-	INIT_LIST_HEAD(&buf->leases);
+	buf->leases = RB_ROOT;
 }
 EXPORT_SYMBOL_GPL(gring_coherent_init);
 
@@ -112,7 +150,7 @@ int gring_coherent_fini(struct gring_coherent *buf)
 	bool busy;
 
 	spin_lock_irqsave(&buf->lock, flags);
-	busy = !list_empty(&buf->leases);
+	busy = !RB_EMPTY_ROOT(&buf->leases);
 	spin_unlock_irqrestore(&buf->lock, flags);
 
 	if (WARN_ONCE(busy, "gring: %s: freed while the device owns part of it\n",
@@ -361,17 +399,28 @@ enum gring_owner gring_view_owner(const struct gring_view *view)
 	struct gring_coherent *buf = view->buf;
 	size_t start = view->offset, end = view->offset + view->size;
 	struct gring_lease *lease;
+	struct rb_node *node;
 	unsigned long flags;
 	size_t gpu = 0;
 
 	spin_lock_irqsave(&buf->lock, flags);
-	/* Leases never overlap, so the shared bytes add up. */
-	list_for_each_entry(lease, &buf->leases, link) {
-		size_t lo = max(start, lease->offset);
-		size_t hi = min(end, lease->offset + lease->size);
-
-		if (lo < hi)
-			gpu += hi - lo;
+	/*
+	 * Leases never overlap, so the shared bytes add up. Start at the
+	 * lease that may hold @start, else the first one after it.
+	 */
+	lease = gring_lease_below_locked(buf, start + 1);
+	if (lease && lease->offset + lease->size > start)
+		node = &lease->rb;
+	else if (lease)
+		node = rb_next(&lease->rb);
+	else
+		node = rb_first(&buf->leases);
+	for (; node; node = rb_next(node)) {
+		lease = rb_entry(node, struct gring_lease, rb);
+		if (lease->offset >= end)
+			break;
+		gpu += min(end, lease->offset + lease->size) -
+		       max(start, lease->offset);
 	}
 	spin_unlock_irqrestore(&buf->lock, flags);
 
@@ -380,6 +429,39 @@ enum gring_owner gring_view_owner(const struct gring_view *view)
 	return gpu == view->size ? GRING_OWNER_GPU : GRING_OWNER_MIXED;
 }
 EXPORT_SYMBOL_GPL(gring_view_owner);
+
+/**
+ * gring_coherent_gpu_ranges() - the device-owned ranges of a buffer
+ * @buf: the buffer
+ * @out: where to store the ranges, by increasing offset, one per active
+ *	lease (adjacent leases are not merged)
+ * @max: room in @out
+ *
+ * A snapshot for debugfs and queries: the ownership map at one instant.
+ *
+ * Return: the number of active leases, which may exceed @max; only the
+ * first @max ranges are stored.
+ */
+size_t gring_coherent_gpu_ranges(struct gring_coherent *buf,
+				 struct gring_range *out, size_t max)
+{
+	struct gring_lease *lease;
+	struct rb_node *node;
+	unsigned long flags;
+	size_t n = 0;
+
+	spin_lock_irqsave(&buf->lock, flags);
+	for (node = rb_first(&buf->leases); node; node = rb_next(node), n++) {
+		if (n >= max)
+			continue;
+		lease = rb_entry(node, struct gring_lease, rb);
+		out[n].offset = lease->offset;
+		out[n].size = lease->size;
+	}
+	spin_unlock_irqrestore(&buf->lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_GPL(gring_coherent_gpu_ranges);
 
 /**
  * gring_lease_init() - prepare a lease that was not zero-allocated
@@ -425,7 +507,7 @@ int __gring_lease_give(const struct gring_view *view, struct gring_lease *lease,
 		lease->offset = view->offset;
 		lease->size = view->size;
 		lease->active = true;
-		list_add_tail(&lease->link, &buf->leases);
+		gring_lease_insert_locked(buf, lease);
 		buf->stats.to_gpu++;
 		/*
 		 * The device may read these bytes as soon as the caller
@@ -483,7 +565,7 @@ int __gring_lease_take(struct gring_lease *lease, struct gring_site *site)
 		buf->stats.take_unheld++;
 		err = -EPERM;
 	} else {
-		list_del(&lease->link);
+		rb_erase(&lease->rb, &buf->leases);
 		lease->active = false;
 		buf->stats.to_cpu++;
 	}

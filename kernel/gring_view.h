@@ -10,6 +10,7 @@
 #include <linux/container_of.h>
 #include <linux/errno.h>
 #include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
@@ -103,8 +104,8 @@ struct gring_coherent_stats {
  * @dev: the device that allocated it with gring_coherent_alloc(), or NULL
  *	when the memory belongs to the caller (gring_coherent_init()).
  * @lock: protects @leases and @stats.
- * @leases: the active leases: every byte inside one is device-owned, every
- *	other byte is CPU-owned.
+ * @leases: the active leases, sorted by offset: every byte inside one is
+ *	device-owned, every other byte is CPU-owned.
  * @stats: counters, see &struct gring_coherent_stats.
  *
  * The fields are read-only to users; the DMA handle is meant for views
@@ -118,7 +119,7 @@ struct gring_coherent {
 	struct device *dev;
 
 	spinlock_t lock; /* protects leases and stats */
-	struct list_head leases;
+	struct rb_root leases;
 	struct gring_coherent_stats stats;
 };
 
@@ -141,7 +142,7 @@ struct gring_view {
 
 /**
  * struct gring_lease - one view handed to the device
- * @link: in the buffer's list of active leases.
+ * @rb: in the buffer's tree of active leases.
  * @node: free for the lease holder's use while the lease is active (the
  *	ring keeps its in-flight leases in order with it).
  * @buf: the buffer of the latest handoff; NULL before the first one.
@@ -155,12 +156,22 @@ struct gring_view {
  * allocates leases, so a handoff cannot fail for lack of memory.
  */
 struct gring_lease {
-	struct list_head link;
+	struct rb_node rb;
 	struct list_head node;
 	struct gring_coherent *buf;
 	size_t offset;
 	size_t size;
 	bool active;
+};
+
+/**
+ * struct gring_range - a byte range of a buffer
+ * @offset: first byte, from the start of the buffer.
+ * @size: number of bytes.
+ */
+struct gring_range {
+	size_t offset;
+	size_t size;
 };
 
 /**
@@ -333,6 +344,8 @@ static inline bool gring_view_overlaps(const struct gring_view *a,
 /* --- ownership ------------------------------------------------------------ */
 
 enum gring_owner gring_view_owner(const struct gring_view *view);
+size_t gring_coherent_gpu_ranges(struct gring_coherent *buf,
+				 struct gring_range *out, size_t max);
 void gring_lease_init(struct gring_lease *lease);
 
 /**

@@ -237,6 +237,7 @@ static void test_ownership(void)
 	struct gring_view v0, v1, over, after, obj;
 	struct gring_lease l0 = {}, l1 = {}, never = {};
 	struct gring_coherent_stats st;
+	struct gring_range ranges[3];
 	u32 word = 0;
 	u64 b = 0;
 	void *p;
@@ -281,6 +282,13 @@ static void test_ownership(void)
 	/* Adjacent is not overlapping. */
 	CHECK_EQ(gring_lease_give(&v1, &l1), 0);
 	CHECK_EQ(gring_view_owner(&over), GRING_OWNER_GPU);
+	/* The map: [0, 256) and [256, 512), by offset, not merged. */
+	memset(ranges, 0xa5, sizeof(ranges));
+	CHECK_EQ(gring_coherent_gpu_ranges(&buf, ranges, 3), 2);
+	CHECK(ranges[0].offset == 0 && ranges[0].size == 256);
+	CHECK(ranges[1].offset == 256 && ranges[1].size == 256);
+	CHECK_EQ(ranges[2].offset, 0xa5a5a5a5a5a5a5a5ull);
+	CHECK_EQ(gring_coherent_gpu_ranges(&buf, ranges, 0), 2);
 
 	/* CPU access touching a device-owned byte, through any view. */
 	memset(mem + 200, 0x5a, 8);
@@ -421,6 +429,107 @@ static void test_alloc(void)
 	CHECK_EQ(dev.live, 0);
 }
 
+/*
+ * Random gives, takes and queries of random ranges, against a map of who
+ * owns each byte kept here: the lease tree must answer exactly as the map.
+ */
+static u32 rand_state = 11;
+
+static u32 rnd(u32 below)
+{
+	rand_state = rand_state * 1103515245u + 12345u;
+	return (rand_state >> 16) % below;
+}
+
+#define RL_BYTES	1024
+#define RL_LEASES	48
+
+static void test_random_leases(void)
+{
+	struct gring_lease lease[RL_LEASES] = {};
+	size_t loff[RL_LEASES] = {}, lsize[RL_LEASES] = {};
+	u8 map[RL_BYTES] = {};	/* 0: CPU, else the owning lease + 1 */
+	size_t off, size, j, gpu;
+	struct gring_range want_r[RL_LEASES], got_r[RL_LEASES];
+	int gave = 0, busy = 0, took = 0;
+	size_t n;
+	struct gring_view v;
+	int i, k, err, want;
+	void *p;
+
+	TEST_GROUP("50000 random handoffs against a byte map");
+	fixture();
+	for (i = 0; i < 50000 && test_failures < 20; i++) {
+		shim_log_reset();
+		k = rnd(RL_LEASES);
+		off = rnd(RL_BYTES);
+		size = 1 + rnd(96);
+		if (size > RL_BYTES - off)
+			size = RL_BYTES - off;
+		v = view(off, size);
+		for (j = off, gpu = 0; j < off + size; j++)
+			gpu += !!map[j];
+
+		switch (rnd(3)) {
+		case 0:
+			want = lease[k].active ? -EALREADY : gpu ? -EBUSY : 0;
+			err = gring_lease_give(&v, &lease[k]);
+			CHECK_EQ(err, want);
+			gave += !err;
+			busy += err == -EBUSY;
+			if (!err && !want) {
+				memset(map + off, k + 1, size);
+				loff[k] = off;
+				lsize[k] = size;
+			}
+			break;
+		case 1:
+			want = lease[k].active ? 0 : -EPERM;
+			err = gring_lease_take(&lease[k]);
+			CHECK_EQ(err, want);
+			took += !err;
+			if (!err && !want)
+				memset(map + loff[k], 0, lsize[k]);
+			break;
+		default:
+			CHECK_EQ(gring_view_owner(&v), !gpu ? GRING_OWNER_CPU :
+				 gpu == size ? GRING_OWNER_GPU :
+				 GRING_OWNER_MIXED);
+			p = gring_view_cpu_ptr(&v);
+			CHECK(gpu ? IS_ERR(p) : p == mem + off);
+			err = gring_view_write(&v, size - 1, "z", 1);
+			CHECK_EQ(err, map[off + size - 1] ? -EBUSY : 0);
+			break;
+		}
+	}
+	/* The mix exercised both outcomes, many times. */
+	printf("# random: %d gives, %d refused busy, %d takes\n", gave, busy,
+	       took);
+	CHECK(gave > 1000 && busy > 1000 && took > 1000);
+	/* Every byte, one by one, at the end. */
+	for (j = 0; j < RL_BYTES; j++) {
+		v = view(j, 1);
+		CHECK_EQ(gring_view_owner(&v), map[j] ? GRING_OWNER_GPU :
+			 GRING_OWNER_CPU);
+	}
+	/* The map as ranges: the test's own leases, sorted by offset. */
+	for (k = 0, n = 0; k < RL_LEASES; k++) {
+		if (!lease[k].active)
+			continue;
+		for (j = n++; j > 0 && want_r[j - 1].offset > loff[k]; j--)
+			want_r[j] = want_r[j - 1];
+		want_r[j].offset = loff[k];
+		want_r[j].size = lsize[k];
+	}
+	CHECK(n > 0);
+	CHECK_EQ(gring_coherent_gpu_ranges(&buf, got_r, RL_LEASES), n);
+	CHECK(!memcmp(got_r, want_r, n * sizeof(got_r[0])));
+	for (k = 0; k < RL_LEASES; k++)
+		if (lease[k].active)
+			CHECK_EQ(gring_lease_take(&lease[k]), 0);
+	CHECK_EQ(gring_coherent_fini(&buf), 0);
+}
+
 /**
  * main() - run the view tests
  *
@@ -438,5 +547,6 @@ int main(void)
 	test_ownership();
 	test_once_per_site();
 	test_alloc();
+	test_random_leases();
 	return test_result("test_view");
 }

@@ -44,7 +44,7 @@ def blank(text):
             # Preprocessor directive, with its backslash continuations.
             while i < n and text[i] != "\n":
                 if text[i] == "\\" and i + 1 < n and text[i + 1] == "\n":
-                    out.append("  \n")
+                    out.append(" \n")
                     i += 2
                     continue
                 out.append(" ")

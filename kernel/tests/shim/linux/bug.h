@@ -17,4 +17,7 @@
 	__shim_c;							\
 })
 
+/* Logged as "WARN" once per site; the value is the condition's. */
+#define WARN_ON_ONCE(cond) WARN_ONCE(cond, "%s", #cond)
+
 #endif

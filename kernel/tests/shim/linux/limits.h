@@ -8,5 +8,8 @@
 
 #define U32_MAX UINT32_MAX
 #define U64_MAX UINT64_MAX
+#ifndef ULONG_MAX
+#define ULONG_MAX (~0ul)
+#endif
 
 #endif
