@@ -22,6 +22,8 @@ extern "C" {
  * 1 - GET_PARAM, GEM_CREATE, GEM_MMAP_OFFSET.
  * 2 - DRM_GRING_PARAM_PINNED_CAP; GEM_CREATE fails with -ENOSPC beyond it;
  *     private (copy-on-write) mmaps of a BO fail with -EINVAL.
+ * 3 - rings on the soft engine: RING_CREATE, RING_DESTROY, SUBMIT (in- and
+ *     out-syncobjs, timeline points), CPU_PREP, CPU_FINI, RING_QUERY.
  */
 #define DRM_GRING_UAPI_VERSION		3
 

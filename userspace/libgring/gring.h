@@ -307,6 +307,329 @@ int gring_bo_unmap(struct gring_bo *bo);
  */
 int gring_bo_close(const struct gring_device *dev, struct gring_bo *bo);
 
+/* Command rings */
+
+/*
+ * The ring verbs follow liburing's shape: create a ring, fill an array of
+ * commands with the gring_op_*() builders, gring_cmdring_submit() them as one job,
+ * gring_wait() for the job's syncobj. Commands, in-syncobjs and region
+ * lists are the uapi's own structures (struct drm_gring_cmd,
+ * struct drm_gring_sync, struct drm_gring_region); flags are the uapi's
+ * DRM_GRING_SUBMIT_* and DRM_GRING_PREP_* values.
+ */
+
+/* Regions struct gring_cmdring_info has room for (the kernel reports 3). */
+#define GRING_CMDRING_MAX_REGIONS	8
+
+/**
+ * struct gring_cmdring - a command ring on an engine
+ * @id: the kernel's ring id, valid on the device that created it; 0 when
+ *	destroyed.
+ * @engine: the engine it feeds, one of enum drm_gring_engine.
+ * @size: ring size in bytes, as the kernel chose it.
+ *
+ * Filled by gring_cmdring_create(); released by gring_cmdring_destroy().
+ */
+struct gring_cmdring {
+	uint32_t id;
+	uint32_t engine;
+	uint32_t size;
+};
+
+/**
+ * struct gring_cmdring_info - a snapshot of a ring, from RING_QUERY
+ * @size: ring size in bytes.
+ * @wptr: the CPU's write offset into the ring.
+ * @rptr: the engine's read offset into the ring.
+ * @region_count: entries of @regions in use.
+ * @submitted: seqno of the last job submitted.
+ * @completed: seqno of the last job the engine completed.
+ * @faults: jobs that ended with a device fault.
+ * @timeouts: jobs that hung and were cancelled.
+ * @refusals: ownership violations the kernel refused on this ring.
+ * @regions: the ring cut into stretches, in offset order, each with its
+ *	owner (DRM_GRING_OWNER_CPU or DRM_GRING_OWNER_GPU); together they
+ *	cover [0, @size).
+ *
+ * Only offsets and counts: the kernel never reports an address.
+ */
+struct gring_cmdring_info {
+	uint32_t size;
+	uint32_t wptr;
+	uint32_t rptr;
+	uint32_t region_count;
+	uint64_t submitted;
+	uint64_t completed;
+	uint64_t faults;
+	uint64_t timeouts;
+	uint64_t refusals;
+	struct drm_gring_region regions[GRING_CMDRING_MAX_REGIONS];
+};
+
+/**
+ * struct gring_cmdring_syncs - the syncobjs one job waits on and signals
+ * @in: @in_count syncobjs (handle + timeline point, 0 for binary) that
+ *	must all signal before the job starts; NULL when @in_count is 0.
+ * @in_count: entries at @in, at most DRM_GRING_MAX_IN_SYNCS.
+ * @out: a syncobj that receives the job's fence, or 0 for none.
+ * @out_point: the timeline point of @out, or 0 to replace the fence of a
+ *	binary syncobj.
+ */
+struct gring_cmdring_syncs {
+	const struct drm_gring_sync *in;
+	uint32_t in_count;
+	uint32_t out;
+	uint64_t out_point;
+};
+
+/**
+ * gring_cmdring_create() - create a command ring
+ * @dev: an open device.
+ * @engine: one of enum drm_gring_engine (DRM_GRING_ENGINE_SOFT).
+ * @size: ring bytes: a power of two from DRM_GRING_RING_SIZE_MIN to
+ *	DRM_GRING_RING_SIZE_MAX, or 0 for DRM_GRING_RING_SIZE_DEFAULT.
+ * @ring: filled on success; zeroed on failure.
+ *
+ * Return: 0 on success; -EINVAL for an unknown engine or a bad size;
+ * -EBADF if @dev is closed; otherwise the ioctl's negative errno.
+ */
+int gring_cmdring_create(const struct gring_device *dev, uint32_t engine,
+			 uint32_t size, struct gring_cmdring *ring);
+
+/**
+ * gring_cmdring_destroy() - destroy a command ring
+ * @dev: the device that created @ring.
+ * @ring: the ring; zeroed on success.
+ *
+ * Jobs already submitted still complete (or time out). A zeroed @ring
+ * (id 0) is already destroyed: destroying it again succeeds.
+ *
+ * Return: 0 on success; -ENOENT if @ring is not a ring of @dev (then
+ * @ring is left as it was); -EBADF if @dev is closed.
+ */
+int gring_cmdring_destroy(const struct gring_device *dev,
+			  struct gring_cmdring *ring);
+
+/**
+ * gring_cmdring_query() - read a ring's pointers, owners and counters
+ * @dev: the device that created @ring.
+ * @ring: the ring.
+ * @info: filled on success, untouched on failure.
+ *
+ * Return: 0 on success; -ENOENT for an unknown ring; -EOVERFLOW if the
+ * kernel reports more than GRING_CMDRING_MAX_REGIONS regions; -EBADF if
+ * @dev is closed; otherwise the ioctl's negative errno.
+ */
+int gring_cmdring_query(const struct gring_device *dev,
+			const struct gring_cmdring *ring,
+			struct gring_cmdring_info *info);
+
+/**
+ * gring_op_nop() - build a command that does nothing
+ * @cmd: the command to fill; every field is written.
+ *
+ * Like the other gring_op_*() builders this only fills @cmd: nothing is
+ * checked here, the kernel validates the whole job at gring_cmdring_submit().
+ */
+void gring_op_nop(struct drm_gring_cmd *cmd);
+
+/**
+ * gring_op_write32() - build a command storing a 32-bit value
+ * @cmd: the command to fill; every field is written.
+ * @dst: the buffer object to write.
+ * @offset: byte offset in @dst, 4-byte aligned.
+ * @value: the value to store.
+ */
+void gring_op_write32(struct drm_gring_cmd *cmd, const struct gring_bo *dst,
+		      uint64_t offset, uint32_t value);
+
+/**
+ * gring_op_write64() - build a command storing a 64-bit value
+ * @cmd: the command to fill; every field is written.
+ * @dst: the buffer object to write.
+ * @offset: byte offset in @dst, 8-byte aligned.
+ * @value: the value to store.
+ */
+void gring_op_write64(struct drm_gring_cmd *cmd, const struct gring_bo *dst,
+		      uint64_t offset, uint64_t value);
+
+/**
+ * gring_op_copy() - build a command copying bytes between buffer objects
+ * @cmd: the command to fill; every field is written.
+ * @dst: the buffer object written.
+ * @dst_offset: first byte written in @dst.
+ * @src: the buffer object read (may be @dst).
+ * @src_offset: first byte read in @src.
+ * @size: bytes to copy, non-zero; any offset and size alignment.
+ */
+void gring_op_copy(struct drm_gring_cmd *cmd, const struct gring_bo *dst,
+		   uint64_t dst_offset, const struct gring_bo *src,
+		   uint64_t src_offset, uint64_t size);
+
+/**
+ * gring_op_fill() - build a command filling a range with a 32-bit pattern
+ * @cmd: the command to fill; every field is written.
+ * @dst: the buffer object to write.
+ * @offset: first byte, 4-byte aligned.
+ * @size: bytes, non-zero and a multiple of 4.
+ * @pattern: the 32-bit pattern, stored in the CPU's byte order.
+ */
+void gring_op_fill(struct drm_gring_cmd *cmd, const struct gring_bo *dst,
+		   uint64_t offset, uint64_t size, uint32_t pattern);
+
+/**
+ * gring_op_timestamp() - build a command storing the engine's clock
+ * @cmd: the command to fill; every field is written.
+ * @dst: the buffer object to write.
+ * @offset: byte offset in @dst, 8-byte aligned; receives the engine's
+ *	CLOCK_MONOTONIC time in ns when it runs the command.
+ */
+void gring_op_timestamp(struct drm_gring_cmd *cmd, const struct gring_bo *dst,
+			uint64_t offset);
+
+/**
+ * gring_op_stall() - build a command keeping the engine busy
+ * @cmd: the command to fill; every field is written.
+ * @ns: how long, at most DRM_GRING_STALL_MAX_NS. A stall longer than the
+ *	engine's job timeout makes the job hang on purpose.
+ */
+void gring_op_stall(struct drm_gring_cmd *cmd, uint64_t ns);
+
+/**
+ * gring_cmdring_submit() - queue an array of commands on a ring as one job
+ * @dev: the device that created @ring.
+ * @ring: the ring.
+ * @cmds: @count commands, built with the gring_op_*() builders.
+ * @count: 1 to DRM_GRING_MAX_CMDS.
+ * @syncs: in-syncobjs to wait for and an out-syncobj to signal, or NULL.
+ * @flags: 0, or DRM_GRING_SUBMIT_NONBLOCK to fail rather than wait when
+ *	the ring has no room.
+ * @seqno: set on success to the job's sequence number on @ring (1, 2,
+ *	...), which gring_cmdring_query() reports as completed once it ran;
+ *	may be NULL. Untouched on failure.
+ *
+ * The commands are copied into the ring, which belongs to the engine until
+ * the job completes: @cmds may be reused as soon as this returns.
+ *
+ * Return: 0 on success; -EAGAIN if the ring is full under
+ * DRM_GRING_SUBMIT_NONBLOCK; -EBUSY if a command touches a range the CPU
+ * holds through gring_cpu_prep(); -EINVAL for a malformed command or
+ * argument; -ENOENT for an unknown ring, buffer handle or syncobj; -EBADF
+ * if @dev is closed; otherwise the ioctl's negative errno. Nothing is
+ * queued on failure.
+ */
+int gring_cmdring_submit(const struct gring_device *dev,
+			 const struct gring_cmdring *ring,
+			 const struct drm_gring_cmd *cmds, uint32_t count,
+			 const struct gring_cmdring_syncs *syncs, uint32_t flags,
+			 uint64_t *seqno);
+
+/**
+ * gring_syncobj_create() - create a DRM syncobj for gring_cmdring_submit()
+ * @dev: an open device.
+ * @handle: set on success to the new syncobj's handle; untouched on
+ *	failure.
+ *
+ * The syncobj starts empty; one syncobj serves as a binary syncobj (point
+ * 0) or a timeline (points 1, 2, ...), whichever the caller uses it as.
+ *
+ * Return: 0 on success; -EBADF if @dev is closed; otherwise the ioctl's
+ * negative errno.
+ */
+int gring_syncobj_create(const struct gring_device *dev, uint32_t *handle);
+
+/**
+ * gring_syncobj_destroy() - destroy a syncobj
+ * @dev: the device that created it.
+ * @handle: the syncobj.
+ *
+ * Return: 0 on success; -EINVAL for an unknown handle; -EBADF if @dev is
+ * closed.
+ */
+int gring_syncobj_destroy(const struct gring_device *dev, uint32_t handle);
+
+/**
+ * gring_fence_status() - the state of the fence in a syncobj, now
+ * @dev: the device that created @syncobj.
+ * @syncobj: a syncobj given to gring_cmdring_submit() as out-syncobj.
+ * @point: its timeline point, or 0 for a binary syncobj.
+ *
+ * Reads the fence's status through a sync_file (SYNC_IOC_FILE_INFO), so a
+ * job's error is seen, not only its completion. A timeline point is first
+ * copied to a temporary binary syncobj. Caveat of DRM timelines: once a
+ * later point has signalled, the kernel may have dropped an earlier one,
+ * and its error with it; wait for each point whose error matters.
+ *
+ * Return: 1 if the job completed without error; 0 if it has not completed
+ * yet; the job's negative error if it completed with one (-ETIMEDOUT: the
+ * engine cancelled it as hung; others: a device fault); -EINVAL if the
+ * syncobj holds no fence for @point yet (nothing was submitted);
+ * -ENOENT for an unknown syncobj; -EBADF if @dev is closed.
+ */
+int gring_fence_status(const struct gring_device *dev, uint32_t syncobj,
+		       uint64_t point);
+
+/**
+ * gring_wait() - wait for a job's fence and report the job's error
+ * @dev: the device that created @syncobj.
+ * @syncobj: a syncobj given to gring_cmdring_submit() as out-syncobj.
+ * @point: its timeline point, or 0 for a binary syncobj.
+ * @timeout_ns: longest wait, relative, in ns; 0 only polls.
+ *
+ * Waits also for a fence not submitted yet (WAIT_FOR_SUBMIT), then reads
+ * the fence's status like gring_fence_status(). For a timeline point the
+ * job's own fence is captured as soon as it is submitted, so its error is
+ * reported even when later points signal right after it -- unless the
+ * point had already signalled and been superseded before this call.
+ *
+ * Return: 0 if the job completed without error; -ETIME if it did not
+ * complete within @timeout_ns (the wait timed out, the job may still
+ * complete); the job's own negative error if it completed with one, e.g.
+ * -ETIMEDOUT when the engine cancelled it as hung (mind -ETIME vs
+ * -ETIMEDOUT); -EINVAL/-ENOENT for an unknown syncobj; -EBADF if @dev is
+ * closed.
+ */
+int gring_wait(const struct gring_device *dev, uint32_t syncobj,
+	       uint64_t point, uint64_t timeout_ns);
+
+/* CPU ownership of buffer ranges */
+
+/**
+ * gring_cpu_prep() - take a buffer object range for the CPU
+ * @dev: the device that created @bo.
+ * @bo: the buffer object.
+ * @offset: first byte of the range.
+ * @size: bytes in the range, non-zero, inside @bo.
+ * @flags: DRM_GRING_PREP_READ and/or DRM_GRING_PREP_WRITE, plus
+ *	DRM_GRING_PREP_NOWAIT to fail rather than wait.
+ * @timeout_ns: longest wait, relative, in ns; ignored with NOWAIT.
+ *
+ * Waits until no job in flight writes the range (READ) or touches it
+ * (WRITE). On success the range is the CPU's: reads through bo->map see
+ * what the engine wrote, writes cannot race it, and a gring_cmdring_submit()
+ * touching the range fails with -EBUSY until gring_cpu_fini().
+ *
+ * Return: 0 on success (then call gring_cpu_fini()); -EBUSY if busy under
+ * NOWAIT; -ETIMEDOUT if the wait ran out; -EINVAL for bad flags or range;
+ * -ENOENT for an unknown handle; -EBADF if @dev is closed.
+ */
+int gring_cpu_prep(const struct gring_device *dev, const struct gring_bo *bo,
+		   uint64_t offset, uint64_t size, uint32_t flags,
+		   uint64_t timeout_ns);
+
+/**
+ * gring_cpu_fini() - give a range taken by gring_cpu_prep() back
+ * @dev: the device that created @bo.
+ * @bo: the buffer object.
+ * @offset: exactly the offset gring_cpu_prep() took.
+ * @size: exactly the size gring_cpu_prep() took.
+ *
+ * Return: 0 on success; -EINVAL if the range is not one the CPU holds;
+ * -ENOENT for an unknown handle; -EBADF if @dev is closed.
+ */
+int gring_cpu_fini(const struct gring_device *dev, const struct gring_bo *bo,
+		   uint64_t offset, uint64_t size);
+
 #if defined(__cplusplus)
 }
 #endif

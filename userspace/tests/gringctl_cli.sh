@@ -33,6 +33,9 @@ expect 0 "$out" help
 expect 0 "$out" help info
 expect 0 "$out" info --help
 expect 0 "$out" info -h
+expect 0 "$out" help demo
+expect 0 "$out" demo --help
+expect 0 "$out" demo -h
 expect 2 "$err"
 expect 2 "$err" frobnicate
 expect 2 "$err" --bogus
@@ -44,12 +47,27 @@ expect 2 "$err" --device
 expect 1 "$err" --device /dev/null info
 expect 1 "$err" info --device /nonexistent
 expect 1 "$err" info --json --device /dev/null
+expect 2 "$err" demo --bogus
+expect 2 "$err" demo extra
+expect 2 "$err" demo --device
+expect 1 "$err" demo --device /dev/null
+expect 1 "$err" demo --json --device /nonexistent
+
+# --help lists every command, and each command's help names it.
+"$gringctl" --help >"$out"
+for c in info demo; do
+	grep -q "^  $c " "$out" || { echo "FAIL: gringctl --help does not list $c" >&2; fail=1; }
+	"$gringctl" "$c" --help | grep -q "^Usage: gringctl $c " ||
+		{ echo "FAIL: gringctl $c --help: no usage line" >&2; fail=1; }
+done
 
 if [ ! -e /dev/dri ]; then
-	expect 1 "$err" info
-	grep -q "no gring device found" "$err" || {
-		echo "FAIL: gringctl info: unexpected message: $(cat "$err")" >&2
-		fail=1
-	}
+	for c in info demo; do
+		expect 1 "$err" $c
+		grep -q "no gring device found" "$err" || {
+			echo "FAIL: gringctl $c: unexpected message: $(cat "$err")" >&2
+			fail=1
+		}
+	done
 fi
 exit $fail

@@ -20,16 +20,11 @@
 
 #include <gring.h>
 
-#define EXIT_USAGE	2
+#include "gringctl.h"
 
 #ifndef GRING_VERSION
 #define GRING_VERSION	"unknown"
 #endif
-
-/* Options every subcommand understands, whether given before or after it. */
-struct global_opts {
-	const char *device;	/* --device PATH, or NULL to search */
-};
 
 struct command {
 	const char *name;
@@ -39,7 +34,7 @@ struct command {
 };
 
 __attribute__((format(printf, 2, 3)))
-static int usage_error(const char *cmd, const char *fmt, ...)
+int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -56,7 +51,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
  * Report a getopt_long() failure. The optstring starts with ':' so that a
  * missing argument comes back as ':' rather than '?'.
  */
-static int bad_option(const char *cmd, int opt, char **argv)
+int bad_option(const char *cmd, int opt, char **argv)
 {
 	const char *what = argv[optind - 1];
 
@@ -70,7 +65,7 @@ static int bad_option(const char *cmd, int opt, char **argv)
 	return usage_error(cmd, "unknown option '%s'", what);
 }
 
-static int open_device(const struct global_opts *g, struct gring_device *dev)
+int open_device(const struct global_opts *g, struct gring_device *dev)
 {
 	int ret;
 
@@ -313,6 +308,12 @@ static const struct command commands[] = {
 		.summary = "show the device, its driver and its parameters",
 		.usage = info_usage,
 		.run = cmd_info,
+	},
+	{
+		.name = "demo",
+		.summary = "run a few jobs on the soft engine, show who owned what",
+		.usage = demo_usage,
+		.run = cmd_demo,
 	},
 	{ NULL, NULL, NULL, NULL },
 };
