@@ -109,18 +109,30 @@ struct bench {
 	void (*teardown)(struct bench_run *r);
 };
 
+/* Which way a ratio's target bounds it. */
+enum bench_target {
+	BENCH_NO_TARGET,	/* informative only */
+	BENCH_AT_MOST,		/* met when value <= target */
+	BENCH_AT_LEAST,		/* met when value >= target */
+};
+
 /**
  * struct bench_ratio - one ratio row: numerator's median / denominator's
  * @name: short name, unique among ratios.
  * @num: name of the numerator benchmark.
  * @den: name of the denominator benchmark (same unit).
  * @desc: one line for people: what the number says.
+ * @target_kind: BENCH_NO_TARGET, or how @target bounds the value.
+ * @target: the bound (positive) when @target_kind has one. A missed target
+ *	is reported, never an error: the row is printed either way.
  */
 struct bench_ratio {
 	const char *name;
 	const char *num;
 	const char *den;
 	const char *desc;
+	enum bench_target target_kind;
+	double target;
 };
 
 enum bench_status {
@@ -170,11 +182,14 @@ struct bench_state {
  *	measured) or BENCH_NOT_RUN (an operand was filtered out).
  * @why: reason when not BENCH_OK.
  * @value: numerator median / denominator median.
+ * @target_met: whether @value meets the ratio's target; meaningful only
+ *	when @status is BENCH_OK and the ratio has a target.
  */
 struct bench_ratio_result {
 	enum bench_status status;
 	char why[128];
 	double value;
+	bool target_met;
 };
 
 /**
@@ -228,6 +243,11 @@ extern const struct bench bench_vgem_dumb_4k;
 extern const struct bench bench_vgem_dumb_1m;
 extern const struct bench bench_gem_mmap_1m;
 extern const struct bench bench_vgem_mmap_1m;
+extern const struct bench bench_memcpy_1m;
+extern const struct bench bench_soft_nop_rt;
+extern const struct bench bench_soft_cmd64;
+extern const struct bench bench_soft_copy_1m;
+extern const struct bench bench_soft_copy_1m_x16;
 
 /* devices.c */
 void bench_ctx_open(struct bench_ctx *ctx);
@@ -247,6 +267,7 @@ void bench_ratio_compute(const struct bench_ratio *ratio,
 			 const struct bench_result *results, size_t nbench,
 			 struct bench_ratio_result *out);
 const char *bench_unit_name(enum bench_unit unit);
+const char *bench_target_op(enum bench_target kind);
 int bench_find(const struct bench *const *benches, size_t nbench,
 	       const char *name);
 

@@ -4,7 +4,9 @@
 Used by `make test` on the smoke run's JSON so the bench's machine-readable
 output cannot rot: every benchmark measured (status ok, as many samples as
 repeats, min <= median <= max, the median recomputed from the samples) and
-every ratio recomputed here from the two medians it names.
+every ratio recomputed here from the two medians it names, and every
+ratio's target verdict (met or missed) and the "targets" counts recomputed
+from its value. A missed target is not an error; a wrong verdict is.
 """
 import json
 import statistics
@@ -42,14 +44,30 @@ def main():
         medians[name] = med
     if not medians:
         fail("no benchmarks")
+    counts = {"met": 0, "missed": 0, "not_measured": 0}
     for r in doc["ratios"]:
         if r["status"] != "ok":
             fail(f"ratio {r['name']}: status {r['status']}")
         want = medians[r["numerator"]] / medians[r["denominator"]]
         if abs(want - r["value"]) > 1e-3 * want:
             fail(f"ratio {r['name']}: {r['value']} but medians give {want}")
+        if "target" not in r:
+            fail(f"ratio {r['name']}: no target key (null when it has none)")
+        t = r["target"]
+        if t is None:
+            continue
+        if t["op"] not in ("<=", ">=") or not t["value"] > 0:
+            fail(f"ratio {r['name']}: malformed target {t}")
+        met = want <= t["value"] if t["op"] == "<=" else want >= t["value"]
+        if t["met"] is not met:
+            fail(f"ratio {r['name']}: {want:.4g} {t['op']} {t['value']} "
+                 f"is {met}, but the bench says {t['met']}")
+        counts["met" if met else "missed"] += 1
+    if doc.get("targets") != counts:
+        fail(f"targets {doc.get('targets')}, but the ratios give {counts}")
     print(f"check_bench_json: {len(medians)} benchmarks and "
-          f"{len(doc['ratios'])} ratios consistent")
+          f"{len(doc['ratios'])} ratios consistent; targets: "
+          f"{counts['met']} met, {counts['missed']} missed")
 
 
 if __name__ == "__main__":

@@ -42,12 +42,15 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"Usage: gring-bench [OPTIONS]\n"
 		"\n"
-		"Measure gring (buffer objects, ioctls) beside baselines taken in the\n"
-		"same run (bare ioctls on gring and vgem, io_uring NOPs, vgem fences,\n"
-		"memcpy) and print the ratios. Each figure is the median, min and max\n"
-		"of N samples; a sample times a batch of iterations sized to take\n"
-		"about 25 ms, after a warm-up. Benchmarks whose device is missing\n"
-		"(vgem) are reported unavailable, never estimated.\n"
+		"Measure gring (buffer objects, ioctls, jobs on the soft engine)\n"
+		"beside baselines taken in the same run (bare ioctls on gring and\n"
+		"vgem, io_uring NOPs, vgem fences, CPU copies) and print the ratios.\n"
+		"Each figure is the median, min and max of N samples; a sample times\n"
+		"a batch of iterations sized to take about 25 ms, after a warm-up.\n"
+		"Benchmarks whose device is missing (vgem) are reported unavailable,\n"
+		"never estimated. Some ratios have a target (e.g. <= 3): each says\n"
+		"whether it was met, and a closing line counts them; a missed target\n"
+		"does not change the exit status.\n"
 		"\n"
 		"Options:\n"
 		"  -r, --repeat N       samples per benchmark, 1 to %d (default %d)\n"
@@ -174,6 +177,12 @@ static int check_tables(void)
 				ra->name, ra->num, ra->den);
 			return -1;
 		}
+		if ((ra->target_kind == BENCH_NO_TARGET) != (ra->target == 0) ||
+		    !(ra->target >= 0)) {
+			fprintf(stderr, "gring-bench: bug: ratio %s: target %g does not fit its kind\n",
+				ra->name, ra->target);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -199,8 +208,12 @@ static void list(void)
 	for (i = 0; i < ratio_table_len; i++) {
 		const struct bench_ratio *ra = &ratio_table[i];
 
-		printf("  %-16s %s / %s: %s\n", ra->name, ra->num, ra->den,
+		printf("  %-16s %s / %s: %s", ra->name, ra->num, ra->den,
 		       ra->desc);
+		if (ra->target_kind != BENCH_NO_TARGET)
+			printf(" (target %s %g)",
+			       bench_target_op(ra->target_kind), ra->target);
+		putchar('\n');
 	}
 }
 

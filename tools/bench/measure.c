@@ -280,7 +280,7 @@ void bench_finish(struct bench_state *st, struct bench_result *res)
  * @benches: the benchmark table; its units were checked at start-up.
  * @results: one per benchmark.
  * @nbench: entries in both.
- * @out: filled.
+ * @out: filled, with whether the value meets the ratio's target.
  */
 void bench_ratio_compute(const struct bench_ratio *ratio,
 			 const struct bench *const *benches,
@@ -313,4 +313,27 @@ void bench_ratio_compute(const struct bench_ratio *ratio,
 	out->status = BENCH_OK;
 	out->why[0] = '\0';
 	out->value = res[0]->median / res[1]->median;
+	out->target_met = ratio->target_kind == BENCH_AT_MOST ?
+			  out->value <= ratio->target :
+			  ratio->target_kind == BENCH_AT_LEAST ?
+			  out->value >= ratio->target : true;
+}
+
+/**
+ * bench_target_op() - how a target bounds its ratio, as printed
+ * @kind: a target kind.
+ *
+ * Return: "<=", ">=", or "" for BENCH_NO_TARGET.
+ */
+const char *bench_target_op(enum bench_target kind)
+{
+	switch (kind) {
+	case BENCH_AT_MOST:
+		return "<=";
+	case BENCH_AT_LEAST:
+		return ">=";
+	case BENCH_NO_TARGET:
+		break;
+	}
+	return "";
 }

@@ -2,7 +2,8 @@
 /*
  * gring-bench: print what was measured, as a table for people or as one
  * JSON object for programs. Benchmarks and ratios left out by --filter
- * appear in neither.
+ * appear in neither. A ratio with a target says whether it met it, in
+ * both; a closing "targets" line (or object) counts them.
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -80,6 +81,75 @@ static void table_section(FILE *f, const struct bench_report *rep,
 	}
 }
 
+/* "<= 3 met", ">= 0.8 MISSED", "<= 1 -" (not measured), or "". */
+#define TARGET_WIDTH	13
+
+static void target_text(const struct bench_ratio *ra,
+			const struct bench_ratio_result *rr, char *buf,
+			size_t len)
+{
+	if (ra->target_kind == BENCH_NO_TARGET) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, len, "%s %g %s", bench_target_op(ra->target_kind),
+		 ra->target, rr->status != BENCH_OK ? "-" :
+		 rr->target_met ? "met" : "MISSED");
+}
+
+/* Ratios with a target among those reported: how many met, and which not. */
+static void count_targets(const struct bench_report *rep, size_t *met,
+			  size_t *missed, size_t *unmeasured)
+{
+	size_t i;
+
+	*met = *missed = *unmeasured = 0;
+	for (i = 0; i < rep->nratio; i++) {
+		const struct bench_ratio_result *rr = &rep->ratio_results[i];
+
+		if (rep->ratios[i].target_kind == BENCH_NO_TARGET ||
+		    rr->status == BENCH_NOT_RUN)
+			continue;
+		if (rr->status != BENCH_OK)
+			(*unmeasured)++;
+		else if (rr->target_met)
+			(*met)++;
+		else
+			(*missed)++;
+	}
+}
+
+/* One closing line, so a missed target cannot hide in the table. */
+static void table_targets(FILE *f, const struct bench_report *rep)
+{
+	size_t i, met, missed, unmeasured;
+	const char *sep = "";
+
+	count_targets(rep, &met, &missed, &unmeasured);
+	if (!met && !missed && !unmeasured)
+		return;
+	fprintf(f, "\ntargets: %zu of %zu met", met, met + missed + unmeasured);
+	if (missed) {
+		fprintf(f, "; missed:");
+		for (i = 0; i < rep->nratio; i++) {
+			const struct bench_ratio *ra = &rep->ratios[i];
+			const struct bench_ratio_result *rr =
+				&rep->ratio_results[i];
+
+			if (ra->target_kind == BENCH_NO_TARGET ||
+			    rr->status != BENCH_OK || rr->target_met)
+				continue;
+			fprintf(f, "%s %s %.2f (target %s %g)", sep, ra->name,
+				rr->value, bench_target_op(ra->target_kind),
+				ra->target);
+			sep = ",";
+		}
+	}
+	if (unmeasured)
+		fprintf(f, "; %zu not measured", unmeasured);
+	fputc('\n', f);
+}
+
 /**
  * bench_report_table() - print the figures for a person
  * @f: where to.
@@ -107,21 +177,26 @@ void bench_report_table(FILE *f, const struct bench_report *rep)
 	for (i = 0; i < rep->nratio; i++) {
 		const struct bench_ratio *ra = &rep->ratios[i];
 		const struct bench_ratio_result *rr = &rep->ratio_results[i];
+		char target[32];
 
 		if (rr->status == BENCH_NOT_RUN)
 			continue;
 		if (!title) {
-			fprintf(f, "\n%-*s  %11s  %s\n", w + 2, "ratios",
-				"value", "compares");
+			fprintf(f, "\n%-*s  %11s  %-*s  %s\n", w + 2, "ratios",
+				"value", TARGET_WIDTH, "target", "compares");
 			title = true;
 		}
+		target_text(ra, rr, target, sizeof(target));
 		if (rr->status == BENCH_OK)
-			fprintf(f, "  %-*s  %11.2f  %s / %s: %s\n", w, ra->name,
-				rr->value, ra->num, ra->den, ra->desc);
+			fprintf(f, "  %-*s  %11.2f  %-*s  %s / %s: %s\n", w,
+				ra->name, rr->value, TARGET_WIDTH, target,
+				ra->num, ra->den, ra->desc);
 		else
-			fprintf(f, "  %-*s  %11s  %s / %s: unavailable, %s\n",
-				w, ra->name, "-", ra->num, ra->den, rr->why);
+			fprintf(f, "  %-*s  %11s  %-*s  %s / %s: unavailable, %s\n",
+				w, ra->name, "-", TARGET_WIDTH, target, ra->num,
+				ra->den, rr->why);
 	}
+	table_targets(f, rep);
 }
 
 /* JSON, built with json-c */
@@ -179,6 +254,22 @@ static struct json_object *json_bench(const struct bench *b,
 	return o;
 }
 
+/* {"op": "<=", "value": 3, "met": true}; met is null when not measured. */
+static struct json_object *json_target(const struct bench_ratio *ra,
+				       const struct bench_ratio_result *rr)
+{
+	struct json_object *t;
+
+	if (ra->target_kind == BENCH_NO_TARGET)
+		return NULL;
+	t = json_object_new_object();
+	put(t, "op", jstr(bench_target_op(ra->target_kind)));
+	put(t, "value", jnum(ra->target));
+	put(t, "met", rr->status == BENCH_OK ?
+	    json_object_new_boolean(rr->target_met) : NULL);
+	return t;
+}
+
 static struct json_object *json_ratio(const struct bench_ratio *ra,
 				      const struct bench_ratio_result *rr)
 {
@@ -192,6 +283,7 @@ static struct json_object *json_ratio(const struct bench_ratio *ra,
 	if (rr->status != BENCH_OK)
 		put(o, "reason", jstr(rr->why));
 	put(o, "description", jstr(ra->desc));
+	put(o, "target", json_target(ra, rr));
 	return o;
 }
 
@@ -207,7 +299,8 @@ void bench_report_json(FILE *f, const struct bench_report *rep)
 	struct json_object *devices = json_object_new_object();
 	struct json_object *benches = json_object_new_array();
 	struct json_object *ratios = json_object_new_array();
-	size_t i;
+	struct json_object *targets = json_object_new_object();
+	size_t i, met, missed, unmeasured;
 
 	put(doc, "tool", jstr("gring-bench"));
 	put(doc, "version", jstr(rep->version));
@@ -237,6 +330,11 @@ void bench_report_json(FILE *f, const struct bench_report *rep)
 					      json_ratio(&rep->ratios[i],
 							 &rep->ratio_results[i]));
 	put(doc, "ratios", ratios);
+	count_targets(rep, &met, &missed, &unmeasured);
+	put(targets, "met", json_object_new_int64((int64_t)met));
+	put(targets, "missed", json_object_new_int64((int64_t)missed));
+	put(targets, "not_measured", json_object_new_int64((int64_t)unmeasured));
+	put(doc, "targets", targets);
 
 	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |

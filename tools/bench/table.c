@@ -5,6 +5,8 @@
  * here; a new comparison is one line in ratio_table[]. Each ratio divides
  * medians of the same unit (checked at start-up): for us/op a ratio above
  * 1 means gring is slower than its baseline, for GB/s that it is faster.
+ * A ratio may carry a target (at most / at least a bound); the report says
+ * whether it was met, and a missed target is not a failed run.
  */
 #include "bench.h"
 
@@ -19,10 +21,15 @@ const struct bench *const bench_table[] = {
 	&bench_vgem_dumb_4k,
 	&bench_vgem_dumb_1m,
 	&bench_vgem_mmap_1m,
+	&bench_memcpy_1m,
 	/* gring */
 	&bench_gem_create_4k,
 	&bench_gem_create_1m,
 	&bench_gem_mmap_1m,
+	&bench_soft_nop_rt,
+	&bench_soft_cmd64,
+	&bench_soft_copy_1m,
+	&bench_soft_copy_1m_x16,
 };
 
 const size_t bench_table_len = sizeof(bench_table) / sizeof(bench_table[0]);
@@ -57,6 +64,37 @@ const struct bench_ratio ratio_table[] = {
 		.num = "gem.create.4k",
 		.den = "ioctl.gring",
 		.desc = "bare gring ioctls one 4 KiB create + close costs",
+	},
+	/* Issue 11's targets for the soft engine. */
+	{
+		.name = "nop.rt/ioctl",
+		.num = "soft.nop.rt",
+		.den = "ioctl.gring",
+		.desc = "bare gring ioctls one NOP job's round trip (submit, engine, fence, waiter woken) costs",
+		.target_kind = BENCH_AT_MOST,
+		.target = 3,
+	},
+	{
+		.name = "cmd64/uring64",
+		.num = "soft.cmd64",
+		.den = "uring.nop64",
+		.desc = "per command at 64 per submit: soft-engine NOP against io_uring NOP",
+		.target_kind = BENCH_AT_MOST,
+		.target = 1,
+	},
+	{
+		.name = "copy/memcpy",
+		.num = "soft.copy.1m",
+		.den = "memcpy.1m",
+		.desc = "1 MiB copy bandwidth: soft-engine COPY job against the CPU copying the same BOs with the same instruction",
+		.target_kind = BENCH_AT_LEAST,
+		.target = 0.8,
+	},
+	{
+		.name = "copy.x16/memcpy",
+		.num = "soft.copy.1m.x16",
+		.den = "memcpy.1m",
+		.desc = "copy bandwidth at 16 COPYs of 1 MiB per job: the engine's copy itself, per-job cost spread thin",
 	},
 };
 

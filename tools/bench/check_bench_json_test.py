@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Host test of check_bench_json.py: it accepts a consistent document and
+rejects each kind of inconsistency, target verdicts included.
+
+The documents are built here from hand-picked medians, so every expected
+ratio and verdict is worked out in this file, not taken from gring-bench.
+"""
+import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                     "check_bench_json.py")
+
+
+def bench(name, values):
+    vals = sorted(values)
+    return {"name": name, "section": "gring", "unit": "us/op",
+            "status": "ok", "median": vals[len(vals) // 2],
+            "min": vals[0], "max": vals[-1], "samples": len(values),
+            "iterations": 10, "values": values, "description": name}
+
+
+def ratio(name, num, den, value, target=None):
+    return {"name": name, "status": "ok", "value": value,
+            "numerator": num, "denominator": den, "description": name,
+            "target": target}
+
+
+def good_doc():
+    # Medians 40, 2, 1 and 0.5: 40/2 = 20 (misses <= 3), 1/2 = 0.5
+    # (meets <= 1), 1/0.5 = 2 (meets >= 0.8), 0.5/2 = 0.25 (no target).
+    return {
+        "tool": "gring-bench", "repeat": 3,
+        "benchmarks": [
+            bench("a", [41.0, 40.0, 39.0]),
+            bench("b", [2.0, 2.5, 1.5]),
+            bench("c", [1.0, 1.0, 1.0]),
+            bench("d", [0.5, 0.6, 0.4]),
+        ],
+        "ratios": [
+            ratio("a/b", "a", "b", 20.0,
+                  {"op": "<=", "value": 3, "met": False}),
+            ratio("c/b", "c", "b", 0.5,
+                  {"op": "<=", "value": 1, "met": True}),
+            ratio("c/d", "c", "d", 2.0,
+                  {"op": ">=", "value": 0.8, "met": True}),
+            ratio("d/b", "d", "b", 0.25),
+        ],
+        "targets": {"met": 2, "missed": 1, "not_measured": 0},
+    }
+
+
+def run(doc):
+    with tempfile.NamedTemporaryFile("w", suffix=".json",
+                                     delete=False) as f:
+        json.dump(doc, f)
+        path = f.name
+    try:
+        p = subprocess.run([sys.executable, CHECK, path],
+                           capture_output=True, text=True)
+    finally:
+        os.unlink(path)
+    return p.returncode, p.stdout + p.stderr
+
+
+def mutated(edit):
+    doc = copy.deepcopy(good_doc())
+    edit(doc)
+    return doc
+
+
+BAD = {
+    "missed target said met": lambda d: d["ratios"][0]["target"]
+    .__setitem__("met", True),
+    "met target said missed": lambda d: d["ratios"][2]["target"]
+    .__setitem__("met", False),
+    "verdict null on a measured ratio": lambda d: d["ratios"][1]["target"]
+    .__setitem__("met", None),
+    "unknown target op": lambda d: d["ratios"][1]["target"]
+    .__setitem__("op", "<"),
+    "targets count wrong": lambda d: d["targets"].__setitem__("met", 3),
+    "targets block missing": lambda d: d.pop("targets"),
+    "target key missing": lambda d: d["ratios"][3].pop("target"),
+    "ratio value wrong": lambda d: d["ratios"][3].__setitem__("value", 0.3),
+    "median wrong": lambda d: d["benchmarks"][0].__setitem__("median", 41.0),
+    "sample missing": lambda d: d["benchmarks"][1]["values"].pop(),
+}
+
+
+def main():
+    failures = 0
+    code, out = run(good_doc())
+    if code != 0 or "2 met, 1 missed" not in out:
+        print(f"FAIL: consistent document: exit {code}: {out.strip()}")
+        failures += 1
+    else:
+        print("ok: consistent document accepted (2 met, 1 missed)")
+    for what, edit in BAD.items():
+        try:
+            code, out = run(mutated(edit))
+        except Exception as e:  # a broken mutation is a broken test
+            print(f"FAIL: {what}: {e}")
+            failures += 1
+            continue
+        # Rejected with the checker's own message, not by a crash.
+        if code == 1 and out.startswith("check_bench_json: "):
+            print(f"ok: {what}: rejected: {out.strip()}")
+        else:
+            print(f"FAIL: {what}: exit {code}, expected 1: {out.strip()}")
+            failures += 1
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
