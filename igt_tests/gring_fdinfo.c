@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "igt_gring.h"
@@ -189,6 +190,73 @@ static void test_prime_shared(int fd)
 	close(b);
 }
 
+/* drm-engine-soft in ns ("<n> ns"); KEY_MISSING if the key is absent. */
+static uint64_t engine_ns(int fd)
+{
+	char *value = fdinfo_value(fd, "drm-engine-soft"), *end;
+	uint64_t ns;
+
+	if (!value)
+		return KEY_MISSING;
+	ns = strtoull(value, &end, 10);
+	igt_assert_f(end != value && !strcmp(end, " ns"),
+		     "drm-engine-soft is not \"<n> ns\": \"%s\"\n", value);
+	free(value);
+	return ns;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * The engine time of a file grows by at least the stall its job asked
+ * for, and by no more than the wall time it took; another file's does not
+ * grow at all.
+ */
+static void test_engine_time(int fd)
+{
+	const uint64_t stall = 200 * 1000 * 1000ull;
+	int other = igt_gring_reopen(fd);
+	struct drm_gring_ring_create rc = { .engine = DRM_GRING_ENGINE_SOFT };
+	struct drm_gring_cmd cmd = { .op = DRM_GRING_OP_STALL, .value = stall };
+	struct drm_gring_submit sub = {
+		.cmds = (uintptr_t)&cmd, .cmd_count = 1, .cmd_size = sizeof(cmd),
+	};
+	uint64_t before = engine_ns(fd), other_before = engine_ns(other);
+	uint64_t t0, t1, after;
+	uint32_t sync;
+
+	igt_assert_f(before != KEY_MISSING, "no drm-engine-soft in fdinfo\n");
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_CREATE, &rc), 0);
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &sync), 0);
+	sub.ring_id = rc.ring_id;
+	sub.out_sync = sync;
+	t0 = mono_ns();
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_SUBMIT, &sub), 0);
+	igt_assert_eq(drmSyncobjWait(fd, &sync, 1, INT64_MAX,
+				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				     NULL), 0);
+	t1 = mono_ns();
+	after = engine_ns(fd);
+
+	igt_info("engine time %" PRIu64 " ns for a %" PRIu64 " ns stall in %" PRIu64 " ns\n",
+		 after - before, stall, t1 - t0);
+	igt_assert_lte_u64(stall, after - before);
+	igt_assert_lte_u64(after - before, t1 - t0);
+	igt_assert_eq_u64(engine_ns(other), other_before);
+
+	drmSyncobjDestroy(fd, sync);
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_DESTROY,
+			       &(struct drm_gring_ring_destroy){
+				       .ring_id = rc.ring_id }), 0);
+	close(other);
+}
+
 igt_main
 {
 	static int fd = -1;
@@ -207,6 +275,10 @@ igt_main
 	igt_describe("A BO exported and imported through PRIME counts as shared, in full, in both files.");
 	igt_subtest("fdinfo-prime-shared")
 		test_prime_shared(fd);
+
+	igt_describe("drm-engine-soft grows by the engine time of the file's own jobs, and only its own.");
+	igt_subtest("fdinfo-engine-time")
+		test_engine_time(fd);
 
 	igt_fixture
 		close(fd);
