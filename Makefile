@@ -3,14 +3,18 @@
 MAKEFLAGS += --no-print-directory
 VM      := tools/vm
 RESULTS := build/vm-out/results.json
+# The debug-kernel lane: its own gring.ko, initramfs and guest output.
+DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
-.PHONY: all build run test lint bench host-test vm-test vm-check-test shell clean help install
+.PHONY: all build run test test-debug lint bench host-test vm-test vm-check-test shell clean help install
 
 all: build
 
 help:
 	@echo "make run     boot the VM, load gring, run gringctl info and gringctl demo in it"
-	@echo "make test    lint, host tests, then every IGT subtest in the VM"
+	@echo "make test    lint, host tests, every IGT subtest in the VM on Debian's"
+	@echo "             kernel, then on the debug kernel (make test-debug)"
+	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...)"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
 	@echo "make bench   gring-bench in one VM boot (table + build/bench.json)"
 	@echo "make vm-check-test  the bench fails on kernel-log warnings only (2 boots; after a build)"
@@ -71,14 +75,28 @@ install:
 		{ cat build/meson-install.log; exit 1; }
 	meson install -C build/meson-install --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
 
+# The whole guest suite on the debug kernel (tools/debug-kernel builds it
+# once, 7-9 min here, and caches it outside the clone); any KASAN, lockdep,
+# DMA-API, DEBUG_OBJECTS or kmemleak report fails it.
+test-debug:
+	$(DEBUG_VM) build
+	$(DEBUG_VM) --no-build run -- gring-vm-test
+	tools/bench/check_bench_json.py build/vm-out-debug/bench-smoke.json
+	@echo "results: build/vm-out-debug/results.json"
+	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out-debug/console.log | tail -n 1
+
 # Lint runs before anything boots; each step stops the run on failure.
+# The debug-kernel lane is part of it: a fresh machine builds the debug
+# kernel once (README, "The debug-kernel lane": numbers and the choice).
 test:
 	$(MAKE) lint
 	$(MAKE) host-test
 	$(MAKE) vm-test
 	$(MAKE) vm-check-test
-	@# The IGT runner's closing line again, last, for a reader (or CI).
-	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1
+	$(MAKE) test-debug
+	@# The IGT runner's closing lines, last, for a reader (or CI).
+	@echo "Debian kernel: $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1)"
+	@echo "debug kernel:  $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out-debug/console.log | tail -n 1)"
 
 lint:
 	tools/setup
@@ -98,3 +116,4 @@ clean:
 	$(MAKE) -C kernel clean
 	rm -rf build/meson build/meson-install build/install-test build/stage build/initramfs.d build/initramfs.cpio build/vm-out \
 		build/vm-add.d build/vm-add.cpio build/initramfs-run.cpio $(VMCHECK_OUT)
+	rm -rf build/kmod build/initramfs-debug.d build/initramfs-debug.cpio build/vm-out-debug
