@@ -238,9 +238,10 @@ static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op,
  * gring_soft_exec_run() - execute the @x->bytes of commands at @x->head
  * @x: the run; see struct gring_soft_exec
  *
- * Reads every command word through @x->mmu, like the rest of the engine's
- * accesses. Stops at the first command that fails and leaves @x->head on
- * it, so the driver can report where the job went wrong and skip past it.
+ * Reads the commands through @x->mmu, like the rest of the engine's
+ * accesses: each contiguous piece of the stretch is resolved once. Stops
+ * at the first command that fails and leaves @x->head on it, so the
+ * driver can report where the job went wrong and skip past it.
  *
  * Context: process context; may sleep (STALL).
  * Return: 0 when every command ran; -EFAULT for an address outside every
@@ -259,45 +260,53 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 
 	x->commands = 0;
 	while (left) {
-		/* A command may reach neither the ring's end nor the stretch's. */
-		u32 limit = min(left, x->ring_size - x->head);
-		const __le64 *cmd;
-		unsigned int words;
-		u64 hdr;
-		u32 op;
-		int ret;
+		/*
+		 * The stretch is at most two contiguous pieces, before and
+		 * after the ring's end: each is resolved once, as a whole --
+		 * the device's ring is one mapping -- and a command may cross
+		 * the end of neither.
+		 */
+		u32 seg = min(left, x->ring_size - x->head);
+		const __le64 *base;
+		u32 pos = 0;
 
 		x->fault_offset = x->head;
 		x->fault_op = GRING_SOFT_OP_COUNT;
-		cmd = gring_soft_mmu_resolve(x->mmu, x->ring + x->head,
-					     GRING_SOFT_WORD);
-		if (!cmd)
-			return -EFAULT;
-		hdr = gring_soft_word(cmd, 0);
-		op = hdr & GRING_SOFT_HDR_OP_MASK;
-		words = hdr >> GRING_SOFT_HDR_LEN_SHIFT & GRING_SOFT_HDR_LEN_MASK;
-		x->fault_op = op;
-		if (!words || (op != GRING_SOFT_OP_NOP &&
-			       words != gring_soft_op_words(op)))
-			return -EINVAL;
-		if (words * GRING_SOFT_WORD > limit)
-			return -EINVAL;
-		/* The whole command must be mapped, not just its header. */
-		cmd = gring_soft_mmu_resolve(x->mmu, x->ring + x->head,
-					     words * GRING_SOFT_WORD);
-		if (!cmd)
+		base = gring_soft_mmu_resolve(x->mmu, x->ring + x->head, seg);
+		if (!base)
 			return -EFAULT;
 
-		ret = gring_soft_exec_one(x, op, cmd);
-		if (ret)
-			return ret;
+		while (pos < seg) {
+			const __le64 *cmd = base + pos / GRING_SOFT_WORD;
+			unsigned int words;
+			u64 hdr;
+			u32 op;
+			int ret;
 
-		x->commands++;
-		left -= words * GRING_SOFT_WORD;
-		x->head += words * GRING_SOFT_WORD;
+			x->fault_offset = x->head;
+			hdr = gring_soft_word(cmd, 0);
+			op = hdr & GRING_SOFT_HDR_OP_MASK;
+			words = hdr >> GRING_SOFT_HDR_LEN_SHIFT &
+				GRING_SOFT_HDR_LEN_MASK;
+			x->fault_op = op;
+			if (!words || (op != GRING_SOFT_OP_NOP &&
+				       words != gring_soft_op_words(op)))
+				return -EINVAL;
+			if (words * GRING_SOFT_WORD > seg - pos)
+				return -EINVAL;
+
+			ret = gring_soft_exec_one(x, op, cmd);
+			if (ret)
+				return ret;
+
+			x->commands++;
+			pos += words * GRING_SOFT_WORD;
+			x->head += words * GRING_SOFT_WORD;
+			cond_resched();
+		}
+		left -= seg;
 		if (x->head == x->ring_size)
 			x->head = 0;
-		cond_resched();
 	}
 	return 0;
 }

@@ -181,6 +181,8 @@ static int gring_submit_cmds(struct drm_file *file,
 			     struct gring_submit *s)
 {
 	const u8 __user *ucmds = u64_to_user_ptr(args->cmds);
+	bool same_size = args->cmd_size == sizeof(struct drm_gring_cmd);
+	struct drm_gring_cmd *raw = NULL;
 	u32 i;
 	int ret;
 
@@ -188,6 +190,13 @@ static int gring_submit_cmds(struct drm_file *file,
 			   GFP_KERNEL_ACCOUNT);
 	if (!s->cmds)
 		return -ENOMEM;
+
+	/* This kernel's own struct size: the whole array in one copy. */
+	if (same_size) {
+		raw = vmemdup_array_user(ucmds, args->cmd_count, sizeof(*raw));
+		if (IS_ERR(raw))
+			return PTR_ERR(raw);
+	}
 
 	for (i = 0; i < args->cmd_count; i++) {
 		struct gring_submit_cmd *c = &s->cmds[i];
@@ -199,30 +208,40 @@ static int gring_submit_cmds(struct drm_file *file,
 		 * A larger struct from newer userspace is accepted when its
 		 * extra bytes are zero, a smaller one is zero-extended.
 		 */
-		ret = copy_struct_from_user(&c->cmd, sizeof(c->cmd),
-					    ucmds + (size_t)i * args->cmd_size,
-					    args->cmd_size);
-		if (ret)
-			return ret == -E2BIG ? -EINVAL : ret;
+		if (same_size) {
+			c->cmd = raw[i];
+		} else {
+			ret = copy_struct_from_user(&c->cmd, sizeof(c->cmd),
+						    ucmds + (size_t)i *
+						    args->cmd_size,
+						    args->cmd_size);
+			if (ret) {
+				ret = ret == -E2BIG ? -EINVAL : ret;
+				goto out;
+			}
+		}
 
 		ret = gring_submit_lookup(file, c->cmd.dst_handle, &c->dst);
 		if (!ret)
 			ret = gring_submit_lookup(file, c->cmd.src_handle,
 						  &c->src);
 		if (ret)
-			return ret;
+			goto out;
 
 		ret = gring_cmd_check(&c->cmd, c->dst ? c->dst->size : 0,
 				      c->src ? c->src->size : 0,
 				      &c->dst_range, &c->src_range);
 		if (ret)
-			return ret;
+			goto out;
 
 		s->nr_ranges += !!c->dst_range.size + !!c->src_range.size;
 		s->words += gring_cmd_words(&c->cmd);
 	}
 	s->words += GRING_FENCE_WORDS;
-	return 0;
+	ret = 0;
+out:
+	kvfree(raw);
+	return ret;
 }
 
 static int gring_submit_in_syncs(struct drm_file *file,
