@@ -835,6 +835,64 @@ static void test_in_sync_order(int fd)
 	gem_close(fd, bo_b);
 }
 
+/*
+ * The largest job: DRM_GRING_MAX_CMDS COPYs, each between its own ranges
+ * of two BOs (two ranges per command, none merged), in a 1 MiB ring; every
+ * word lands. A job of more than half its ring is -E2BIG, one command over
+ * the maximum -EINVAL.
+ */
+static void test_max_commands(int fd)
+{
+	const uint32_t n = DRM_GRING_MAX_CMDS;
+	const uint64_t size = igt_gring_page_round(2ull * n * 8);
+	uint32_t src = igt_gring_gem_create(fd, size, NULL);
+	uint32_t dst = igt_gring_gem_create(fd, size, NULL);
+	uint32_t *s = igt_gring_gem_mmap(fd, src, size);
+	volatile uint32_t *d = igt_gring_gem_mmap(fd, dst, size);
+	uint32_t big = ring_create(fd, DRM_GRING_RING_SIZE_MAX);
+	uint32_t small = ring_create(fd, DRM_GRING_RING_SIZE_MIN);
+	uint32_t sync = syncobj_create(fd);
+	struct drm_gring_cmd *cmds = calloc(n + 1, sizeof(*cmds));
+	struct drm_gring_submit arg = {
+		.ring_id = small, .cmds = (uintptr_t)cmds,
+		.cmd_size = sizeof(*cmds), .seqno = UNTOUCHED,
+	};
+	uint32_t i;
+
+	igt_assert(cmds);
+	for (i = 0; i < 2 * n; i++)
+		s[i] = word_pattern(i, 0xb16);
+	/* Every other word pair: ranges 16 bytes apart never touch. */
+	for (i = 0; i < n; i++)
+		cmds[i] = cmd_copy(dst, i * 16ull, src, i * 16ull + 8, 8);
+
+	/* 4 words per COPY: far more than half of a 4 KiB ring. */
+	arg.cmd_count = 200;
+	igt_assert_eq(__submit(fd, &arg), -E2BIG);
+	arg.cmd_count = n + 1;
+	igt_assert_eq(__submit(fd, &arg), -EINVAL);
+	igt_assert_eq_u64(arg.seqno, UNTOUCHED);
+
+	igt_assert_eq_u64(submit(fd, big, cmds, n, sync), 1);
+	igt_assert_eq(syncobj_wait(fd, sync, 60 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+	for (i = 0; i < n; i++) {
+		igt_assert_eq_u32(d[4 * i], s[4 * i + 2]);
+		igt_assert_eq_u32(d[4 * i + 1], s[4 * i + 3]);
+		igt_assert_eq_u32(d[4 * i + 2], 0);
+		igt_assert_eq_u32(d[4 * i + 3], 0);
+	}
+
+	free(cmds);
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, big);
+	ring_destroy(fd, small);
+	munmap(s, size);
+	munmap((void *)d, size);
+	gem_close(fd, src);
+	gem_close(fd, dst);
+}
+
 /* Timeline syncobj points, signalled in order. */
 static void test_timeline_points(int fd)
 {
@@ -1088,6 +1146,9 @@ igt_main
 	igt_describe("A job waiting on another ring's job through an in-syncobj runs after it.");
 	igt_subtest("in-syncobj-orders-rings")
 		test_in_sync_order(fd);
+	igt_describe("A job of DRM_GRING_MAX_CMDS commands with two ranges each runs; more commands, or more than half the ring, are refused.");
+	igt_subtest("submit-max-commands")
+		test_max_commands(fd);
 	igt_describe("Timeline points are signalled by the jobs that carry them.");
 	igt_subtest("out-syncobj-timeline")
 		test_timeline_points(fd);

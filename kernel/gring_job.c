@@ -266,7 +266,7 @@ static void gring_job_free(struct drm_sched_job *sched_job)
 		drm_gem_object_put(&job->ranges[i].bo->base);
 	drm_sched_job_cleanup(sched_job);
 	dma_fence_put(job->hw_fence);
-	kfree(job);
+	kvfree(job);
 
 	/* Under the lock: gring_queue_release() frees @q once it sees 0. */
 	spin_lock(&q->lock);
@@ -324,7 +324,8 @@ struct gring_job *gring_job_alloc(struct gring_queue *q,
 	unsigned int i;
 	int ret;
 
-	job = kzalloc(struct_size(job, ranges, nr_ranges), GFP_KERNEL_ACCOUNT);
+	/* Up to two ranges per command: large jobs need not be contiguous. */
+	job = kvzalloc(struct_size(job, ranges, nr_ranges), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return ERR_PTR(-ENOMEM);
 	job->nr_ranges = nr_ranges;
@@ -350,7 +351,7 @@ struct gring_job *gring_job_alloc(struct gring_queue *q,
 err_free_hw:
 	kfree(hw);
 err_free_job:
-	kfree(job);
+	kvfree(job);
 	return ERR_PTR(ret);
 }
 
@@ -368,7 +369,7 @@ void gring_job_abort(struct gring_job *job)
 	drm_sched_job_cleanup(&job->base);
 	/* Never initialised as a fence: plain memory. */
 	kfree(container_of(job->hw_fence, struct gring_hw_fence, base));
-	kfree(job);
+	kvfree(job);
 }
 
 /**

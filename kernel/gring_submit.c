@@ -440,9 +440,9 @@ static int gring_submit_reserve(struct gring_queue *q, u32 len, bool nonblock,
 			return -ETIMEDOUT;
 	}
 	if (ret) {
+		/* -E2BIG: more than half the ring, it could never be placed. */
 		mutex_unlock(&q->submit_lock);
-		/* A job larger than half the ring could never be placed. */
-		return ret == -E2BIG ? -E2BIG : ret;
+		return ret;
 	}
 	return 0;
 }
