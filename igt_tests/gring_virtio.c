@@ -39,6 +39,9 @@ IGT_TEST_DESCRIPTION("gring drives QEMU's virtio-gpu through its own split virtq
 #define XRES		1280
 #define YRES		800
 
+/* Commands per published batch: GRING_VPCI_BATCH in gring_virtio_pci.c. */
+#define BATCH		16
+
 /* Bits of the virtio feature words (virtio 1.x, 6 "Reserved Feature Bits"). */
 #define F_VERSION_1	32
 #define F_EVENT_IDX	29
@@ -328,6 +331,41 @@ igt_main
 		t = debugfs_text("transport");
 		igt_assert_f(strstr(t, "\nirq msix\n"), "not MSI-X:\n%s", t);
 		free(t);
+		release();
+		give_back(0);
+	}
+
+	igt_describe("1000 GET_DISPLAY_INFO round trips in batches of 16 through a 64-entry controlq: one avail idx update per batch, every descriptor back, every answer the same.");
+	igt_subtest("virtio-batched-queries") {
+		const uint64_t n = 1000, batches = (n + BATCH - 1) / BATCH;
+		char path[PATH_MAX], *c, *t;
+
+		take();
+		snprintf(path, sizeof(path), DEBUGFS "/%s/display_query",
+			 second);
+		igt_assert_eq(write_sysfs(path, "1000"), 0);
+		c = debugfs_text("controlq");
+		t = debugfs_text("transport");
+		igt_info("controlq after %" PRIu64 " queries:\n%s", n, c);
+		/* Probe's query, then the batches. */
+		igt_assert_eq_u64(field(t, "display_queries"), n + 1);
+		igt_assert_eq_u64(field(c, "added"), n + 1);
+		igt_assert_eq_u64(field(c, "used"), n + 1);
+		igt_assert_eq_u64(field(c, "published"), 1 + batches);
+		igt_assert_eq_u64(field(c, "avail_idx"), (n + 1) % 65536);
+		igt_assert_eq_u64(field(c, "used_idx"), (n + 1) % 65536);
+		igt_assert_eq_u64(field(c, "notified") +
+				  field(c, "suppressed"), 1 + batches);
+		igt_assert_eq_u64(field(c, "doorbells"), field(c, "notified"));
+		igt_assert_eq_u64(field(c, "inflight"), 0);
+		igt_assert_eq_u64(field(c, "device_descs"), 0);
+		igt_assert_eq_u64(field(c, "num_free"), field(c, "num"));
+		igt_assert_eq_u64(field(c, "broken"), 0);
+		igt_assert_eq_u64(field(c, "bad_used"), 0);
+		free(c);
+		free(t);
+		/* Nothing but counters changed. */
+		assert_display();
 		release();
 		give_back(0);
 	}

@@ -16,9 +16,12 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/fs.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/kstrtox.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -44,10 +47,19 @@
 #define GRING_VPCI_QUEUE_MAX	64
 /* Each queue's three areas start on their own page of the rings buffer. */
 #define GRING_VPCI_QUEUE_STRIDE	4096
-/* A command's request and response, in the command buffer. */
-#define GRING_VPCI_REQ_OFF	0
-#define GRING_VPCI_RESP_OFF	256
-#define GRING_VPCI_CMD_SIZE	4096
+/*
+ * Commands go out in batches of up to GRING_VPCI_BATCH: request i at
+ * i * REQ_STRIDE, response i at RESP_OFF + i * RESP_STRIDE of the command
+ * buffer, one chain (request view, response view) each.
+ */
+#define GRING_VPCI_BATCH	16
+#define GRING_VPCI_REQ_STRIDE	64
+#define GRING_VPCI_RESP_OFF	4096
+#define GRING_VPCI_RESP_STRIDE	512
+#define GRING_VPCI_CMD_SIZE	(GRING_VPCI_RESP_OFF + \
+				 GRING_VPCI_BATCH * GRING_VPCI_RESP_STRIDE)
+/* The most GET_DISPLAY_INFO round trips one debugfs write may ask for. */
+#define GRING_VPCI_QUERY_MAX	100000
 /* TCG is slow, but a device that answers nothing in this long is dead. */
 #define GRING_VPCI_CMD_TIMEOUT	(10 * HZ)
 
@@ -58,7 +70,7 @@ MODULE_PARM_DESC(force_intx,
 
 static struct dentry *gring_vpci_debugfs_root;
 
-/* The one command in flight on the controlq (commands are serialised). */
+/* One command of the batch in flight (batches are serialised). */
 struct gring_vpci_cmd {
 	struct completion done;
 	u32 len;
@@ -95,9 +107,10 @@ struct gring_vpci {
 	struct gring_view req, resp;
 	struct gring_vpci_queue queues[GRING_VPCI_NQUEUES];
 
-	struct mutex cmd_lock;	/* one controlq command at a time */
-	struct gring_vpci_cmd cmd;
+	struct mutex cmd_lock;	/* one batch of controlq commands at a time */
+	struct gring_vpci_cmd cmd[GRING_VPCI_BATCH];
 	bool dead;		/* a command timed out: the device is reset */
+	u64 queries;		/* GET_DISPLAY_INFO round trips completed */
 
 	struct work_struct config_work;
 	u64 config_irqs;
@@ -477,96 +490,173 @@ static void gring_vpci_teardown_queue(struct gring_vpci_queue *q)
 /* --- the controlq: one command at a time --------------------------------- */
 
 /*
- * Send the request in v->req (@req_len bytes) and wait for a response of
- * up to @resp_len bytes in v->resp. Caller holds cmd_lock.
+ * Send @n commands whose requests (@req_len bytes each) the caller wrote
+ * into the request slots, as @n chains published with one avail idx
+ * update and at most one doorbell; wait for all @n responses (up to
+ * @resp_len bytes each, lengths in v->cmd[i].len). Caller holds cmd_lock.
  */
-static int gring_vpci_command(struct gring_vpci *v, size_t req_len,
-			      size_t resp_len, u32 *len)
+static int gring_vpci_commands(struct gring_vpci *v, unsigned int n,
+			       size_t req_len, size_t resp_len)
 {
 	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
 	struct gring_view out, in;
+	unsigned int i, added = 0;
 	unsigned long flags;
-	bool kick;
-	int err;
+	int err = 0, ret;
 
 	lockdep_assert_held(&v->cmd_lock);
 	if (v->dead)
 		return -ENODEV;
-	err = gring_view_sub(&v->req, 0, req_len, 0, &out) ?:
-	      gring_view_sub(&v->resp, 0, resp_len, 0, &in);
-	if (err)
-		return err;
+	if (!n || n > GRING_VPCI_BATCH || req_len > GRING_VPCI_REQ_STRIDE ||
+	    resp_len > GRING_VPCI_RESP_STRIDE)
+		return -EINVAL;
 
-	reinit_completion(&v->cmd.done);
 	spin_lock_irqsave(&q->lock, flags);
-	err = gring_vq_add(&q->vq, &out, 1, &in, 1, &v->cmd);
-	if (!err) {
+	for (i = 0; i < n && !err; i++) {
+		err = gring_view_sub(&v->req, i * GRING_VPCI_REQ_STRIDE,
+				     req_len, 0, &out) ?:
+		      gring_view_sub(&v->resp, i * GRING_VPCI_RESP_STRIDE,
+				     resp_len, 0, &in);
+		if (err)
+			break;
+		reinit_completion(&v->cmd[i].done);
+		err = gring_vq_add(&q->vq, &out, 1, &in, 1, &v->cmd[i]);
+		if (!err)
+			added++;
+	}
+	/* Whatever was added goes out, so that it comes back. */
+	if (added) {
 		gring_vq_publish(&q->vq);
-		kick = gring_vq_kick_prepare(&q->vq);
 		/*
 		 * iowrite16() is ordered after the avail idx store and the
 		 * mb() in gring_vq_kick_prepare(): MMIO accessors are.
 		 */
-		if (kick) {
+		if (gring_vq_kick_prepare(&q->vq)) {
 			iowrite16(q->index, q->notify);
 			q->notifies++;
 		}
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
+
+	for (i = 0; i < added; i++) {
+		if (!wait_for_completion_timeout(&v->cmd[i].done,
+						 GRING_VPCI_CMD_TIMEOUT)) {
+			/*
+			 * The device still owns the chains. Reset it so it
+			 * lets go, then take everything back: the driver is
+			 * dead until the device is bound again.
+			 */
+			pci_err(v->pdev, "controlq command timed out; resetting\n");
+			v->dead = true;
+			gring_vpci_reset(v);
+			gring_vpci_teardown_queue(q);
+			return -ETIMEDOUT;
+		}
+		ret = v->cmd[i].status;
+		if (ret && !err)
+			err = ret;
+	}
+	return err;
+}
+
+/* Write a GET_DISPLAY_INFO request into the first @n request slots. */
+static int gring_vpci_display_requests(struct gring_vpci *v, unsigned int n)
+{
+	struct virtio_gpu_ctrl_hdr hdr = {
+		.type = cpu_to_le32(VIRTIO_GPU_CMD_GET_DISPLAY_INFO),
+	};
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++)
+		err = gring_view_write(&v->req, i * GRING_VPCI_REQ_STRIDE, &hdr,
+				       sizeof(hdr));
+	return err;
+}
+
+/*
+ * Response @i of the last batch, which is CPU-owned again: its chain
+ * came back. -EIO unless it is a whole display info.
+ */
+static int gring_vpci_display_response(struct gring_vpci *v, unsigned int i,
+				       struct virtio_gpu_resp_display_info *info)
+{
+	int err;
+
+	err = gring_view_read(&v->resp, i * GRING_VPCI_RESP_STRIDE, info,
+			      sizeof(*info));
 	if (err)
 		return err;
-
-	if (!wait_for_completion_timeout(&v->cmd.done,
-					 GRING_VPCI_CMD_TIMEOUT)) {
-		/*
-		 * The device still owns the chain. Reset it so it lets go,
-		 * then take everything back: the driver is dead until the
-		 * device is bound again.
-		 */
-		pci_err(v->pdev, "controlq command timed out; resetting\n");
-		v->dead = true;
-		gring_vpci_reset(v);
-		gring_vpci_teardown_queue(q);
-		return -ETIMEDOUT;
+	if (v->cmd[i].len < sizeof(*info) ||
+	    le32_to_cpu(info->hdr.type) != VIRTIO_GPU_RESP_OK_DISPLAY_INFO) {
+		pci_err(v->pdev, "GET_DISPLAY_INFO: response %#x, %u bytes\n",
+			le32_to_cpu(info->hdr.type), v->cmd[i].len);
+		return -EIO;
 	}
-	if (v->cmd.status)
-		return v->cmd.status;
-	*len = v->cmd.len;
 	return 0;
 }
 
 static int gring_vpci_get_display_info(struct gring_vpci *v)
 {
 	struct virtio_gpu_resp_display_info *info;
-	struct virtio_gpu_ctrl_hdr hdr = {
-		.type = cpu_to_le32(VIRTIO_GPU_CMD_GET_DISPLAY_INFO),
-	};
-	u32 len = 0;
 	int err;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
 	mutex_lock(&v->cmd_lock);
-	err = gring_view_write(&v->req, 0, &hdr, sizeof(hdr)) ?:
-	      gring_vpci_command(v, sizeof(hdr), sizeof(*info), &len);
-	/* The response is CPU-owned again: the chain came back. */
+	err = gring_vpci_display_requests(v, 1) ?:
+	      gring_vpci_commands(v, 1, sizeof(struct virtio_gpu_ctrl_hdr),
+				  sizeof(*info)) ?:
+	      gring_vpci_display_response(v, 0, info);
 	if (!err)
-		err = gring_view_read(&v->resp, 0, info, sizeof(*info));
+		v->queries++;
 	mutex_unlock(&v->cmd_lock);
-	if (!err && (len < sizeof(*info) ||
-		     le32_to_cpu(info->hdr.type) !=
-		     VIRTIO_GPU_RESP_OK_DISPLAY_INFO)) {
-		pci_err(v->pdev, "GET_DISPLAY_INFO: response %#x, %u bytes\n",
-			le32_to_cpu(info->hdr.type), len);
-		err = -EIO;
-	}
 
 	mutex_lock(&v->display_lock);
 	v->display_err = err;
 	if (!err)
 		v->display = *info;
 	mutex_unlock(&v->display_lock);
+	kfree(info);
+	return err;
+}
+
+/*
+ * Ask for the display info @count times, in batches, and check that
+ * every answer is the one probe got: a round-trip test of the controlq
+ * on the real device (descriptor reuse, index wrap, notification
+ * suppression) that changes nothing but counters.
+ */
+static int gring_vpci_display_query(struct gring_vpci *v, unsigned int count)
+{
+	struct virtio_gpu_resp_display_info *info;
+	unsigned int n, i;
+	int err = 0;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	mutex_lock(&v->cmd_lock);
+	while (count && !err) {
+		n = min_t(unsigned int, count, GRING_VPCI_BATCH);
+		err = gring_vpci_display_requests(v, n) ?:
+		      gring_vpci_commands(v, n,
+					  sizeof(struct virtio_gpu_ctrl_hdr),
+					  sizeof(*info));
+		for (i = 0; i < n && !err; i++) {
+			err = gring_vpci_display_response(v, i, info);
+			mutex_lock(&v->display_lock);
+			if (!err && memcmp(info->pmodes, v->display.pmodes,
+					   sizeof(info->pmodes)))
+				err = -EIO;
+			mutex_unlock(&v->display_lock);
+			if (!err)
+				v->queries++;
+		}
+		count -= n;
+	}
+	mutex_unlock(&v->cmd_lock);
 	kfree(info);
 	return err;
 }
@@ -667,9 +757,33 @@ static int gring_vpci_transport_show(struct seq_file *m, void *unused)
 	seq_printf(m, "irq %s\n", v->msix ? "msix" : "intx");
 	seq_printf(m, "config_irqs %llu\ndisplay_events %llu\n",
 		   v->config_irqs, v->display_events);
+	seq_printf(m, "display_queries %llu\n", v->queries);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(gring_vpci_transport);
+
+static ssize_t gring_vpci_query_write(struct file *file,
+				      const char __user *ubuf, size_t len,
+				      loff_t *ppos)
+{
+	struct gring_vpci *v = file->private_data;
+	unsigned int count;
+	int err;
+
+	err = kstrtouint_from_user(ubuf, len, 0, &count);
+	if (err)
+		return err;
+	if (!count || count > GRING_VPCI_QUERY_MAX)
+		return -EINVAL;
+	err = gring_vpci_display_query(v, count);
+	return err ? err : len;
+}
+
+static const struct file_operations gring_vpci_query_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = gring_vpci_query_write,
+};
 
 /* --- probe and remove ---------------------------------------------------- */
 
@@ -699,8 +813,8 @@ static int gring_vpci_alloc_buffers(struct gring_vpci *v)
 		gring_vpci_free_buffers(v);
 		return -ENOMEM;
 	}
-	return gring_coherent_view(v->cmdbuf, GRING_VPCI_REQ_OFF,
-				   GRING_VPCI_RESP_OFF - GRING_VPCI_REQ_OFF,
+	return gring_coherent_view(v->cmdbuf, 0,
+				   GRING_VPCI_BATCH * GRING_VPCI_REQ_STRIDE,
 				   8, &v->req) ?:
 	       gring_coherent_view(v->cmdbuf, GRING_VPCI_RESP_OFF,
 				   GRING_VPCI_CMD_SIZE - GRING_VPCI_RESP_OFF,
@@ -727,7 +841,8 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 	v->pdev = pdev;
 	mutex_init(&v->cmd_lock);
 	mutex_init(&v->display_lock);
-	init_completion(&v->cmd.done);
+	for (i = 0; i < GRING_VPCI_BATCH; i++)
+		init_completion(&v->cmd[i].done);
 	INIT_WORK(&v->config_work, gring_vpci_config_work);
 	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
 		spin_lock_init(&v->queues[i].lock);
@@ -785,6 +900,9 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 			    &gring_vpci_display_fops);
 	debugfs_create_file("transport", 0400, v->debugfs, v,
 			    &gring_vpci_transport_fops);
+	/* Write N: N more GET_DISPLAY_INFO round trips, in batches. */
+	debugfs_create_file("display_query", 0200, v->debugfs, v,
+			    &gring_vpci_query_fops);
 	debugfs_create_file("controlq", 0400, v->debugfs,
 			    &v->queues[GRING_VPCI_CONTROLQ],
 			    &gring_vpci_queue_fops);
