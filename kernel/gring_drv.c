@@ -33,6 +33,7 @@
 #include "gring_drm.h"
 #include "gring_drv.h"
 #include "gring_job.h"
+#include "gring_virtio_pci.h"
 
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
@@ -345,6 +346,11 @@ static int __init gring_init(void)
 		goto err_unregister_device;
 	}
 
+	/* Binds nothing by itself: see gring_virtio_pci.c. */
+	ret = gring_virtio_pci_register();
+	if (ret)
+		goto err_unregister_device;
+
 	return 0;
 
 err_unregister_device:
@@ -356,6 +362,7 @@ err_unregister_driver:
 
 static void __exit gring_exit(void)
 {
+	gring_virtio_pci_unregister();
 	platform_device_unregister(gring_pdev);
 	platform_driver_unregister(&gring_platform_driver);
 }

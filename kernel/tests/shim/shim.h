@@ -12,7 +12,7 @@
 
 /**
  * struct shim_event - one entry of the event log
- * @what: "dma_wmb", "dma_rmb", "READ_ONCE", "WRITE_ONCE", "pr_warn",
+ * @what: "dma_wmb", "dma_rmb", "mb", "READ_ONCE", "WRITE_ONCE", "pr_warn",
  *	"WARN", or a tracepoint's name ("gring_to_gpu", ...).
  * @addr: the address READ_ONCE()/WRITE_ONCE() accessed, else NULL.
  */

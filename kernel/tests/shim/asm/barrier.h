@@ -7,5 +7,7 @@
 /* Barriers are events: the tests assert where they fall. */
 #define dma_wmb() shim_event("dma_wmb", NULL)
 #define dma_rmb() shim_event("dma_rmb", NULL)
+/* A full barrier: orders a store before a later load (virtio notify). */
+#define mb() shim_event("mb", NULL)
 
 #endif

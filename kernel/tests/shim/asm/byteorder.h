@@ -9,5 +9,7 @@
 #define le64_to_cpu(x) ((u64)(x))
 #define cpu_to_le32(x) ((__le32)(u32)(x))
 #define le32_to_cpu(x) ((u32)(x))
+#define cpu_to_le16(x) ((__le16)(u16)(x))
+#define le16_to_cpu(x) ((u16)(x))
 
 #endif
