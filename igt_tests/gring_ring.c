@@ -893,6 +893,139 @@ static void test_max_commands(int fd)
 	gem_close(fd, dst);
 }
 
+/*
+ * Three threads on one file for a while: one submits jobs writing a BO
+ * word, one takes and gives back that word with CPU_PREP/CPU_FINI, one
+ * queries the ring and creates and destroys rings of its own. Every call
+ * must succeed or fail only as the contract allows (-EBUSY for a SUBMIT
+ * into a held range); the last job's write must land. On its own this
+ * proves little about locking under single-threaded TCG; it is there so
+ * that the debug kernel's lockdep sees these paths interleave.
+ */
+struct stress {
+	int fd;
+	uint32_t ring, bo;
+	volatile bool stop;
+	unsigned int submits, busy, preps, queries, errors;
+	int first_error;
+};
+
+static void stress_error(struct stress *st, int err)
+{
+	if (!st->errors++)
+		st->first_error = err;
+}
+
+static void *stress_submitter(void *arg)
+{
+	struct stress *st = arg;
+	uint32_t i = 0;
+
+	while (!st->stop) {
+		struct drm_gring_cmd w = cmd_write32(st->bo, 0, ++i);
+		struct drm_gring_submit sub = {
+			.ring_id = st->ring, .cmds = (uintptr_t)&w,
+			.cmd_count = 1, .cmd_size = sizeof(w),
+		};
+		int ret = __submit(st->fd, &sub);
+
+		if (!ret)
+			st->submits++;
+		else if (ret == -EBUSY)
+			st->busy++;
+		else
+			stress_error(st, ret);
+	}
+	return NULL;
+}
+
+static void *stress_prepper(void *arg)
+{
+	struct stress *st = arg;
+
+	while (!st->stop) {
+		int ret = __cpu_prep(st->fd, st->bo, DRM_GRING_PREP_WRITE, 0,
+				     4, NSEC_PER_SEC);
+
+		if (ret) {
+			stress_error(st, ret);
+			continue;
+		}
+		st->preps++;
+		ret = __cpu_fini(st->fd, st->bo, 0, 4);
+		if (ret)
+			stress_error(st, ret);
+	}
+	return NULL;
+}
+
+static void *stress_querier(void *arg)
+{
+	struct stress *st = arg;
+
+	while (!st->stop) {
+		struct drm_gring_ring_create rc = {
+			.engine = DRM_GRING_ENGINE_SOFT,
+			.size = DRM_GRING_RING_SIZE_MIN,
+		};
+		struct drm_gring_region r[3];
+		struct drm_gring_ring_query q;
+		int ret = __query(st->fd, st->ring, &q, r, 3);
+
+		if (!ret)
+			ret = __ring_create(st->fd, &rc);
+		if (!ret)
+			ret = __ring_destroy(st->fd, rc.ring_id);
+		if (ret)
+			stress_error(st, ret);
+		else
+			st->queries++;
+	}
+	return NULL;
+}
+
+static void test_concurrent(int fd)
+{
+	struct stress st = {
+		.fd = fd,
+		.ring = ring_create(fd, DRM_GRING_RING_SIZE_MIN),
+		.bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL),
+	};
+	void *(*const fn[])(void *) = {
+		stress_submitter, stress_prepper, stress_querier,
+	};
+	volatile uint32_t *map;
+	pthread_t t[3];
+	struct drm_gring_cmd last;
+	uint32_t sync = syncobj_create(fd);
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		igt_assert_eq(pthread_create(&t[i], NULL, fn[i], &st), 0);
+	usleep(1500 * 1000);
+	st.stop = true;
+	for (i = 0; i < 3; i++)
+		igt_assert_eq(pthread_join(t[i], NULL), 0);
+
+	igt_info("%u submits (%u refused: held), %u preps, %u queries\n",
+		 st.submits, st.busy, st.preps, st.queries);
+	igt_assert_f(!st.errors, "%u unexpected errors, the first %d\n",
+		     st.errors, st.first_error);
+	igt_assert(st.submits > 0 && st.preps > 0 && st.queries > 0);
+
+	/* Whatever happened, the ring still works: a last write lands. */
+	last = cmd_write32(st.bo, 0, 0xfeedf00d);
+	submit(fd, st.ring, &last, 1, sync);
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	map = igt_gring_gem_mmap(fd, st.bo, igt_gring_page_size());
+	igt_assert_eq_u32(map[0], 0xfeedf00d);
+
+	munmap((void *)map, igt_gring_page_size());
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, st.ring);
+	gem_close(fd, st.bo);
+}
+
 /* Timeline syncobj points, signalled in order. */
 static void test_timeline_points(int fd)
 {
@@ -1149,6 +1282,9 @@ igt_main
 	igt_describe("A job of DRM_GRING_MAX_CMDS commands with two ranges each runs; more commands, or more than half the ring, are refused.");
 	igt_subtest("submit-max-commands")
 		test_max_commands(fd);
+	igt_describe("SUBMIT, CPU_PREP/FINI, RING_QUERY and ring create/destroy from three threads at once keep their contracts.");
+	igt_subtest("concurrent-submit-prep-query")
+		test_concurrent(fd);
 	igt_describe("Timeline points are signalled by the jobs that carry them.");
 	igt_subtest("out-syncobj-timeline")
 		test_timeline_points(fd);
