@@ -227,6 +227,17 @@ static void assert_new_device_works(void)
 	close(fd);
 }
 
+/*
+ * How every unplug test ends: bind again, see that the new device works,
+ * and that the module is back to the @refcnt it had before the test.
+ */
+static void rebind_and_check(uint64_t refcnt)
+{
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
 static void test_open_fd(void)
 {
 	uint64_t refcnt = module_refcnt();
@@ -240,9 +251,7 @@ static void test_open_fd(void)
 	igt_assert_eq(__gem_close(fd, handle), -ENODEV);
 	close(fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 /* A sync_file's status: 1 signalled, 0 busy, <0 the fence's error. */
@@ -307,9 +316,7 @@ static void test_ring_busy(void)
 	igt_assert_eq(errno, ENODEV);
 	close(fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 static void test_live_mapping(void)
@@ -352,9 +359,7 @@ static void test_live_mapping(void)
 	close(dmabuf);
 	close(fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 static void test_dmabuf_only(void)
@@ -391,9 +396,7 @@ static void test_dmabuf_only(void)
 		close(dmabufs[i]);
 	}
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 struct creator {
@@ -539,9 +542,7 @@ static void unplug_under_thread(void *(*loop)(void *), const char *who,
 	igt_assert_eq(c.err, ENODEV);
 	close(c.fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 static void test_creator_thread(void)
