@@ -649,6 +649,36 @@ static void test_submit_invalid_args(int fd)
 }
 
 /*
+ * What the hang and fault tests share: submit @bad (@nbad commands) and
+ * then the one command @good on a new ring, wait up to @timeout_ns for
+ * @good's fence, and check that @bad's fence carries @err, @good's
+ * signalled, both jobs completed and the ring is empty again. The ring's
+ * final counters go to @q, for the caller's timeout or fault count.
+ */
+static void bad_job_then_good(int fd, const struct drm_gring_cmd *bad,
+			      uint32_t nbad, struct drm_gring_cmd good,
+			      uint64_t timeout_ns, int err,
+			      struct drm_gring_ring_query *q)
+{
+	uint32_t ring = ring_create(fd, 0);
+	uint32_t bad_sync = syncobj_create(fd), good_sync = syncobj_create(fd);
+
+	submit(fd, ring, bad, nbad, bad_sync);
+	submit(fd, ring, &good, 1, good_sync);
+	igt_assert_eq(syncobj_wait(fd, good_sync, timeout_ns), 0);
+	igt_assert_eq(syncobj_status(fd, bad_sync), err);
+	igt_assert_eq(syncobj_status(fd, good_sync), 1);
+
+	query(fd, ring, q, NULL, 0);
+	igt_assert_eq_u64(q->completed, 2);
+	igt_assert_eq_u32(q->rptr, q->wptr);
+
+	drmSyncobjDestroy(fd, bad_sync);
+	drmSyncobjDestroy(fd, good_sync);
+	ring_destroy(fd, ring);
+}
+
+/*
  * A job that never finishes is cancelled after the job timeout; its fence
  * carries the error and the next job on the same ring runs.
  */
@@ -656,32 +686,19 @@ static void test_hang_recovers(int fd)
 {
 	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
 	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, igt_gring_page_size());
-	uint32_t ring = ring_create(fd, 0);
-	uint32_t hung = syncobj_create(fd), next = syncobj_create(fd);
 	struct drm_gring_cmd hang[] = {
 		cmd_stall(DRM_GRING_STALL_MAX_NS),
 		cmd_write32(bo, 0, 0xdead),
 	};
-	struct drm_gring_cmd after = cmd_write32(bo, 4, 0xa11fe);
 	struct drm_gring_ring_query q;
 
-	submit(fd, ring, hang, 2, hung);
-	submit(fd, ring, &after, 1, next);
-	igt_assert_eq(syncobj_wait(fd, next, 30 * NSEC_PER_SEC), 0);
-	igt_assert_eq(syncobj_status(fd, hung), -ETIMEDOUT);
-	igt_assert_eq(syncobj_status(fd, next), 1);
+	bad_job_then_good(fd, hang, 2, cmd_write32(bo, 4, 0xa11fe),
+			  30 * NSEC_PER_SEC, -ETIMEDOUT, &q);
+	igt_assert_eq_u64(q.timeouts, 1);
 	igt_assert_eq_u32(map[0], 0);
 	igt_assert_eq_u32(map[1], 0xa11fe);
 
-	query(fd, ring, &q, NULL, 0);
-	igt_assert_eq_u64(q.timeouts, 1);
-	igt_assert_eq_u64(q.completed, 2);
-	igt_assert_eq_u32(q.rptr, q.wptr);
-
-	drmSyncobjDestroy(fd, hung);
-	drmSyncobjDestroy(fd, next);
 	munmap((void *)map, igt_gring_page_size());
-	ring_destroy(fd, ring);
 	gem_close(fd, bo);
 }
 
@@ -710,34 +727,21 @@ static void test_device_fault(int fd)
 {
 	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
 	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, igt_gring_page_size());
-	uint32_t ring = ring_create(fd, 0);
-	uint32_t bad = syncobj_create(fd), good = syncobj_create(fd);
 	struct drm_gring_cmd faulty[] = {
 		cmd_write32(bo, 0, 0xbad),
 		cmd_write32(bo, 4, 0xbad),
 	};
-	struct drm_gring_cmd next = cmd_write32(bo, 8, 0x900d);
 	struct drm_gring_ring_query q;
 
 	inject_faults(fd, 1);
-	submit(fd, ring, faulty, 2, bad);
-	submit(fd, ring, &next, 1, good);
-	igt_assert_eq(syncobj_wait(fd, good, 10 * NSEC_PER_SEC), 0);
-	igt_assert_eq(syncobj_status(fd, bad), -EFAULT);
-	igt_assert_eq(syncobj_status(fd, good), 1);
+	bad_job_then_good(fd, faulty, 2, cmd_write32(bo, 8, 0x900d),
+			  10 * NSEC_PER_SEC, -EFAULT, &q);
+	igt_assert_eq_u64(q.faults, 1);
 	igt_assert_eq_u32(map[0], 0);
 	igt_assert_eq_u32(map[1], 0);
 	igt_assert_eq_u32(map[2], 0x900d);
 
-	query(fd, ring, &q, NULL, 0);
-	igt_assert_eq_u64(q.faults, 1);
-	igt_assert_eq_u64(q.completed, 2);
-	igt_assert_eq_u32(q.rptr, q.wptr);
-
-	drmSyncobjDestroy(fd, bad);
-	drmSyncobjDestroy(fd, good);
 	munmap((void *)map, igt_gring_page_size());
-	ring_destroy(fd, ring);
 	gem_close(fd, bo);
 }
 

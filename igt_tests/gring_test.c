@@ -211,6 +211,19 @@ char *igt_gring_read_text(const char *path)
 	return buf;
 }
 
+int __igt_gring_write_text(const char *path, const char *text)
+{
+	int file = open(path, O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (file < 0)
+		return -errno;
+	if (write(file, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = -errno;
+	close(file);
+	return ret;
+}
+
 uint64_t igt_gring_read_u64(const char *path)
 {
 	char *text = igt_gring_read_text(path), *end;

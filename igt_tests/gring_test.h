@@ -63,6 +63,12 @@ uint64_t igt_gring_maps_offset(const void *addr);
 char *igt_gring_read_text(const char *path);
 /* The first decimal number in @path. */
 uint64_t igt_gring_read_u64(const char *path);
+/*
+ * Write @text to @path in one write() (a sysfs attribute such as a
+ * driver's bind or unbind). Returns 0 or -errno and asserts nothing, so
+ * exit handlers may call it.
+ */
+int __igt_gring_write_text(const char *path, const char *text);
 
 /*
  * Device-wide live BOs, as the driver reports them in its debugfs file

@@ -48,36 +48,23 @@ static bool is_bound(void)
 	return access(DRV_DIR "/" DEV_NAME, F_OK) == 0;
 }
 
-static int write_sysfs(const char *path, const char *text)
-{
-	int file = open(path, O_WRONLY | O_CLOEXEC);
-	int ret = 0;
-
-	if (file < 0)
-		return -errno;
-	if (write(file, text, strlen(text)) != (ssize_t)strlen(text))
-		ret = -errno;
-	close(file);
-	return ret;
-}
-
 /* The exit handler, and the first step of each subtest. */
 static void ensure_bound(int sig)
 {
 	(void)sig;
 	if (!is_bound())
-		write_sysfs(DRV_DIR "/bind", DEV_NAME);
+		__igt_gring_write_text(DRV_DIR "/bind", DEV_NAME);
 }
 
 static void unbind(void)
 {
-	igt_assert_eq(write_sysfs(DRV_DIR "/unbind", DEV_NAME), 0);
+	igt_assert_eq(__igt_gring_write_text(DRV_DIR "/unbind", DEV_NAME), 0);
 	igt_assert(!is_bound());
 }
 
 static void bind(void)
 {
-	igt_assert_eq(write_sysfs(DRV_DIR "/bind", DEV_NAME), 0);
+	igt_assert_eq(__igt_gring_write_text(DRV_DIR "/bind", DEV_NAME), 0);
 	igt_assert(is_bound());
 }
 
@@ -240,6 +227,17 @@ static void assert_new_device_works(void)
 	close(fd);
 }
 
+/*
+ * How every unplug test ends: bind again, see that the new device works,
+ * and that the module is back to the @refcnt it had before the test.
+ */
+static void rebind_and_check(uint64_t refcnt)
+{
+	bind();
+	assert_new_device_works();
+	igt_assert_eq_u64(module_refcnt(), refcnt);
+}
+
 static void test_open_fd(void)
 {
 	uint64_t refcnt = module_refcnt();
@@ -253,9 +251,7 @@ static void test_open_fd(void)
 	igt_assert_eq(__gem_close(fd, handle), -ENODEV);
 	close(fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 /* A sync_file's status: 1 signalled, 0 busy, <0 the fence's error. */
@@ -320,9 +316,7 @@ static void test_ring_busy(void)
 	igt_assert_eq(errno, ENODEV);
 	close(fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 static void test_live_mapping(void)
@@ -365,9 +359,7 @@ static void test_live_mapping(void)
 	close(dmabuf);
 	close(fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 static void test_dmabuf_only(void)
@@ -404,9 +396,7 @@ static void test_dmabuf_only(void)
 		close(dmabufs[i]);
 	}
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
 }
 
 struct creator {
@@ -447,33 +437,6 @@ static void *creator_loop(void *arg)
 	}
 	c->done = true;
 	return NULL;
-}
-
-static void test_creator_thread(void)
-{
-	uint64_t refcnt = module_refcnt();
-	struct creator c = { .fd = open_gring(), .what = "nothing" };
-	pthread_t thread;
-
-	igt_assert_eq(pthread_create(&thread, NULL, creator_loop, &c), 0);
-	while (c.rounds < 20 && !c.err)
-		usleep(1000);
-	unbind();
-	/* Give it 10 s to notice, so a device that stays usable fails, not hangs. */
-	for (int ms = 0; ms < 10000 && !c.done; ms++)
-		usleep(1000);
-	c.stop = true;
-	igt_assert_eq(pthread_join(thread, NULL), 0);
-
-	igt_info("creator: %u rounds, then %s: errno %d\n", c.rounds, c.what,
-		 c.err);
-	igt_assert(c.rounds >= 20);
-	igt_assert_eq(c.err, ENODEV);
-	close(c.fd);
-
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
 }
 
 /*
@@ -542,7 +505,15 @@ static void *toucher_loop(void *arg)
 	return NULL;
 }
 
-static void test_toucher_thread(void)
+/*
+ * Run @loop in a thread on a new file until it has done 20 rounds, unplug
+ * the device under it, and check that the unplug stopped it with ENODEV
+ * (@who names it in the log), and that the rebound device works and the
+ * module holds no extra reference. With @sigbus, the thread's SIGBUS
+ * handler is installed around the thread's life.
+ */
+static void unplug_under_thread(void *(*loop)(void *), const char *who,
+				bool sigbus)
 {
 	uint64_t refcnt = module_refcnt();
 	struct creator c = { .fd = open_gring(), .what = "nothing" };
@@ -550,27 +521,38 @@ static void test_toucher_thread(void)
 	pthread_t thread;
 
 	sigemptyset(&sa.sa_mask);
-	igt_assert_eq(sigaction(SIGBUS, &sa, &old), 0);
-	igt_assert_eq(pthread_create(&thread, NULL, toucher_loop, &c), 0);
+	if (sigbus)
+		igt_assert_eq(sigaction(SIGBUS, &sa, &old), 0);
+	igt_assert_eq(pthread_create(&thread, NULL, loop, &c), 0);
 	while (c.rounds < 20 && !c.done)
 		usleep(1000);
 	unbind();
+	/* Give it 10 s to notice, so a device that stays usable fails, not hangs. */
 	for (int ms = 0; ms < 10000 && !c.done; ms++)
 		usleep(1000);
 	c.stop = true;
 	igt_assert_eq(pthread_join(thread, NULL), 0);
-	igt_assert_eq(sigaction(SIGBUS, &old, NULL), 0);
+	if (sigbus)
+		igt_assert_eq(sigaction(SIGBUS, &old, NULL), 0);
 
 	/* Stopped by the unplug: an ioctl or mmap with ENODEV, or a SIGBUS. */
-	igt_info("toucher: %u rounds, then %s: errno %d\n", c.rounds, c.what,
+	igt_info("%s: %u rounds, then %s: errno %d\n", who, c.rounds, c.what,
 		 c.err);
 	igt_assert(c.rounds >= 20);
 	igt_assert_eq(c.err, ENODEV);
 	close(c.fd);
 
-	bind();
-	assert_new_device_works();
-	igt_assert_eq_u64(module_refcnt(), refcnt);
+	rebind_and_check(refcnt);
+}
+
+static void test_creator_thread(void)
+{
+	unplug_under_thread(creator_loop, "creator", false);
+}
+
+static void test_toucher_thread(void)
+{
+	unplug_under_thread(toucher_loop, "toucher", true);
 }
 
 igt_main

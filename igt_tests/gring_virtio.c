@@ -48,19 +48,6 @@ IGT_TEST_DESCRIPTION("gring drives QEMU's virtio-gpu through its own split virtq
 
 static char first[32], second[32];
 
-static int write_sysfs(const char *path, const char *text)
-{
-	int file = open(path, O_WRONLY | O_CLOEXEC);
-	int ret = 0;
-
-	if (file < 0)
-		return -errno;
-	if (write(file, text, strlen(text)) != (ssize_t)strlen(text))
-		ret = -errno;
-	close(file);
-	return ret;
-}
-
 /* A sysfs name into a small buffer: "" if it does not fit. */
 static void copy_name(char *out, size_t len, const char *name)
 {
@@ -101,7 +88,7 @@ static int unbind_any(const char *bdf)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver/unbind", bdf);
-	return access(path, F_OK) ? 0 : write_sysfs(path, bdf);
+	return access(path, F_OK) ? 0 : __igt_gring_write_text(path, bdf);
 }
 
 static int set_override(const char *bdf, const char *drv)
@@ -109,7 +96,7 @@ static int set_override(const char *bdf, const char *drv)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", bdf);
-	return write_sysfs(path, drv);
+	return __igt_gring_write_text(path, drv);
 }
 
 /*
@@ -123,8 +110,8 @@ static void give_back(int sig)
 		return;
 	unbind_any(second);
 	set_override(second, "\n");
-	write_sysfs("/sys/bus/pci/drivers_probe", second);
-	write_sysfs(FORCE_INTX, "0");
+	__igt_gring_write_text("/sys/bus/pci/drivers_probe", second);
+	__igt_gring_write_text(FORCE_INTX, "0");
 }
 
 static void take(void)
@@ -133,7 +120,7 @@ static void take(void)
 		return;
 	igt_assert_eq(unbind_any(second), 0);
 	igt_assert_eq(set_override(second, "gring"), 0);
-	igt_assert_eq(write_sysfs("/sys/bus/pci/drivers_probe", second), 0);
+	igt_assert_eq(__igt_gring_write_text("/sys/bus/pci/drivers_probe", second), 0);
 	igt_assert_f(bound_to(second, "gring"), "%s did not bind to gring\n",
 		     second);
 	/* Never the other one. */
@@ -142,7 +129,7 @@ static void take(void)
 
 static void release(void)
 {
-	igt_assert_eq(write_sysfs(GRING_PCI "/unbind", second), 0);
+	igt_assert_eq(__igt_gring_write_text(GRING_PCI "/unbind", second), 0);
 	igt_assert(!bound_to(second, "gring"));
 }
 
@@ -318,7 +305,7 @@ igt_main
 	igt_subtest("virtio-intx-fallback") {
 		char *t;
 
-		igt_assert_eq(write_sysfs(FORCE_INTX, "1"), 0);
+		igt_assert_eq(__igt_gring_write_text(FORCE_INTX, "1"), 0);
 		take();
 		t = debugfs_text("transport");
 		igt_assert_f(strstr(t, "\nirq intx\n"), "not INTx:\n%s", t);
@@ -326,7 +313,7 @@ igt_main
 		assert_display();
 		assert_queues(1);
 		release();
-		igt_assert_eq(write_sysfs(FORCE_INTX, "0"), 0);
+		igt_assert_eq(__igt_gring_write_text(FORCE_INTX, "0"), 0);
 		take();
 		t = debugfs_text("transport");
 		igt_assert_f(strstr(t, "\nirq msix\n"), "not MSI-X:\n%s", t);
@@ -343,7 +330,7 @@ igt_main
 		take();
 		snprintf(path, sizeof(path), DEBUGFS "/%s/display_query",
 			 second);
-		igt_assert_eq(write_sysfs(path, "1000"), 0);
+		igt_assert_eq(__igt_gring_write_text(path, "1000"), 0);
 		c = debugfs_text("controlq");
 		t = debugfs_text("transport");
 		igt_info("controlq after %" PRIu64 " queries:\n%s", n, c);

@@ -145,31 +145,42 @@ static int soft_check(struct bench_run *r, const struct soft_ring *sr)
 	return 0;
 }
 
-/* soft.nop.rt */
+/*
+ * Submit @iters jobs of the @n commands at @cmds one after the other, each
+ * with @sr's out-syncobj and waited for before the next, then check that
+ * they all completed: the round trip that soft.nop.rt and the copies time.
+ */
+static int soft_jobs_waited(struct bench_run *r, const struct soft_ring *sr,
+			    const struct drm_gring_cmd *cmds, uint32_t n,
+			    uint64_t iters)
+{
+	uint64_t i;
+
+	for (i = 0; i < iters; i++) {
+		if (soft_submit(r, sr, cmds, n, sr->sync) || soft_wait(r, sr))
+			return -1;
+	}
+	return soft_check(r, sr);
+}
+
+/*
+ * soft.nop.rt and soft.cmd64 share a ring of arg bytes (0: the default
+ * size) and a batch of NOPs; soft.nop.rt submits the first one alone.
+ */
 
 struct soft_nop_priv {
 	struct soft_ring ring;
+	struct drm_gring_cmd cmds[SOFT_BATCH];
 };
 
 static int soft_nop_setup(struct bench_run *r)
 {
 	struct soft_nop_priv *p = r->priv;
+	unsigned int i;
 
-	return soft_ring_open(r, 0, &p->ring);
-}
-
-static int soft_nop_run(struct bench_run *r, uint64_t iters)
-{
-	const struct drm_gring_cmd nop = { .op = DRM_GRING_OP_NOP };
-	struct soft_nop_priv *p = r->priv;
-	uint64_t i;
-
-	for (i = 0; i < iters; i++) {
-		if (soft_submit(r, &p->ring, &nop, 1, p->ring.sync) ||
-		    soft_wait(r, &p->ring))
-			return -1;
-	}
-	return soft_check(r, &p->ring);
+	for (i = 0; i < SOFT_BATCH; i++)
+		p->cmds[i].op = DRM_GRING_OP_NOP;
+	return soft_ring_open(r, (uint32_t)r->bench->arg, &p->ring);
 }
 
 static void soft_nop_teardown(struct bench_run *r)
@@ -179,12 +190,22 @@ static void soft_nop_teardown(struct bench_run *r)
 	soft_ring_close(r, &p->ring);
 }
 
+/* soft.nop.rt */
+
+static int soft_nop_run(struct bench_run *r, uint64_t iters)
+{
+	struct soft_nop_priv *p = r->priv;
+
+	return soft_jobs_waited(r, &p->ring, p->cmds, 1, iters);
+}
+
 const struct bench bench_soft_nop_rt = {
 	.name = "soft.nop.rt",
 	.desc = "soft engine: SUBMIT of one NOP job with an out-syncobj, then drmSyncobjWait() until it signalled",
 	.section = BENCH_GRING,
 	.unit = BENCH_US_PER_OP,
 	.per_iter = 1,
+	.arg = 0,
 	.needs = BENCH_NEEDS_GRING,
 	.priv_size = sizeof(struct soft_nop_priv),
 	.setup = soft_nop_setup,
@@ -194,28 +215,9 @@ const struct bench bench_soft_nop_rt = {
 
 /* soft.cmd64 */
 
-struct soft_cmd64_priv {
-	struct soft_ring ring;
-	struct drm_gring_cmd cmds[SOFT_BATCH];
-};
-
-/*
- * The largest ring, so the submitter can run far ahead of the engine and
- * the figure is the steady state of both, not one job's latency.
- */
-static int soft_cmd64_setup(struct bench_run *r)
-{
-	struct soft_cmd64_priv *p = r->priv;
-	unsigned int i;
-
-	for (i = 0; i < SOFT_BATCH; i++)
-		p->cmds[i].op = DRM_GRING_OP_NOP;
-	return soft_ring_open(r, DRM_GRING_RING_SIZE_MAX, &p->ring);
-}
-
 static int soft_cmd64_run(struct bench_run *r, uint64_t iters)
 {
-	struct soft_cmd64_priv *p = r->priv;
+	struct soft_nop_priv *p = r->priv;
 	uint64_t i;
 
 	for (i = 0; i < iters; i++)
@@ -227,24 +229,22 @@ static int soft_cmd64_run(struct bench_run *r, uint64_t iters)
 	return soft_check(r, &p->ring);
 }
 
-static void soft_cmd64_teardown(struct bench_run *r)
-{
-	struct soft_cmd64_priv *p = r->priv;
-
-	soft_ring_close(r, &p->ring);
-}
-
+/*
+ * The largest ring, so the submitter can run far ahead of the engine and
+ * the figure is the steady state of both, not one job's latency.
+ */
 const struct bench bench_soft_cmd64 = {
 	.name = "soft.cmd64",
 	.desc = "soft engine: SUBMITs of 64 NOPs back to back, the last one waited for, per NOP",
 	.section = BENCH_GRING,
 	.unit = BENCH_US_PER_OP,
 	.per_iter = SOFT_BATCH,
+	.arg = DRM_GRING_RING_SIZE_MAX,
 	.needs = BENCH_NEEDS_GRING,
-	.priv_size = sizeof(struct soft_cmd64_priv),
-	.setup = soft_cmd64_setup,
+	.priv_size = sizeof(struct soft_nop_priv),
+	.setup = soft_nop_setup,
 	.run = soft_cmd64_run,
-	.teardown = soft_cmd64_teardown,
+	.teardown = soft_nop_teardown,
 };
 
 /* Two mapped BOs of @size: @src holds a pattern, @dst zeroes. */
@@ -344,8 +344,7 @@ static int soft_copy_setup(struct bench_run *r)
 			.size = size,
 		};
 	/* One job now, checked, so the samples time copies that work. */
-	if (soft_submit(r, &p->ring, p->copy, p->ncopy, p->ring.sync) ||
-	    soft_wait(r, &p->ring) || soft_check(r, &p->ring) ||
+	if (soft_jobs_waited(r, &p->ring, p->copy, p->ncopy, 1) ||
 	    bo_pair_verify(r, &p->bp, size, "soft engine COPY")) {
 		soft_ring_close(r, &p->ring);
 		bo_pair_close(r, &p->bp);
@@ -357,15 +356,8 @@ static int soft_copy_setup(struct bench_run *r)
 static int soft_copy_run(struct bench_run *r, uint64_t iters)
 {
 	struct soft_copy_priv *p = r->priv;
-	uint64_t i;
 
-	for (i = 0; i < iters; i++) {
-		if (soft_submit(r, &p->ring, p->copy, p->ncopy,
-				p->ring.sync) ||
-		    soft_wait(r, &p->ring))
-			return -1;
-	}
-	return soft_check(r, &p->ring);
+	return soft_jobs_waited(r, &p->ring, p->copy, p->ncopy, iters);
 }
 
 static void soft_copy_teardown(struct bench_run *r)

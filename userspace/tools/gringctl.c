@@ -90,6 +90,38 @@ int open_device(const struct global_opts *g, struct gring_device *dev)
 	return ret;
 }
 
+int parse_json_opts(const char *cmd, const char *usage, int argc, char **argv,
+		    struct global_opts *g, bool *json)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, ":d:hj", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			g->device = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_SUCCESS;
+		case 'j':
+			*json = true;
+			break;
+		default:
+			return bad_option(cmd, opt, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'",
+				   argv[optind]);
+	return -1;
+}
+
 /* "268435456 bytes (256 MiB)"; exact units print without decimals. */
 static void format_bytes(char *buf, size_t len, uint64_t v)
 {
@@ -247,37 +279,16 @@ static const char info_usage[] =
 
 static int cmd_info(int argc, char **argv, struct global_opts *g)
 {
-	static const struct option longopts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct param_value pv[MAX_PARAMS];
 	struct gring_version ver;
 	struct gring_device dev;
 	unsigned int count;
 	bool json = false;
-	int opt, ret;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, ":d:hj", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			g->device = optarg;
-			break;
-		case 'h':
-			fputs(info_usage, stdout);
-			return EXIT_SUCCESS;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return bad_option("info", opt, argv);
-		}
-	}
-	if (optind < argc)
-		return usage_error("info", "unexpected argument '%s'",
-				   argv[optind]);
+	ret = parse_json_opts("info", info_usage, argc, argv, g, &json);
+	if (ret >= 0)
+		return ret;
 
 	if (open_device(g, &dev))
 		return EXIT_FAILURE;

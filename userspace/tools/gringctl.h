@@ -5,6 +5,8 @@
 #ifndef _GRINGCTL_H_
 #define _GRINGCTL_H_
 
+#include <stdbool.h>
+
 #include <gring.h>
 
 /* Exit status for bad usage; 0 is success and 1 a device error. */
@@ -30,6 +32,15 @@ int bad_option(const char *cmd, int opt, char **argv);
  * stderr. Returns 0 or a negative errno.
  */
 int open_device(const struct global_opts *g, struct gring_device *dev);
+
+/*
+ * Parse the options of subcommand @cmd when they are --device, --help and
+ * --json only, with no arguments: --help prints @usage to stdout, --json
+ * sets *@json. Returns -1 to go on, or the exit status to return now
+ * (EXIT_SUCCESS after --help, EXIT_USAGE on bad usage).
+ */
+int parse_json_opts(const char *cmd, const char *usage, int argc, char **argv,
+		    struct global_opts *g, bool *json);
 
 /* gringctl_demo.c */
 extern const char demo_usage[];

@@ -12,7 +12,6 @@
  * it saw is the one the jobs imply. Exit status 0 only if all is right.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -805,35 +804,14 @@ const char demo_usage[] =
 
 int cmd_demo(int argc, char **argv, struct global_opts *g)
 {
-	static const struct option longopts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool json = false, pass = false;
 	struct demo *d;
 	unsigned int i;
-	int opt, ret;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, ":d:hj", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			g->device = optarg;
-			break;
-		case 'h':
-			fputs(demo_usage, stdout);
-			return EXIT_SUCCESS;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return bad_option("demo", opt, argv);
-		}
-	}
-	if (optind < argc)
-		return usage_error("demo", "unexpected argument '%s'",
-				   argv[optind]);
+	ret = parse_json_opts("demo", demo_usage, argc, argv, g, &json);
+	if (ret >= 0)
+		return ret;
 
 	d = calloc(1, sizeof(*d));
 	if (!d) {
