@@ -406,6 +406,20 @@ out_unlock:
 }
 EXPORT_SYMBOL_GPL(gring_ring_retire);
 
+/* Take back and unlink the oldest pending lease, if any (ring->lock held). */
+static struct gring_lease *gring_ring_pop_locked(struct gring_ring *ring)
+{
+	struct gring_lease *lease;
+
+	lease = list_first_entry_or_null(&ring->inflight, struct gring_lease,
+					 node);
+	if (lease) {
+		gring_lease_take(lease);
+		list_del_init(&lease->node);
+	}
+	return lease;
+}
+
 /**
  * gring_ring_reset() - take everything back from a stopped device
  * @ring: the ring
@@ -428,11 +442,7 @@ int gring_ring_reset(struct gring_ring *ring, struct gring_lease **done)
 	int ret = 0;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	while (!list_empty(&ring->inflight)) {
-		lease = list_first_entry(&ring->inflight, struct gring_lease,
-					 node);
-		gring_lease_take(lease);
-		list_del_init(&lease->node);
+	while ((lease = gring_ring_pop_locked(ring))) {
 		ring->tail = (ring->tail + lease->size) % ring->size;
 		if (lease != &ring->pad_lease) {
 			*done = lease;
@@ -490,16 +500,11 @@ EXPORT_SYMBOL_GPL(gring_ring_drop);
  */
 void gring_ring_abandon(struct gring_ring *ring)
 {
-	struct gring_lease *lease;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	while (!list_empty(&ring->inflight)) {
-		lease = list_first_entry(&ring->inflight, struct gring_lease,
-					 node);
-		gring_lease_take(lease);
-		list_del_init(&lease->node);
-	}
+	while (gring_ring_pop_locked(ring))
+		;
 	if (gring_lease_active(&ring->wb_lease))
 		gring_lease_take(&ring->wb_lease);
 	ring->tail = 0;

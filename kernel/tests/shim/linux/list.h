@@ -53,6 +53,12 @@ static inline void list_del_init(struct list_head *entry)
 #define list_first_entry(head, type, member)				\
 	list_entry((head)->next, type, member)
 
+#define list_first_entry_or_null(head, type, member) ({		\
+	struct list_head *__shim_h = (head);				\
+	list_empty(__shim_h) ? NULL :					\
+		list_first_entry(__shim_h, type, member);		\
+})
+
 /*
  * The kernel's list_for_each_entry(), but with each argument named once:
  * the walk itself is in shim_list_iter_next(), which stores each entry
