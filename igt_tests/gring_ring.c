@@ -1030,6 +1030,79 @@ static void test_concurrent(int fd)
 	gem_close(fd, st.bo);
 }
 
+/*
+ * The debugfs dump of @ring (root only): the block that starts with its
+ * "ring id <id>, <size> bytes" line, up to the next ring's. The caller
+ * frees it.
+ */
+static char *debugfs_ring_block(int fd, uint32_t ring, uint32_t size)
+{
+	char head[64], *text, *start, *end;
+	int dir, file;
+	size_t len = 0;
+	ssize_t ret;
+
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_rings", O_RDONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_rings: %m\n");
+	text = malloc(1 << 16);
+	igt_assert(text);
+	while ((ret = read(file, text + len, (1 << 16) - 1 - len)) > 0)
+		len += ret;
+	close(file);
+	text[len] = '\0';
+
+	snprintf(head, sizeof(head), ": ring id %u, %u bytes", ring, size);
+	start = strstr(text, head);
+	igt_assert_f(start, "ring %u not in gring_rings:\n%s", ring, text);
+	end = strstr(start + 1, ": ring id ");
+	if (end)
+		*end = '\0';
+	start = strdup(start);
+	free(text);
+	return start;
+}
+
+/*
+ * debugfs gring_rings shows the ring as the ownership layer has it: the
+ * job's bytes the engine's while it runs, the whole ring the CPU's after.
+ */
+static void test_debugfs_rings(int fd)
+{
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
+	uint32_t ring = ring_create(fd, DRM_GRING_RING_SIZE_MIN);
+	uint32_t sync = syncobj_create(fd);
+	struct drm_gring_cmd cmds[] = {
+		cmd_stall(300 * NSEC_PER_MSEC),
+		cmd_write32(bo, 0, 1),
+	};
+	char *block;
+
+	/* STALL 2 words, WRITE32 2, the kernel's FENCE 3: 56 bytes. */
+	submit(fd, ring, cmds, 2, sync);
+	block = debugfs_ring_block(fd, ring, DRM_GRING_RING_SIZE_MIN);
+	igt_debug("%s", block);
+	igt_assert_f(strstr(block, "  [0x00000, 0x00038) gpu\n") &&
+		     strstr(block, "  [0x00038, 0x01000) cpu\n") &&
+		     strstr(block, "seqno submitted 1 "),
+		     "while the job runs:\n%s", block);
+	free(block);
+
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	block = debugfs_ring_block(fd, ring, DRM_GRING_RING_SIZE_MIN);
+	igt_assert_f(strstr(block, "  [0x00000, 0x01000) cpu\n") &&
+		     strstr(block, "wptr 0x38 tail 0x38 rptr 0x38") &&
+		     strstr(block, "seqno submitted 1 completed 1 (writeback 1)"),
+		     "after the job:\n%s", block);
+	free(block);
+
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	gem_close(fd, bo);
+}
+
 /* Timeline syncobj points, signalled in order. */
 static void test_timeline_points(int fd)
 {
@@ -1289,6 +1362,9 @@ igt_main
 	igt_describe("SUBMIT, CPU_PREP/FINI, RING_QUERY and ring create/destroy from three threads at once keep their contracts.");
 	igt_subtest("concurrent-submit-prep-query")
 		test_concurrent(fd);
+	igt_describe("debugfs gring_rings shows a running job's ring bytes GPU-owned and the whole ring CPU-owned after it.");
+	igt_subtest("debugfs-rings-owners")
+		test_debugfs_rings(fd);
 	igt_describe("Timeline points are signalled by the jobs that carry them.");
 	igt_subtest("out-syncobj-timeline")
 		test_timeline_points(fd);

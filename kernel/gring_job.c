@@ -691,7 +691,7 @@ void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m)
 		   cs.to_gpu, cs.to_cpu, cs.cpu_refused, cs.give_busy,
 		   cs.give_twice, cs.take_unheld, cs.bad_view);
 	for (i = 0; i < n; i++)
-		seq_printf(m, "  [%#07llx, %#07llx) %s\n", regions[i].offset,
+		seq_printf(m, "  [0x%05llx, 0x%05llx) %s\n", regions[i].offset,
 			   regions[i].offset + regions[i].size,
 			   gring_owner_names[regions[i].owner]);
 }
