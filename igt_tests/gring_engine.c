@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gring_engine: what the soft engine does with jobs -- writes that land
+ * exactly where the commands point, device faults and hangs reported in
+ * the job's fence with the ring going on, syncobj ordering across rings,
+ * 10000 jobs in order, and no cross-talk or leak between files.
+ *
+ * Every expected value is computed here, by the test, from what it asked
+ * for: byte patterns, offsets, seqnos, errnos.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gring_ring_test.h"
+
+IGT_TEST_DESCRIPTION("Jobs on gring's soft engine: results, fences, faults, hangs and ordering.");
+
+static void test_write_lands(int fd)
+{
+	const uint64_t size = 4 * igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, size, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, size);
+	volatile uint64_t *map64 = (volatile uint64_t *)map;
+	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
+	struct drm_gring_cmd cmds[] = {
+		cmd_write32(bo, 0, 0x11223344),
+		cmd_write32(bo, size - 4, 0x55667788),
+		cmd_write64(bo, 8, 0x0123456789abcdefull),
+		cmd_write64(bo, size - 16, 0xfedcba9876543210ull),
+	};
+
+	igt_assert_eq_u64(submit(fd, ring, cmds, 4, sync), 1);
+	igt_assert_eq(syncobj_wait(fd, sync, 5 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+
+	igt_assert_eq_u32(map[0], 0x11223344);
+	igt_assert_eq_u32(map[1], 0);
+	igt_assert_eq_u64(map64[1], 0x0123456789abcdefull);
+	igt_assert_eq_u32(map[4], 0);
+	igt_assert_eq_u32(map[size / 4 - 1], 0x55667788);
+	igt_assert_eq_u64(map64[size / 8 - 2], 0xfedcba9876543210ull);
+	igt_assert_eq_u32(map[size / 4 - 5], 0);
+
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	munmap((void *)map, size);
+	gem_close(fd, bo);
+}
+
+/* COPY and FILL at odd offsets and sizes: exactly the bytes asked for. */
+static void test_copy_fill_unaligned(int fd)
+{
+	const uint64_t size = 2 * igt_gring_page_size();
+	uint32_t src = igt_gring_gem_create(fd, size, NULL);
+	uint32_t dst = igt_gring_gem_create(fd, size, NULL);
+	uint8_t *s = igt_gring_gem_mmap(fd, src, size);
+	volatile uint8_t *d = igt_gring_gem_mmap(fd, dst, size);
+	uint8_t *expect = malloc(size);
+	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
+	const struct { uint64_t doff, soff, len; } copies[] = {
+		{ 1, 3, 1 }, { 7, 0, 13 }, { 100, 4001, 999 },
+		{ size - 5, 17, 5 }, { 4093, 1, 6 },
+	};
+	struct drm_gring_cmd cmds[8];
+	unsigned int n = 0, i;
+
+	igt_assert(expect);
+	for (i = 0; i < size; i++)
+		s[i] = (uint8_t)(i * 7 + 3);
+	memset(expect, 0, size);
+	for (i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
+		cmds[n++] = cmd_copy(dst, copies[i].doff, src, copies[i].soff,
+				     copies[i].len);
+		memcpy(expect + copies[i].doff, s + copies[i].soff,
+		       copies[i].len);
+	}
+	/* FILL: 4-byte granules, at the very end of the buffer. */
+	cmds[n++] = cmd_fill(dst, size - 64, 40, 0xa1b2c3d4);
+	for (i = 0; i < 40; i += 4) {
+		const uint32_t p = 0xa1b2c3d4;
+
+		memcpy(expect + size - 64 + i, &p, 4);
+	}
+
+	submit(fd, ring, cmds, n, sync);
+	igt_assert_eq(syncobj_wait(fd, sync, 5 * NSEC_PER_SEC), 0);
+	for (i = 0; i < size; i++)
+		igt_assert_f(d[i] == expect[i], "byte %u: %#x, expected %#x\n",
+			     i, d[i], expect[i]);
+
+	free(expect);
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	munmap(s, size);
+	munmap((void *)d, size);
+	gem_close(fd, src);
+	gem_close(fd, dst);
+}
+
+/*
+ * What the hang and fault tests share: submit @bad (@nbad commands) and
+ * then the one command @good on a new ring, wait up to @timeout_ns for
+ * @good's fence, and check that @bad's fence carries @err, @good's
+ * signalled, both jobs completed and the ring is empty again. The ring's
+ * final counters go to @q, for the caller's timeout or fault count.
+ */
+static void bad_job_then_good(int fd, const struct drm_gring_cmd *bad,
+			      uint32_t nbad, struct drm_gring_cmd good,
+			      uint64_t timeout_ns, int err,
+			      struct drm_gring_ring_query *q)
+{
+	uint32_t ring = ring_create(fd, 0);
+	uint32_t bad_sync = syncobj_create(fd), good_sync = syncobj_create(fd);
+
+	submit(fd, ring, bad, nbad, bad_sync);
+	submit(fd, ring, &good, 1, good_sync);
+	igt_assert_eq(syncobj_wait(fd, good_sync, timeout_ns), 0);
+	igt_assert_eq(syncobj_status(fd, bad_sync), err);
+	igt_assert_eq(syncobj_status(fd, good_sync), 1);
+
+	query(fd, ring, q, NULL, 0);
+	igt_assert_eq_u64(q->completed, 2);
+	igt_assert_eq_u32(q->rptr, q->wptr);
+
+	drmSyncobjDestroy(fd, bad_sync);
+	drmSyncobjDestroy(fd, good_sync);
+	ring_destroy(fd, ring);
+}
+
+/*
+ * A job that never finishes is cancelled after the job timeout; its fence
+ * carries the error and the next job on the same ring runs.
+ */
+static void test_hang_recovers(int fd)
+{
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, igt_gring_page_size());
+	struct drm_gring_cmd hang[] = {
+		cmd_stall(DRM_GRING_STALL_MAX_NS),
+		cmd_write32(bo, 0, 0xdead),
+	};
+	struct drm_gring_ring_query q;
+
+	bad_job_then_good(fd, hang, 2, cmd_write32(bo, 4, 0xa11fe),
+			  30 * NSEC_PER_SEC, -ETIMEDOUT, &q);
+	igt_assert_eq_u64(q.timeouts, 1);
+	igt_assert_eq_u32(map[0], 0);
+	igt_assert_eq_u32(map[1], 0xa11fe);
+
+	munmap((void *)map, igt_gring_page_size());
+	gem_close(fd, bo);
+}
+
+/* Make the next @n jobs fault (debugfs gring_inject_faults, root only). */
+static void inject_faults(int fd, unsigned int n)
+{
+	char text[16];
+	int dir, file, len;
+
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_inject_faults", O_WRONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_inject_faults: %m\n");
+	len = snprintf(text, sizeof(text), "%u", n);
+	igt_assert_eq(write(file, text, len), len);
+	close(file);
+}
+
+/*
+ * A job whose first write points outside every mapping: the engine's
+ * table refuses it, the job stops there (nothing of it is written), its
+ * fence carries -EFAULT, the ring counts a fault, and the next job runs.
+ */
+static void test_device_fault(int fd)
+{
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, igt_gring_page_size());
+	struct drm_gring_cmd faulty[] = {
+		cmd_write32(bo, 0, 0xbad),
+		cmd_write32(bo, 4, 0xbad),
+	};
+	struct drm_gring_ring_query q;
+
+	inject_faults(fd, 1);
+	bad_job_then_good(fd, faulty, 2, cmd_write32(bo, 8, 0x900d),
+			  10 * NSEC_PER_SEC, -EFAULT, &q);
+	igt_assert_eq_u64(q.faults, 1);
+	igt_assert_eq_u32(map[0], 0);
+	igt_assert_eq_u32(map[1], 0);
+	igt_assert_eq_u32(map[2], 0x900d);
+
+	munmap((void *)map, igt_gring_page_size());
+	gem_close(fd, bo);
+}
+
+/*
+ * A job waiting on another ring's job through an in-syncobj starts after
+ * it ends. The two touch different BOs, so only the syncobj orders them:
+ * A stalls, then stamps the engine's clock; B only stamps. B's stamp is
+ * later than A's only if B waited.
+ */
+static void test_in_sync_order(int fd)
+{
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo_a = igt_gring_gem_create(fd, page, NULL);
+	uint32_t bo_b = igt_gring_gem_create(fd, page, NULL);
+	volatile uint64_t *ts_a = igt_gring_gem_mmap(fd, bo_a, page);
+	volatile uint64_t *ts_b = igt_gring_gem_mmap(fd, bo_b, page);
+	uint32_t a = ring_create(fd, 0), b = ring_create(fd, 0);
+	uint32_t sa = syncobj_create(fd), sb = syncobj_create(fd);
+	struct drm_gring_cmd first[] = {
+		cmd_stall(300 * NSEC_PER_MSEC),
+		{ .op = DRM_GRING_OP_TIMESTAMP, .dst_handle = bo_a },
+	};
+	struct drm_gring_cmd second = {
+		.op = DRM_GRING_OP_TIMESTAMP, .dst_handle = bo_b,
+	};
+	struct drm_gring_sync wait_a = { .handle = sa };
+	struct drm_gring_submit arg = {
+		.ring_id = b, .cmds = (uintptr_t)&second, .cmd_count = 1,
+		.cmd_size = sizeof(second), .in_syncs = (uintptr_t)&wait_a,
+		.in_sync_count = 1, .out_sync = sb,
+	};
+
+	submit(fd, a, first, 2, sa);
+	igt_assert_eq(__submit(fd, &arg), 0);
+	igt_assert_eq(syncobj_wait(fd, sb, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, sa), 1);
+	igt_assert(ts_a[0] != 0 && ts_b[0] != 0);
+	igt_assert_f(ts_b[0] >= ts_a[0],
+		     "B stamped %" PRIu64 " ns, before A's %" PRIu64 " ns\n",
+		     ts_b[0], ts_a[0]);
+
+	drmSyncobjDestroy(fd, sa);
+	drmSyncobjDestroy(fd, sb);
+	ring_destroy(fd, a);
+	ring_destroy(fd, b);
+	munmap((void *)ts_a, page);
+	munmap((void *)ts_b, page);
+	gem_close(fd, bo_a);
+	gem_close(fd, bo_b);
+}
+
+/* Timeline syncobj points, signalled in order. */
+static void test_timeline_points(int fd)
+{
+	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
+	uint32_t ring = ring_create(fd, 0), tl;
+	struct drm_gring_cmd w = cmd_write32(bo, 0, 1);
+	struct drm_gring_submit arg = {
+		.ring_id = ring, .cmds = (uintptr_t)&w, .cmd_count = 1,
+		.cmd_size = sizeof(w),
+	};
+	uint64_t point = 0, last = 3;
+	uint64_t p;
+
+	tl = syncobj_create(fd);
+	for (p = 1; p <= last; p++) {
+		arg.out_sync = tl;
+		arg.out_sync_point = p;
+		igt_assert_eq(__submit(fd, &arg), 0);
+	}
+	igt_assert_eq(drmSyncobjTimelineWait(fd, &tl, &last, 1,
+					     now_ns() + 10 * NSEC_PER_SEC,
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					     NULL), 0);
+	igt_assert_eq(drmSyncobjQuery(fd, &tl, &point, 1), 0);
+	igt_assert_eq_u64(point, last);
+
+	drmSyncobjDestroy(fd, tl);
+	ring_destroy(fd, ring);
+	gem_close(fd, bo);
+}
+
+/*
+ * Many small jobs through a small ring: it wraps dozens of times, and
+ * every job's write lands where it should, in order.
+ */
+static void test_many_jobs_in_order(int fd, unsigned int jobs)
+{
+	const uint64_t size = (uint64_t)jobs * 4;
+	uint64_t bo_size = igt_gring_page_round(size);
+	uint32_t bo = igt_gring_gem_create(fd, bo_size, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, bo_size);
+	uint32_t ring = ring_create(fd, DRM_GRING_RING_SIZE_MIN);
+	uint32_t sync = syncobj_create(fd);
+	struct drm_gring_cmd cmds[1];
+	struct drm_gring_ring_query q;
+	unsigned int i;
+
+	for (i = 0; i < jobs; i++) {
+		cmds[0] = cmd_write32(bo, i * 4ull, word_pattern(i, 0x5eed));
+		submit(fd, ring, cmds, 1, i + 1 == jobs ? sync : 0);
+	}
+	igt_assert_eq(syncobj_wait(fd, sync, 120 * NSEC_PER_SEC), 0);
+	for (i = 0; i < jobs; i++)
+		igt_assert_f(map[i] == word_pattern(i, 0x5eed),
+			     "word %u: %#x, expected %#x\n", i, map[i],
+			     word_pattern(i, 0x5eed));
+
+	query(fd, ring, &q, NULL, 0);
+	igt_assert_eq_u64(q.submitted, jobs);
+	igt_assert_eq_u64(q.completed, jobs);
+	igt_assert_eq_u32(q.rptr, q.wptr);
+	igt_assert_eq_u64(q.faults, 0);
+
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	munmap((void *)map, bo_size);
+	gem_close(fd, bo);
+}
+
+/* Closing a file with jobs queued and running frees everything. */
+static void test_close_inflight(int fd)
+{
+	struct igt_gring_gem_stats before = igt_gring_gem_stats(fd), after;
+	int other = igt_gring_reopen(fd);
+	uint32_t bo = igt_gring_gem_create(other, igt_gring_page_size(), NULL);
+	uint32_t ring = ring_create(other, 0);
+	struct drm_gring_cmd cmds[] = {
+		cmd_stall(200 * NSEC_PER_MSEC),
+		cmd_write32(bo, 0, 1),
+	};
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		submit(other, ring, cmds, 2, 0);
+	close(other);
+
+	after = igt_gring_gem_stats(fd);
+	igt_assert_eq_u64(after.objects, before.objects);
+	igt_assert_eq_u64(after.bytes, before.bytes);
+}
+
+/*
+ * One of test_two_processes()'s children: no igt_assert here (it would
+ * jump into the parent's subtest), just a verdict as the exit status.
+ */
+static int two_processes_child(int fd, unsigned int p, unsigned int jobs)
+{
+	const uint64_t page = igt_gring_page_size();
+	struct drm_gring_gem_create bo_arg = { .size = page };
+	struct drm_gring_ring_create ring_arg = { .size = 0 };
+	struct drm_gring_gem_mmap_offset off = {};
+	struct drm_gring_ring_query q;
+	volatile uint32_t *map;
+	unsigned int i;
+	uint32_t sync;
+	char *path;
+	int cfd;
+
+	path = drmGetDeviceNameFromFd2(fd);
+	cfd = path ? open(path, O_RDWR | O_CLOEXEC) : -1;
+	free(path);
+	if (cfd < 0 || __igt_gring_gem_create(cfd, &bo_arg) ||
+	    __ring_create(cfd, &ring_arg) || drmSyncobjCreate(cfd, 0, &sync))
+		return 2;
+	off.handle = bo_arg.handle;
+	if (__igt_gring_gem_mmap_offset(cfd, &off))
+		return 2;
+	map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, cfd,
+		   off.offset);
+	if (map == MAP_FAILED)
+		return 2;
+
+	for (i = 0; i < jobs; i++) {
+		struct drm_gring_cmd w = cmd_write32(bo_arg.handle,
+						     (i % 256) * 4,
+						     word_pattern(i, p));
+		struct drm_gring_submit arg = {
+			.ring_id = ring_arg.ring_id, .cmds = (uintptr_t)&w,
+			.cmd_count = 1, .cmd_size = sizeof(w),
+			.out_sync = i + 1 == jobs ? sync : 0,
+		};
+
+		if (__submit(cfd, &arg))
+			return 3;
+	}
+	if (syncobj_wait(cfd, sync, 60 * NSEC_PER_SEC))
+		return 4;
+	/* The last 256 jobs wrote the words that are left. */
+	for (i = jobs - 256; i < jobs; i++)
+		if (map[i % 256] != word_pattern(i, p))
+			return 5;
+	if (__query(cfd, ring_arg.ring_id, &q, NULL, 0) ||
+	    q.submitted != jobs || q.completed != jobs)
+		return 6;
+	return 0;
+}
+
+/* Two processes, each with its own ring and BO: no cross-talk. */
+static void test_two_processes(int fd)
+{
+	const unsigned int jobs = 200;
+	pid_t pids[2];
+	unsigned int p;
+
+	for (p = 0; p < 2; p++) {
+		pids[p] = fork();
+		igt_assert(pids[p] >= 0);
+		if (pids[p] == 0)
+			_exit(two_processes_child(fd, p, jobs));
+	}
+	for (p = 0; p < 2; p++) {
+		int status;
+
+		igt_assert_eq(waitpid(pids[p], &status, 0), pids[p]);
+		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			     "process %u: status %#x (exit 5: a word was not its own)\n",
+			     p, status);
+	}
+}
+
+igt_main
+{
+	/* static: kept intact across the siglongjmp() out of each subtest */
+	static int fd = -1;
+
+	igt_fixture
+		fd = igt_gring_open();
+
+	igt_describe("WRITE32/WRITE64 land exactly at the first and last words of a BO.");
+	igt_subtest("write-lands-first-last")
+		test_write_lands(fd);
+
+	igt_describe("COPY and FILL at unaligned offsets and sizes touch exactly the bytes asked for.");
+	igt_subtest("copy-fill-unaligned")
+		test_copy_fill_unaligned(fd);
+
+	igt_describe("A hung job is cancelled at the timeout, its fence says -ETIMEDOUT, and the ring goes on.");
+	igt_subtest("hang-timeout-recovers")
+		test_hang_recovers(fd);
+
+	igt_describe("A device fault (an address outside every mapping) reaches the job's fence as -EFAULT and the ring goes on.");
+	igt_subtest("device-fault-recovers")
+		test_device_fault(fd);
+
+	igt_describe("A job waiting on another ring's job through an in-syncobj runs after it.");
+	igt_subtest("in-syncobj-orders-rings")
+		test_in_sync_order(fd);
+
+	igt_describe("Timeline points are signalled by the jobs that carry them.");
+	igt_subtest("out-syncobj-timeline")
+		test_timeline_points(fd);
+
+	igt_describe("10000 jobs through a 4 KiB ring complete in order with every result checked.");
+	igt_subtest("jobs-10000-in-order")
+		test_many_jobs_in_order(fd, 10000);
+
+	igt_describe("Closing a file with jobs in flight frees every object.");
+	igt_subtest("close-with-jobs-in-flight")
+		test_close_inflight(fd);
+
+	igt_describe("Two processes with their own rings see no cross-talk.");
+	igt_subtest("two-processes-no-crosstalk")
+		test_two_processes(fd);
+
+	igt_fixture
+		close(fd);
+}
