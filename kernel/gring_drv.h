@@ -134,6 +134,8 @@ int gring_ioctl_ring_destroy(struct drm_device *drm, void *data,
 			     struct drm_file *file);
 int gring_ioctl_submit(struct drm_device *drm, void *data,
 		       struct drm_file *file);
+
+/* gring_query.c */
 int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 			   struct drm_file *file);
 

@@ -179,7 +179,10 @@ unsigned int gring_job_timeout_ms(void);
 struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 				       struct gring_file *gfile, u32 size);
 void gring_queue_put(struct gring_queue *q);
+struct gring_queue *gring_queue_lookup(struct gring_file *gfile, u32 id);
 void gring_engine_stop_all(struct gring_drm_device *gdev);
+
+/* gring_query.c */
 void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m);
 u32 gring_queue_regions(struct gring_queue *q, const struct gring_ring_state *st,
 			struct gring_queue_region out[3]);

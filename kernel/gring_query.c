@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gring: what a ring looks like from outside -- its pointers, counters and
+ * the owner of each of its regions, for RING_QUERY and debugfs
+ * gring_rings. Offsets and counts only: never an address.
+ */
+
+#include <linux/minmax.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+
+#include "gring_drm.h"
+#include "gring_drv.h"
+#include "gring_job.h"
+
+/**
+ * gring_queue_regions() - cut a ring at its pointers, with each piece's owner
+ * @q: the queue
+ * @st: a snapshot of its ring (gring_ring_query())
+ * @out: the pieces, in ring order
+ *
+ * [tail, wptr) is pending, the rest free. The owner of each piece is asked
+ * of the ownership layer, not derived from the pointers, so a caller shows
+ * what the views really enforce.
+ *
+ * Return: the number of pieces, 1 to 3.
+ */
+u32 gring_queue_regions(struct gring_queue *q, const struct gring_ring_state *st,
+			struct gring_queue_region out[3])
+{
+	u32 cuts[4], n = 0, i, r = 0;
+
+	cuts[n++] = 0;
+	if (st->pending) {
+		cuts[n++] = min(st->tail, st->wptr);
+		cuts[n++] = max(st->tail, st->wptr);
+	}
+	cuts[n++] = st->size;
+
+	for (i = 0; i + 1 < n; i++) {
+		struct gring_view v;
+
+		if (cuts[i + 1] <= cuts[i])
+			continue;
+		out[r].offset = cuts[i];
+		out[r].size = cuts[i + 1] - cuts[i];
+		out[r].owner = GRING_OWNER_MIXED;
+		if (!gring_view_sub(&q->ring.ring, cuts[i], out[r].size, 0, &v))
+			out[r].owner = gring_view_owner(&v);
+		r++;
+	}
+	return r;
+}
+
+static const char *const gring_owner_names[] = {
+	[GRING_OWNER_CPU] = "cpu",
+	[GRING_OWNER_GPU] = "gpu",
+	[GRING_OWNER_MIXED] = "mixed",
+};
+
+/**
+ * gring_queue_debugfs_show() - dump one queue for debugfs gring_rings
+ * @q: the queue
+ * @m: the debugfs file
+ *
+ * Pointers and regions are ring offsets; the owner of each region is what
+ * the ownership layer says, not what the pointers imply.
+ *
+ * Context: inside drm_dev_enter(): the writeback is read.
+ */
+void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m)
+{
+	struct gring_queue_region regions[3];
+	struct gring_coherent_stats cs;
+	struct gring_ring_state st;
+	u64 faults, timeouts, completed, busy_ns, submitted;
+	u32 n, i;
+
+	mutex_lock(&q->submit_lock);
+	gring_ring_query(&q->ring, &st);
+	n = gring_queue_regions(q, &st, regions);
+	submitted = q->seqno;
+	mutex_unlock(&q->submit_lock);
+	gring_coherent_get_stats(&q->bo->coh, &cs);
+	spin_lock(&q->lock);
+	faults = q->faults;
+	timeouts = q->timeouts;
+	completed = q->completed;
+	busy_ns = q->busy_ns;
+	spin_unlock(&q->lock);
+
+	seq_printf(m, "%s: ring id %u, %u bytes, engine soft\n", q->name,
+		   q->id, st.size);
+	seq_printf(m, "  wptr %#x tail %#x rptr %#x pending %u free %u\n",
+		   st.wptr, st.tail, st.rptr, st.pending, st.free);
+	seq_printf(m, "  seqno submitted %llu completed %llu (writeback %llu)\n",
+		   submitted, completed, st.seqno);
+	seq_printf(m, "  jobs faulted %llu timed out %llu, engine %llu ns\n",
+		   faults, timeouts, busy_ns);
+	seq_printf(m, "  ring commits %llu retired %llu wraps %llu pad %llu full %llu bad-rptr %llu\n",
+		   st.stats.commits, st.stats.retired, st.stats.wraps,
+		   st.stats.pad_bytes, st.stats.full, st.stats.bad_rptr);
+	seq_printf(m, "  handoffs to-gpu %llu to-cpu %llu; refused cpu %llu busy %llu twice %llu unheld %llu view %llu\n",
+		   cs.to_gpu, cs.to_cpu, cs.cpu_refused, cs.give_busy,
+		   cs.give_twice, cs.take_unheld, cs.bad_view);
+	for (i = 0; i < n; i++)
+		seq_printf(m, "  [0x%05llx, 0x%05llx) %s\n", regions[i].offset,
+			   regions[i].offset + regions[i].size,
+			   gring_owner_names[regions[i].owner]);
+}
+
+/**
+ * gring_ioctl_ring_query() - DRM_IOCTL_GRING_RING_QUERY
+ * @drm: the gring DRM device
+ * @data: a struct drm_gring_ring_query
+ * @file: the caller's DRM file
+ *
+ * Return: 0 with the outputs set; -EINVAL for non-zero flags; -ENOENT for
+ * an unknown ring; -EFAULT if @data->regions cannot be written.
+ */
+int gring_ioctl_ring_query(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	struct gring_file *gfile = file->driver_priv;
+	struct drm_gring_ring_query *args = data;
+	static const u32 owners[] = {
+		[GRING_OWNER_CPU] = DRM_GRING_OWNER_CPU,
+		[GRING_OWNER_GPU] = DRM_GRING_OWNER_GPU,
+		[GRING_OWNER_MIXED] = DRM_GRING_OWNER_MIXED,
+	};
+	struct gring_queue_region pieces[3];
+	struct drm_gring_region regions[3];
+	struct gring_coherent_stats cs;
+	struct gring_ring_state st;
+	struct gring_queue *q;
+	u64 faults, timeouts, submitted;
+	int ret = 0, idx;
+	u32 n, i;
+
+	if (args->flags)
+		return -EINVAL;
+
+	q = gring_queue_lookup(gfile, args->ring_id);
+	if (!q)
+		return -ENOENT;
+
+	/* The writeback is read: only while the device (its memory) is there. */
+	if (!drm_dev_enter(drm, &idx)) {
+		gring_queue_put(q);
+		return -ENODEV;
+	}
+	/* One snapshot under the submit lock: no commit moves wptr meanwhile. */
+	mutex_lock(&q->submit_lock);
+	gring_ring_query(&q->ring, &st);
+	n = gring_queue_regions(q, &st, pieces);
+	submitted = q->seqno;
+	mutex_unlock(&q->submit_lock);
+	drm_dev_exit(idx);
+
+	spin_lock(&q->lock);
+	faults = q->faults;
+	timeouts = q->timeouts;
+	spin_unlock(&q->lock);
+	gring_coherent_get_stats(&q->bo->coh, &cs);
+	for (i = 0; i < n; i++)
+		regions[i] = (struct drm_gring_region){
+			.offset = pieces[i].offset,
+			.size = pieces[i].size,
+			.owner = owners[pieces[i].owner],
+		};
+
+	if (args->regions && args->region_count >= n &&
+	    copy_to_user(u64_to_user_ptr(args->regions), regions,
+			 n * sizeof(regions[0])))
+		ret = -EFAULT;
+	if (!ret) {
+		args->region_count = n;
+		args->size = st.size;
+		args->wptr = st.wptr;
+		args->rptr = st.rptr;
+		args->submitted = submitted;
+		args->completed = st.seqno;
+		args->faults = faults;
+		args->timeouts = timeouts;
+		args->refusals = cs.cpu_refused + cs.give_busy +
+				 cs.give_twice + cs.take_unheld + cs.bad_view;
+	}
+	gring_queue_put(q);
+	return ret;
+}
