@@ -162,18 +162,6 @@ struct gring_file {
 	atomic64_t engine_ns;
 };
 
-/**
- * struct gring_queue_region - a piece of a ring and who owns it
- * @offset: first byte, as a ring offset
- * @size: bytes
- * @owner: what the ownership layer says of these bytes
- */
-struct gring_queue_region {
-	u64 offset;
-	u64 size;
-	enum gring_owner owner;
-};
-
 /* gring_job.c */
 unsigned int gring_job_timeout_ms(void);
 struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
@@ -184,8 +172,6 @@ void gring_engine_stop_all(struct gring_drm_device *gdev);
 
 /* gring_query.c */
 void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m);
-u32 gring_queue_regions(struct gring_queue *q, const struct gring_ring_state *st,
-			struct gring_queue_region out[3]);
 struct gring_job *gring_job_alloc(struct gring_queue *q,
 				  unsigned int nr_ranges,
 				  struct drm_file *file);

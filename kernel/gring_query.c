@@ -5,7 +5,6 @@
  * gring_rings. Offsets and counts only: never an address.
  */
 
-#include <linux/minmax.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -17,45 +16,6 @@
 #include "gring_drm.h"
 #include "gring_drv.h"
 #include "gring_job.h"
-
-/**
- * gring_queue_regions() - cut a ring at its pointers, with each piece's owner
- * @q: the queue
- * @st: a snapshot of its ring (gring_ring_query())
- * @out: the pieces, in ring order
- *
- * [tail, wptr) is pending, the rest free. The owner of each piece is asked
- * of the ownership layer, not derived from the pointers, so a caller shows
- * what the views really enforce.
- *
- * Return: the number of pieces, 1 to 3.
- */
-u32 gring_queue_regions(struct gring_queue *q, const struct gring_ring_state *st,
-			struct gring_queue_region out[3])
-{
-	u32 cuts[4], n = 0, i, r = 0;
-
-	cuts[n++] = 0;
-	if (st->pending) {
-		cuts[n++] = min(st->tail, st->wptr);
-		cuts[n++] = max(st->tail, st->wptr);
-	}
-	cuts[n++] = st->size;
-
-	for (i = 0; i + 1 < n; i++) {
-		struct gring_view v;
-
-		if (cuts[i + 1] <= cuts[i])
-			continue;
-		out[r].offset = cuts[i];
-		out[r].size = cuts[i + 1] - cuts[i];
-		out[r].owner = GRING_OWNER_MIXED;
-		if (!gring_view_sub(&q->ring.ring, cuts[i], out[r].size, 0, &v))
-			out[r].owner = gring_view_owner(&v);
-		r++;
-	}
-	return r;
-}
 
 static const char *const gring_owner_names[] = {
 	[GRING_OWNER_CPU] = "cpu",
@@ -75,15 +35,13 @@ static const char *const gring_owner_names[] = {
  */
 void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m)
 {
-	struct gring_queue_region regions[3];
 	struct gring_coherent_stats cs;
 	struct gring_ring_state st;
 	u64 faults, timeouts, completed, busy_ns, submitted;
-	u32 n, i;
+	u32 i;
 
 	mutex_lock(&q->submit_lock);
 	gring_ring_query(&q->ring, &st);
-	n = gring_queue_regions(q, &st, regions);
 	submitted = q->seqno;
 	mutex_unlock(&q->submit_lock);
 	gring_coherent_get_stats(&q->bo->coh, &cs);
@@ -108,10 +66,10 @@ void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m)
 	seq_printf(m, "  handoffs to-gpu %llu to-cpu %llu; refused cpu %llu busy %llu twice %llu unheld %llu view %llu\n",
 		   cs.to_gpu, cs.to_cpu, cs.cpu_refused, cs.give_busy,
 		   cs.give_twice, cs.take_unheld, cs.bad_view);
-	for (i = 0; i < n; i++)
-		seq_printf(m, "  [0x%05llx, 0x%05llx) %s\n", regions[i].offset,
-			   regions[i].offset + regions[i].size,
-			   gring_owner_names[regions[i].owner]);
+	for (i = 0; i < st.nr_regions; i++)
+		seq_printf(m, "  [0x%05x, 0x%05x) %s\n", st.regions[i].offset,
+			   st.regions[i].offset + st.regions[i].size,
+			   gring_owner_names[st.regions[i].owner]);
 }
 
 /**
@@ -133,8 +91,7 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 		[GRING_OWNER_GPU] = DRM_GRING_OWNER_GPU,
 		[GRING_OWNER_MIXED] = DRM_GRING_OWNER_MIXED,
 	};
-	struct gring_queue_region pieces[3];
-	struct drm_gring_region regions[3];
+	struct drm_gring_region regions[GRING_RING_MAX_REGIONS];
 	struct gring_coherent_stats cs;
 	struct gring_ring_state st;
 	struct gring_queue *q;
@@ -157,7 +114,6 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	/* One snapshot under the submit lock: no commit moves wptr meanwhile. */
 	mutex_lock(&q->submit_lock);
 	gring_ring_query(&q->ring, &st);
-	n = gring_queue_regions(q, &st, pieces);
 	submitted = q->seqno;
 	mutex_unlock(&q->submit_lock);
 	drm_dev_exit(idx);
@@ -167,11 +123,12 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	timeouts = q->timeouts;
 	spin_unlock(&q->lock);
 	gring_coherent_get_stats(&q->bo->coh, &cs);
+	n = st.nr_regions;
 	for (i = 0; i < n; i++)
 		regions[i] = (struct drm_gring_region){
-			.offset = pieces[i].offset,
-			.size = pieces[i].size,
-			.owner = owners[pieces[i].owner],
+			.offset = st.regions[i].offset,
+			.size = st.regions[i].size,
+			.owner = owners[st.regions[i].owner],
 		};
 
 	if (args->regions && args->region_count >= n &&

@@ -15,6 +15,7 @@
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/lockdep.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include <asm/barrier.h>
@@ -513,10 +514,48 @@ void gring_ring_abandon(struct gring_ring *ring)
 }
 EXPORT_SYMBOL_GPL(gring_ring_abandon);
 
+/*
+ * Cut the ring at tail and wptr and ask the ownership layer who holds each
+ * piece. Under ring->lock, as commit and retire hand the pending bytes over
+ * under it too: the owners and the pointers are of one instant, so a piece
+ * is "mixed" only if the leases and the pointers truly disagree.
+ */
+static u32 gring_ring_regions_locked(struct gring_ring *ring,
+				     struct gring_ring_region *out)
+{
+	u32 cuts[4], n = 0, i, r = 0;
+	u32 pending = gring_ring_dist(ring, ring->tail, ring->wptr);
+
+	lockdep_assert_held(&ring->lock);
+	cuts[n++] = 0;
+	if (pending) {
+		cuts[n++] = min(ring->tail, ring->wptr);
+		cuts[n++] = max(ring->tail, ring->wptr);
+	}
+	cuts[n++] = ring->size;
+
+	for (i = 0; i + 1 < n; i++) {
+		struct gring_view v;
+
+		if (cuts[i + 1] <= cuts[i])
+			continue;
+		out[r].offset = cuts[i];
+		out[r].size = cuts[i + 1] - cuts[i];
+		out[r].owner = GRING_OWNER_MIXED;
+		if (!gring_view_sub(&ring->ring, cuts[i], out[r].size, 0, &v))
+			out[r].owner = gring_view_owner(&v);
+		r++;
+	}
+	return r;
+}
+
 /**
- * gring_ring_query() - a ring's pointers and counters at one instant
+ * gring_ring_query() - a ring's pointers, counters and owners at one instant
  * @ring: the ring
  * @st: filled in; all pointers are ring offsets
+ *
+ * The pointers, counters and regions are taken under one hold of the ring's
+ * lock; only the writeback fields (the device's) are read before it.
  */
 void gring_ring_query(struct gring_ring *ring, struct gring_ring_state *st)
 {
@@ -536,6 +575,7 @@ void gring_ring_query(struct gring_ring *ring, struct gring_ring_state *st)
 	st->pending = gring_ring_dist(ring, ring->tail, ring->wptr);
 	st->free = ring->size - GRING_RING_ALIGN - st->pending;
 	st->stats = ring->stats;
+	st->nr_regions = gring_ring_regions_locked(ring, st->regions);
 	spin_unlock_irqrestore(&ring->lock, flags);
 	st->rptr = rptr;
 	st->seqno = seqno;

@@ -145,6 +145,21 @@ struct gring_ring_reservation {
 	u32 wptr;
 };
 
+/* A ring cuts into at most three pieces: free, pending, free. */
+#define GRING_RING_MAX_REGIONS	3
+
+/**
+ * struct gring_ring_region - a piece of a ring and who owns it
+ * @offset: first byte, as a ring offset
+ * @size: bytes
+ * @owner: what the ownership layer says of these bytes
+ */
+struct gring_ring_region {
+	u32 offset;
+	u32 size;
+	enum gring_owner owner;
+};
+
 /**
  * struct gring_ring_state - a ring at one instant, in offsets
  * @size: ring size in bytes.
@@ -156,6 +171,9 @@ struct gring_ring_reservation {
  * @free: bytes neither pending nor the always-empty slot. A single
  *	reservation may get less: commands do not wrap.
  * @stats: counters.
+ * @nr_regions: entries used in @regions, 1 to %GRING_RING_MAX_REGIONS.
+ * @regions: the ring cut at @tail and @wptr, in ring order, each with its
+ *	owner as the ownership layer has it at the same instant.
  */
 struct gring_ring_state {
 	u32 size;
@@ -166,6 +184,8 @@ struct gring_ring_state {
 	u32 pending;
 	u32 free;
 	struct gring_ring_stats stats;
+	u32 nr_regions;
+	struct gring_ring_region regions[GRING_RING_MAX_REGIONS];
 };
 
 int gring_ring_init(struct gring_ring *ring, const struct gring_view *ring_view,

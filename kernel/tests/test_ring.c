@@ -138,6 +138,9 @@ static void test_empty_and_full(void)
 	CHECK_EQ(gring_ring_pending(&ring, 0, v), 0);
 	gring_ring_query(&ring, &st);
 	CHECK(st.wptr == 0 && st.tail == 0 && st.pending == 0);
+	CHECK(st.nr_regions == 1 && st.regions[0].offset == 0 &&
+	      st.regions[0].size == 256 &&
+	      st.regions[0].owner == GRING_OWNER_CPU);
 	CHECK_EQ(st.free, 248);
 
 	CHECK_EQ(gring_ring_reserve(&ring, 0, &res), -EINVAL);
@@ -233,6 +236,14 @@ static void test_exact_end_and_pad(void)
 	CHECK_EQ(st.stats.wraps, 2);
 	CHECK_EQ(st.pending, 64 + 120 + 8 + 56);
 	CHECK_EQ(st.free, 0);
+	/* Cut at wptr 56 and tail 64; the owners are the leases'. */
+	CHECK_EQ(st.nr_regions, 3);
+	CHECK(st.regions[0].offset == 0 && st.regions[0].size == 56 &&
+	      st.regions[0].owner == GRING_OWNER_GPU);
+	CHECK(st.regions[1].offset == 56 && st.regions[1].size == 8 &&
+	      st.regions[1].owner == GRING_OWNER_CPU);
+	CHECK(st.regions[2].offset == 64 && st.regions[2].size == 192 &&
+	      st.regions[2].owner == GRING_OWNER_GPU);
 
 	/* Two views, computed once: [64, 256) then [0, 56). */
 	CHECK_EQ(gring_ring_pending(&ring, 64, v), 2);
@@ -257,6 +268,12 @@ static void test_exact_end_and_pad(void)
 	CHECK_EQ(gring_view_owner(&pad), GRING_OWNER_CPU);
 	gring_ring_query(&ring, &st);
 	CHECK_EQ(st.tail, 0);
+	/* Only [0, 56) is pending: it and the rest of the ring. */
+	CHECK_EQ(st.nr_regions, 2);
+	CHECK(st.regions[0].offset == 0 && st.regions[0].size == 56 &&
+	      st.regions[0].owner == GRING_OWNER_GPU);
+	CHECK(st.regions[1].offset == 56 && st.regions[1].size == 200 &&
+	      st.regions[1].owner == GRING_OWNER_CPU);
 	CHECK_EQ(st.stats.retired, 3 + 1 + 1 + 3);
 	device_rptr(56);
 	CHECK_EQ(gring_ring_retire(&ring, &done), 1);
