@@ -24,8 +24,10 @@ extern "C" {
  *     private (copy-on-write) mmaps of a BO fail with -EINVAL.
  * 3 - rings on the soft engine: RING_CREATE, RING_DESTROY, SUBMIT (in- and
  *     out-syncobjs, timeline points), CPU_PREP, CPU_FINI, RING_QUERY.
+ * 4 - DRM_GRING_PARAM_ENGINES; rings on a virtio-gpu device bound to gring
+ *     (DRM_GRING_ENGINE_VIRTIO_GPU, struct drm_gring_vgpu_cmd).
  */
-#define DRM_GRING_UAPI_VERSION		3
+#define DRM_GRING_UAPI_VERSION		4
 
 #define DRM_GRING_GET_PARAM		0x00
 #define DRM_GRING_GEM_CREATE		0x01
@@ -73,12 +75,17 @@ extern "C" {
  * @DRM_GRING_PARAM_PINNED_CAP: most bytes all live BOs of the device may
  *	hold together, in bytes (since version 2). BO memory is pinned:
  *	it can be neither swapped nor reclaimed while the BO lives.
+ * @DRM_GRING_PARAM_ENGINES: the engines this device's rings may use, as a
+ *	mask of (1 << enum drm_gring_engine). Every gring device has the soft
+ *	engine; one bound to a virtio-gpu PCI function also has
+ *	DRM_GRING_ENGINE_VIRTIO_GPU.
  */
 enum drm_gring_param {
 	DRM_GRING_PARAM_UAPI_VERSION = 0,
 	DRM_GRING_PARAM_MAX_BO_SIZE = 1,
 	DRM_GRING_PARAM_BO_ALIGN = 2,
 	DRM_GRING_PARAM_PINNED_CAP = 3,
+	DRM_GRING_PARAM_ENGINES = 4,
 };
 
 /**
@@ -142,9 +149,17 @@ struct drm_gring_gem_mmap_offset {
  * @DRM_GRING_ENGINE_SOFT: the software command processor in the module. It
  *	reaches memory only through DMA addresses, resolved through its own
  *	table of mapped buffers; anything else is a device fault.
+ * @DRM_GRING_ENGINE_VIRTIO_GPU: the virtio-gpu device (QEMU's
+ *	virtio-gpu-pci) the gring device was bound to. Its rings take
+ *	struct drm_gring_vgpu_cmd: 2D control commands, checked by the kernel,
+ *	which fills every guest address itself. Only on a device whose
+ *	DRM_GRING_PARAM_ENGINES has it; elsewhere RING_CREATE fails -ENODEV.
+ *	@size of RING_CREATE must be 0; the ring holds
+ *	DRM_GRING_VGPU_MAX_CMDS commands in flight.
  */
 enum drm_gring_engine {
 	DRM_GRING_ENGINE_SOFT = 0,
+	DRM_GRING_ENGINE_VIRTIO_GPU = 1,
 };
 
 /**
@@ -260,9 +275,10 @@ struct drm_gring_sync {
  * struct drm_gring_submit - queue one job of commands on a ring
  * @ring_id: in, a ring of this file.
  * @flags: in, DRM_GRING_SUBMIT_* flags.
- * @cmds: in, pointer to @cmd_count struct drm_gring_cmd.
- * @cmd_count: in, 1 to DRM_GRING_MAX_CMDS.
- * @cmd_size: in, sizeof(struct drm_gring_cmd): lets the struct grow.
+ * @cmds: in, pointer to @cmd_count struct drm_gring_cmd (a
+ *	DRM_GRING_ENGINE_VIRTIO_GPU ring: struct drm_gring_vgpu_cmd).
+ * @cmd_count: in, 1 to DRM_GRING_MAX_CMDS (DRM_GRING_VGPU_MAX_CMDS).
+ * @cmd_size: in, sizeof the command struct: lets the struct grow.
  * @in_syncs: in, pointer to @in_sync_count struct drm_gring_sync; the job
  *	starts once all of them have signalled.
  * @in_sync_count: in, 0 to DRM_GRING_MAX_IN_SYNCS.
@@ -290,6 +306,92 @@ struct drm_gring_submit {
 	__u64 out_sync_point;
 	__u64 seqno;
 	__u64 extensions;
+};
+
+/*
+ * The virtio-gpu 2D control commands a DRM_GRING_ENGINE_VIRTIO_GPU ring
+ * takes, numbered as in the virtio spec ("GPU Device", and
+ * <linux/virtio_gpu.h>'s VIRTIO_GPU_CMD_*).
+ */
+#define DRM_GRING_VGPU_GET_DISPLAY_INFO		0x0100
+#define DRM_GRING_VGPU_RESOURCE_CREATE_2D	0x0101
+#define DRM_GRING_VGPU_RESOURCE_UNREF		0x0102
+#define DRM_GRING_VGPU_SET_SCANOUT		0x0103
+#define DRM_GRING_VGPU_RESOURCE_FLUSH		0x0104
+#define DRM_GRING_VGPU_TRANSFER_TO_HOST_2D	0x0105
+#define DRM_GRING_VGPU_RESOURCE_ATTACH_BACKING	0x0106
+#define DRM_GRING_VGPU_RESOURCE_DETACH_BACKING	0x0107
+
+/* Most commands one job on a virtio-gpu ring may hold, and in flight. */
+#define DRM_GRING_VGPU_MAX_CMDS		32
+/* Largest 2D resource side, in pixels. */
+#define DRM_GRING_VGPU_MAX_DIM		16384
+
+/**
+ * struct drm_gring_vgpu_rect - a rectangle of a resource, in pixels
+ * @x: left column.
+ * @y: top row.
+ * @width: columns.
+ * @height: rows.
+ */
+struct drm_gring_vgpu_rect {
+	__u32 x;
+	__u32 y;
+	__u32 width;
+	__u32 height;
+};
+
+/**
+ * struct drm_gring_vgpu_cmd - one virtio-gpu 2D command for SUBMIT
+ * @type: in, a DRM_GRING_VGPU_* command.
+ * @flags: must be zero.
+ * @resource_id: in, a resource of this file (ids are per file, non-zero;
+ *	RESOURCE_CREATE_2D names a new one). SET_SCANOUT takes 0 to turn the
+ *	scanout off.
+ * @scanout_id: in, SET_SCANOUT: the scanout, below the count the device
+ *	reports; otherwise zero.
+ * @format: in, RESOURCE_CREATE_2D: a VIRTIO_GPU_FORMAT_* with 4 bytes per
+ *	pixel; otherwise zero.
+ * @width: in, RESOURCE_CREATE_2D: pixels, 1 to DRM_GRING_VGPU_MAX_DIM.
+ * @height: in, RESOURCE_CREATE_2D: pixels, 1 to DRM_GRING_VGPU_MAX_DIM.
+ * @bo_handle: in, RESOURCE_ATTACH_BACKING: the BO that backs the resource;
+ *	otherwise zero.
+ * @bo_offset: in, RESOURCE_ATTACH_BACKING: where the backing starts in the
+ *	BO (page-aligned); TRANSFER_TO_HOST_2D: where the rectangle's first
+ *	pixel is in the backing (the device's "offset": rows are
+ *	width * 4 bytes apart).
+ * @bo_size: in, RESOURCE_ATTACH_BACKING: backing bytes, at least
+ *	width * height * 4 of the resource, inside the BO; otherwise zero.
+ * @rect: in, SET_SCANOUT, RESOURCE_FLUSH, TRANSFER_TO_HOST_2D: inside the
+ *	resource, non-empty; otherwise zero.
+ * @resp_handle: in, zero, or a BO of this file that receives the device's
+ *	response (struct virtio_gpu_ctrl_hdr, or struct
+ *	virtio_gpu_resp_display_info for GET_DISPLAY_INFO) once the job is
+ *	done.
+ * @resp_offset: in, where in @resp_handle: 8-aligned, with room for the
+ *	whole response; zero without @resp_handle.
+ *
+ * Userspace names memory by BO handle and offset only; the kernel checks
+ * every field and writes the device's request itself, guest addresses
+ * included. A command the device answers with an error
+ * (VIRTIO_GPU_RESP_ERR_*) fails its job's fence: -ENOMEM for
+ * ERR_OUT_OF_MEMORY, -EINVAL for the others. RESOURCE_UNREF of a resource
+ * with a backing detaches it too.
+ */
+struct drm_gring_vgpu_cmd {
+	__u32 type;
+	__u32 flags;
+	__u32 resource_id;
+	__u32 scanout_id;
+	__u32 format;
+	__u32 width;
+	__u32 height;
+	__u32 bo_handle;
+	__u64 bo_offset;
+	__u64 bo_size;
+	struct drm_gring_vgpu_rect rect;
+	__u32 resp_handle;
+	__u32 resp_offset;
 };
 
 /* CPU_PREP: the CPU will read the range / will write it. */
@@ -377,6 +479,12 @@ struct drm_gring_region {
  * @refusals: out, ownership violations refused on this ring's buffers.
  *
  * Only offsets and counts: never an address.
+ *
+ * A DRM_GRING_ENGINE_VIRTIO_GPU ring has no command ring of its own (its
+ * commands go through the device's virtqueue, which debugfs gring_rings
+ * shows): @size, @wptr, @rptr and @region_count are zero, @completed is
+ * the last job whose responses came back, @faults counts jobs the device
+ * answered with an error.
  */
 struct drm_gring_ring_query {
 	__u32 ring_id;
