@@ -149,14 +149,18 @@ void gring_job_take_ranges(struct gring_job *job)
  * @err: 0, or the job's error for its fence
  * @ns: engine time it took
  *
- * The driver's half: what an interrupt handler would do on completion.
- * Takes the job's ranges back, retires its ring bytes (soft engine),
- * counts, and signals the hardware fence.
+ * The driver's half: what an interrupt handler does on completion (the
+ * virtio-gpu engine calls it from its interrupt handler). Takes the
+ * job's ranges back, retires its ring bytes (soft engine), counts, and
+ * signals the hardware fence.
+ *
+ * Context: any; takes spinlocks only.
  */
 void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
 			  int err, u64 ns)
 {
 	struct gring_lease *lease;
+	unsigned long flags;
 
 	/* Reads the engine's read pointer, then dma_rmb(), then the data. */
 	gring_job_take_ranges(job);
@@ -166,7 +170,7 @@ void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
 	atomic_inc(&q->retired);
 	wake_up_all(&q->space_wq);
 
-	spin_lock(&q->lock);
+	spin_lock_irqsave(&q->lock, flags);
 	list_del_init(&job->link);
 	q->completed = job->seqno;
 	q->busy_ns += ns;
@@ -174,7 +178,7 @@ void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
 		q->timeouts++;
 	else if (err)
 		q->faults++;
-	spin_unlock(&q->lock);
+	spin_unlock_irqrestore(&q->lock, flags);
 	atomic64_add(ns, &q->gfile->engine_ns);
 
 	trace_gring_job_done(q->name, job->seqno, err, ns);
@@ -193,9 +197,11 @@ void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
  */
 void gring_queue_job_lost(struct gring_queue *q, struct gring_job *job)
 {
-	spin_lock(&q->lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
 	list_del_init(&job->link);
-	spin_unlock(&q->lock);
+	spin_unlock_irqrestore(&q->lock, flags);
 	dma_fence_set_error(job->hw_fence, -ENODEV);
 	dma_fence_signal(job->hw_fence);
 }
@@ -265,9 +271,9 @@ static struct dma_fence *gring_job_run(struct drm_sched_job *sched_job)
 	struct gring_queue *q = job->queue;
 	struct dma_fence *fence = dma_fence_get(job->hw_fence);
 
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	list_add_tail(&job->link, &q->inflight);
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 
 	/*
 	 * A virtio-gpu job is sent to the device right here: sending never
@@ -305,10 +311,10 @@ static void gring_job_free(struct drm_sched_job *sched_job)
 	kvfree(job);
 
 	/* Under the lock: gring_queue_release() frees @q once it sees 0. */
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	if (atomic_dec_and_test(&q->jobs_alive))
 		wake_up_all(&q->idle_wq);
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 }
 
 /*
@@ -588,10 +594,10 @@ static void gring_queue_cancel(struct gring_queue *q)
 {
 	struct gring_job *job;
 
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	list_for_each_entry(job, &q->inflight, link)
 		WRITE_ONCE(job->cancel, true);
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 	flush_workqueue(q->engine_wq);
 }
 
@@ -631,8 +637,8 @@ static void gring_queue_release(struct kref *kref)
 	gring_queue_cancel(q);
 	wait_event(q->idle_wq, !atomic_read(&q->jobs_alive));
 	/* The last gring_job_free() is out of its critical section. */
-	spin_lock(&q->lock);
-	spin_unlock(&q->lock);
+	spin_lock_irq(&q->lock);
+	spin_unlock_irq(&q->lock);
 
 	mutex_lock(&gdev->queues_lock);
 	list_del(&q->dev_link);

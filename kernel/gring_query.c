@@ -50,12 +50,12 @@ void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m)
 	submitted = q->seqno;
 	mutex_unlock(&q->submit_lock);
 	gring_coherent_get_stats(&q->bo->coh, &cs);
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	faults = q->faults;
 	timeouts = q->timeouts;
 	completed = q->completed;
 	busy_ns = q->busy_ns;
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 
 	seq_printf(m, "%s: ring id %u, %u bytes, engine soft\n", q->name,
 		   q->id, st.size);
@@ -126,10 +126,10 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	mutex_unlock(&q->submit_lock);
 	drm_dev_exit(idx);
 
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	faults = q->faults;
 	timeouts = q->timeouts;
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 	gring_coherent_get_stats(&q->bo->coh, &cs);
 	if (q->engine != DRM_GRING_ENGINE_SOFT)
 		st.seqno = READ_ONCE(q->completed);

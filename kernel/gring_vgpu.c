@@ -112,20 +112,6 @@ static struct gring_vgpu_job *to_vjob(struct gring_job *job)
 	return job->engine_data;
 }
 
-/* Called under the controlq's lock, maybe in its interrupt handler. */
-static void gring_vgpu_chain_done(struct gring_vpci_chain *chain, u32 len,
-				  int status)
-{
-	struct gring_vgpu_cmd *cmd = container_of(chain, struct gring_vgpu_cmd,
-						  chain);
-	struct gring_vgpu_job *vjob = cmd->vjob;
-
-	cmd->len = len;
-	cmd->status = status;
-	if (atomic_dec_and_test(&vjob->pending))
-		queue_work(vjob->job->queue->engine_wq, &vjob->done_work);
-}
-
 /* What a response says: 0, or the error it reports. */
 static int gring_vgpu_response(struct gring_vgpu *vgpu,
 			       struct gring_queue *q, struct gring_vgpu_cmd *cmd,
@@ -184,20 +170,23 @@ static void gring_vgpu_copy_resp(struct gring_vgpu_cmd *cmd,
 		gring_view_write(&dst, 0, &buf, len);
 }
 
-static void gring_vgpu_job_done(struct work_struct *work)
+/*
+ * The last chain of a job came back: complete it, as an interrupt handler
+ * does -- here, from the transport's, under the controlq's lock.
+ *
+ * Its BOs' memory is there without drm_dev_enter(): chains come back from
+ * the device only while it runs, and remove resets it (completing the
+ * chains in flight through here) before the memory is revoked.
+ */
+static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 {
-	struct gring_vgpu_job *vjob = container_of(work, struct gring_vgpu_job,
-						   done_work);
 	struct gring_job *job = vjob->job;
 	struct gring_queue *q = job->queue;
 	struct gring_vgpu *vgpu = q->gdev->vgpu;
-	int err = 0, ret, idx;
+	unsigned long flags;
+	int err = 0, ret;
 	u32 i;
 
-	if (!drm_dev_enter(&q->gdev->drm, &idx)) {
-		gring_queue_job_lost(q, job);
-		return;
-	}
 	/* The device is done with the job's ranges: the CPU's again. */
 	gring_job_take_ranges(job);
 	for (i = 0; i < vjob->count; i++) {
@@ -220,12 +209,25 @@ static void gring_vgpu_job_done(struct work_struct *work)
 			cmd->unref = NULL;
 		}
 	}
-	spin_lock(&q->lock);
+	spin_lock_irqsave(&q->lock, flags);
 	for (i = 0; i < vjob->count; i++)
 		__clear_bit(vjob->cmds[i].slot, q->vgpu_slots);
-	spin_unlock(&q->lock);
+	spin_unlock_irqrestore(&q->lock, flags);
 	gring_queue_job_done(q, job, err, ktime_get_ns() - vjob->start_ns);
-	drm_dev_exit(idx);
+}
+
+/* Called under the controlq's lock, maybe in its interrupt handler. */
+static void gring_vgpu_chain_done(struct gring_vpci_chain *chain, u32 len,
+				  int status)
+{
+	struct gring_vgpu_cmd *cmd = container_of(chain, struct gring_vgpu_cmd,
+						  chain);
+	struct gring_vgpu_job *vjob = cmd->vjob;
+
+	cmd->len = len;
+	cmd->status = status;
+	if (atomic_dec_and_test(&vjob->pending))
+		gring_vgpu_job_done(vjob);
 }
 
 /* The engine's side of run_job, called from it (gring_job_run()). */
@@ -254,7 +256,7 @@ static void gring_vgpu_job_start(struct work_struct *work)
 		goto out_done;
 
 	/* The credits guarantee a free slot for each command. */
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	for (i = 0; i < vjob->count; i++) {
 		vjob->cmds[i].slot = find_first_zero_bit(q->vgpu_slots,
 							 DRM_GRING_VGPU_MAX_CMDS);
@@ -264,7 +266,7 @@ static void gring_vgpu_job_start(struct work_struct *work)
 		}
 		__set_bit(vjob->cmds[i].slot, q->vgpu_slots);
 	}
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 	if (err)
 		goto out_slots;
 
@@ -290,11 +292,11 @@ static void gring_vgpu_job_start(struct work_struct *work)
 	return;
 
 out_slots:
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	for (i = 0; i < vjob->count; i++)
 		if (vjob->cmds[i].slot < DRM_GRING_VGPU_MAX_CMDS)
 			__clear_bit(vjob->cmds[i].slot, q->vgpu_slots);
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 out_done:
 	/*
 	 * Nothing reached the device: an UNREF in the job did not run, so
@@ -407,7 +409,6 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 		goto out_free;
 	}
 	vjob->count = args->cmd_count;
-	INIT_WORK(&vjob->done_work, gring_vgpu_job_done);
 
 	ret = gring_out_sync_prepare(file, args, &out);
 	if (ret)
@@ -565,12 +566,12 @@ void gring_vgpu_queue_show(struct gring_queue *q, struct seq_file *m)
 	u64 completed, faults, timeouts;
 	u32 used;
 
-	spin_lock(&q->lock);
+	spin_lock_irq(&q->lock);
 	completed = q->completed;
 	faults = q->faults;
 	timeouts = q->timeouts;
 	used = bitmap_weight(q->vgpu_slots, DRM_GRING_VGPU_MAX_CMDS);
-	spin_unlock(&q->lock);
+	spin_unlock_irq(&q->lock);
 	seq_printf(m, "%s: ring id %u, engine virtio-gpu, slots %u of %u in use\n",
 		   q->name, q->id, used, DRM_GRING_VGPU_MAX_CMDS);
 	seq_printf(m, "  seqno submitted %llu completed %llu\n", q->seqno,

@@ -92,7 +92,6 @@ struct gring_vgpu_cmd {
 /**
  * struct gring_vgpu_job - the virtio-gpu part of a job
  * @job: the job
- * @done_work: completes the job once every chain is back
  * @pending: chains not back yet
  * @start_ns: when the job was sent
  * @count: entries in @cmds
@@ -100,7 +99,6 @@ struct gring_vgpu_cmd {
  */
 struct gring_vgpu_job {
 	struct gring_job *job;
-	struct work_struct done_work;
 	atomic_t pending;
 	u64 start_ns;
 	u32 count;
