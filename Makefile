@@ -11,7 +11,9 @@ DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 all: build
 
 help:
-	@echo "make run     boot the VM, load gring, run gringctl info and gringctl demo in it"
+	@echo "make run     boot the VM, load gring, run gringctl info and gringctl demo in it,"
+	@echo "             then show an llvmpipe frame on the gring display and compare"
+	@echo "             QEMU's screendump of it with the frame (tools/main-job)"
 	@echo "make test    lint, host tests, every IGT subtest in the VM on Debian's"
 	@echo "             kernel, then on the debug kernel (make test-debug)"
 	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...)"
@@ -27,12 +29,12 @@ help:
 build:
 	$(VM) build
 
-# The demo runs as the ordinary user, as a client would; its exit status
-# (0 only if every value it read back is the one it computed) is run's.
+# One boot (tools/main-job): gringctl info, the demo as the ordinary user,
+# as a client would (0 only if every value it read back is the one it
+# computed), then the llvmpipe frame presented on the gring display,
+# screendumped by QEMU and compared on the host with tools/png-compare.
 run: build
-	$(VM) --no-build run -- sh -c 'echo "# gringctl info"; gringctl info && \
-		echo && echo "# gringctl demo (as user gring)" && \
-		su gring -c "gringctl demo"'
+	tools/main-job
 
 # Host tests need only the meson build (meson test builds what is stale);
 # the module and initramfs are vm-test's.

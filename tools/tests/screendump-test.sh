@@ -4,17 +4,18 @@
 # The bench's screendump service, end to end, in two short boots (after a
 # build; `make screendump-test`):
 #
-#  1. modetest (Debian's libdrm-tests, added to the guest for this boot)
-#     lights the second virtio-gpu-pci (the gring display, QOM id
-#     gringgpu) at its preferred mode through the kernel's virtio_gpu;
-#     `gring-screendump t1` must bring back a PNG whose IHDR says 1280x800
-#     (the first device, never lit, would dump QEMU's 640x480 placeholder).
-#     A request naming a device QEMU lacks must fail at once with QEMU's
-#     reason.
+#  1. kms-show-raw (tools/tests/, added to the guest for this boot) shows
+#     the llvmpipe reference frame (gring-osmesa-frame, rendered on the
+#     host) on the second virtio-gpu-pci -- the gring display, QOM id
+#     gringgpu -- through the kernel's own virtio_gpu. `gring-screendump
+#     t1` must bring back a PNG whose IHDR says 1280x800 (the first device,
+#     never lit, would dump QEMU's 640x480 placeholder) and that equals the
+#     frame pixel for pixel (tools/png-compare). A request naming a device
+#     QEMU lacks must fail at once with QEMU's reason.
 #  2. With the service off (GRING_VM_SCREENDUMP=0), a request must fail at
 #     once with a message saying so, not wait for its timeout.
 #
-#   screendump-test.sh [TOOLS_VM]
+#   screendump-test.sh [TOOLS_VM]      (after tools/vm build)
 # ok() always returns 0, so "A && ok || bad" is an if-then-else here;
 # the guest scripts are single-quoted on purpose (they expand in the guest).
 # shellcheck disable=SC2015,SC2016
@@ -22,6 +23,9 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VM=${1:-$ROOT/tools/vm}
 OUT=$ROOT/build/vm-shot-out
+FRAME=$ROOT/build/vm-shot-frame.raw
+SHOW=$ROOT/build/meson/tools/kms-show-raw
+RENDER=$ROOT/build/meson/userspace/tools/gring-osmesa-frame
 checks=0
 failures=0
 
@@ -44,30 +48,33 @@ print('%dx%d' % struct.unpack('>II', d[16:24]))
 PY
 }
 
-# Boot 1.  The mode stays set while modetest waits for a line on its
-# stdin, a FIFO this shell holds open until the dump is taken.
+# Boot 1.  The frame stays up while kms-show-raw waits for a line on its
+# stdin, a FIFO this shell holds open until the dumps are taken.
 guest1='
 set -u
 gpu=$(for p in /sys/bus/pci/devices/*; do
 	[ "$(cat $p/vendor):$(cat $p/device)" = 0x1af4:0x1050 ] && echo ${p##*/}
 done | sed -n 2p)
-echo "gring display: $gpu"
-mkfifo /tmp/mt
-modetest -M virtio_gpu -D pci:$gpu -r </tmp/mt >/tmp/modetest.log 2>&1 &
-exec 3>/tmp/mt
-conn=$(ls -d /sys/bus/pci/devices/$gpu/drm/card*/card*-Virtual-* | head -n 1)
+card=$(ls -d /sys/bus/pci/devices/$gpu/drm/card* | head -n 1)
+echo "gring display: $gpu, ${card##*/}"
+mkfifo /tmp/hold
+kms-show-raw /dev/dri/${card##*/} /frame.raw 1280 800 </tmp/hold >/tmp/show.log 2>&1 &
+exec 3>/tmp/hold
 i=0
-while [ "$(cat $conn/enabled)" != enabled ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
-echo "connector ${conn##*/}: $(cat $conn/enabled)"
+while ! grep -q "^shown" /tmp/show.log && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+cat /tmp/show.log
+# DIRTYFB returns before the device has the frame: give it time.
 sleep 1
 gring-screendump t1; echo "t1 exit $?"
 s=$(date +%s)
 gring-screendump --device nosuchgpu --timeout 20 t2; echo "t2 exit $? after $(($(date +%s) - s))s"
 echo >&3; wait
 '
-rm -rf "$OUT" "$OUT-off"
-"$VM" --no-build run --out "$OUT" --add /usr/bin/modetest -- sh -c "$guest1" \
-	>"$OUT.1.log" 2>&1
+rm -rf "$OUT" "$OUT-off" "$FRAME"
+"$RENDER" --out "$FRAME" --width 1280 --height 800 >/dev/null ||
+	{ echo "screendump-test: cannot render the frame (tools/vm build first?)"; exit 2; }
+"$VM" --no-build run --out "$OUT" --add "$SHOW" --add "$FRAME:/frame.raw" -- \
+	sh -c "$guest1" >"$OUT.1.log" 2>&1
 st=$?
 cat "$OUT.1.log"
 [ $st = 0 ] && ok "boot 1 finished cleanly" || bad "boot 1: tools/vm exited $st"
@@ -78,6 +85,9 @@ if [ -e "$OUT/t1.png" ]; then
 	size=$(png_size "$OUT/t1.png" 2>&1)
 	[ "$size" = 1280x800 ] && ok "t1.png IHDR says 1280x800" ||
 		bad "t1.png: IHDR says '$size', want 1280x800"
+	"$ROOT/tools/png-compare" "$OUT/t1.png" "$FRAME" --width 1280 --height 800 &&
+		ok "t1.png equals the frame shown, pixel for pixel" ||
+		bad "t1.png is not the frame shown (above)"
 else
 	bad "no $OUT/t1.png on the host"
 fi
