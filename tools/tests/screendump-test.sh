@@ -66,6 +66,7 @@ cat /tmp/show.log
 # DIRTYFB returns before the device has the frame: give it time.
 sleep 1
 gring-screendump t1; echo "t1 exit $?"
+gring-screendump --ppm t1; echo "t1.ppm exit $?"
 s=$(date +%s)
 gring-screendump --device nosuchgpu --timeout 20 t2; echo "t2 exit $? after $(($(date +%s) - s))s"
 echo >&3; wait
@@ -91,6 +92,17 @@ if [ -e "$OUT/t1.png" ]; then
 else
 	bad "no $OUT/t1.png on the host"
 fi
+# The PPM: P6 header, then exactly the frame's pixels as R, G, B.
+grep -q '^/out/t1.ppm$' "$OUT.1.log" && python3 - "$OUT/t1.ppm" "$FRAME" <<'PY'
+import sys
+ppm, raw = open(sys.argv[1], 'rb').read(), open(sys.argv[2], 'rb').read()
+head = b'P6\n1280 800\n255\n'
+rgb = bytearray(1280 * 800 * 3)
+rgb[0::3], rgb[1::3], rgb[2::3] = raw[2::4], raw[1::4], raw[0::4]
+sys.exit(0 if ppm == head + bytes(rgb) else 1)
+PY
+[ $? = 0 ] && ok "gring-screendump --ppm t1: a P6 1280x800 PPM of the same pixels" ||
+	bad "gring-screendump --ppm t1: not a P6 1280x800 PPM of the frame"
 grep -q "gring-screendump: QMP screendump of device 'nosuchgpu' failed: DeviceNotFound" "$OUT.1.log" &&
 	grep -qE '^t2 exit 1 after [0-5]s$' "$OUT.1.log" &&
 	ok "a missing device fails at once (exit 1) with QEMU's reason" ||
