@@ -6,18 +6,21 @@ RESULTS := build/vm-out/results.json
 # The debug-kernel lane: its own gring.ko, initramfs and guest output.
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
-.PHONY: all build run test test-debug lint bench host-test vm-test vm-check-test shell clean help install
+.PHONY: all build run test test-debug lint bench host-test vm-test vm-check-test screendump-test shell clean help install
 
 all: build
 
 help:
-	@echo "make run     boot the VM, load gring, run gringctl info and gringctl demo in it"
+	@echo "make run     boot the VM, load gring, run gringctl info and gringctl demo in it,"
+	@echo "             then show an llvmpipe frame on the gring display and compare"
+	@echo "             QEMU's screendump of it with the frame (tools/main-job)"
 	@echo "make test    lint, host tests, every IGT subtest in the VM on Debian's"
 	@echo "             kernel, then on the debug kernel (make test-debug)"
 	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...)"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
 	@echo "make bench   gring-bench in one VM boot (table + build/bench.json)"
 	@echo "make vm-check-test  the bench fails on kernel-log warnings only (2 boots; after a build)"
+	@echo "make screendump-test  the guest's gring-screendump, both ways (2 boots; after a build)"
 	@echo "make shell   interactive guest shell"
 	@echo "make install install libgring, headers, gring.pc, tools, tests (PREFIX, DESTDIR)"
 	@echo "make build   build module, userspace, initramfs"
@@ -26,12 +29,12 @@ help:
 build:
 	$(VM) build
 
-# The demo runs as the ordinary user, as a client would; its exit status
-# (0 only if every value it read back is the one it computed) is run's.
+# One boot (tools/main-job): gringctl info, the demo as the ordinary user,
+# as a client would (0 only if every value it read back is the one it
+# computed), then the llvmpipe frame presented on the gring display,
+# screendumped by QEMU and compared on the host with tools/png-compare.
 run: build
-	$(VM) --no-build run -- sh -c 'echo "# gringctl info"; gringctl info && \
-		echo && echo "# gringctl demo (as user gring)" && \
-		su gring -c "gringctl demo"'
+	tools/main-job
 
 # Host tests need only the meson build (meson test builds what is stale);
 # the module and initramfs are vm-test's.
@@ -60,6 +63,12 @@ vm-check-test:
 		"echo '<4>WARNING: CPU: 0 PID: 1 at fake' >/dev/kmsg" || st=$$?; \
 	if [ $$st = 3 ]; then echo "vm-check-test: kernel-log warning failed the run (exit 3), as it must"; \
 	else echo "vm-check-test: FAIL: kernel-log warning gave exit $$st, want 3"; exit 1; fi
+
+# The bench's screendump service (tools/vm-screendump, the guest's
+# gring-screendump): a 1280x800 PNG of the gring display, and a request
+# that cannot be served failing at once.  Two short boots, after a build.
+screendump-test:
+	tools/tests/screendump-test.sh
 
 # libgring, its headers, gring.pc, the tools and the tests, where a
 # distribution puts them (PREFIX/lib/<multiarch>, PREFIX/include/gring,
@@ -93,6 +102,7 @@ test:
 	$(MAKE) host-test
 	$(MAKE) vm-test
 	$(MAKE) vm-check-test
+	$(MAKE) screendump-test
 	$(MAKE) test-debug
 	@# The IGT runner's closing lines, last, for a reader (or CI).
 	@echo "Debian kernel: $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1)"
@@ -115,5 +125,6 @@ shell: build
 clean:
 	$(MAKE) -C kernel clean
 	rm -rf build/meson build/meson-install build/install-test build/stage build/initramfs.d build/initramfs.cpio build/vm-out \
-		build/vm-add.d build/vm-add.cpio build/initramfs-run.cpio $(VMCHECK_OUT)
+		build/vm-add.d build/vm-add.cpio build/initramfs-run.cpio $(VMCHECK_OUT) \
+		build/vm-shot-out build/vm-shot-out-off build/vm-shot-out.*.log
 	rm -rf build/kmod build/initramfs-debug.d build/initramfs-debug.cpio build/vm-out-debug
