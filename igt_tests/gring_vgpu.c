@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "igt_gring.h"
+#include "gring_png.h"
 #include "gring_test.h"
 #include "gring_ring_test.h"
 #include "gring_virtio_test.h"
@@ -848,6 +849,135 @@ static void test_prep_busy(void)
 	close(fd);
 }
 
+/* ---- virtio-screendump-pixel-exact -------------------------------------- */
+
+/*
+ * The device's own picture: the bench's gring-screendump asks QEMU (QMP
+ * screendump) for a PNG of the display and prints its path; gring_png
+ * decodes it.
+ */
+/* gring-screendump NAME, and the PNG it printed the path of. */
+static void screendump(const char *name, struct gring_png *img)
+{
+	char cmd[128], path[256] = "";
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "gring-screendump %s", name);
+	p = popen(cmd, "r");
+	igt_assert(p);
+	if (!fgets(path, sizeof(path), p))
+		path[0] = '\0';
+	st = pclose(p);
+	igt_assert_f(st == 0, "%s: status %d\n", cmd, st);
+	path[strcspn(path, "\n")] = '\0';
+	igt_info("%s -> %s\n", cmd, path);
+	igt_assert_eq(gring_png_read(path, img), 0);
+}
+
+static bool have_screendump(void)
+{
+	return system("command -v gring-screendump >/dev/null 2>&1") == 0;
+}
+
+/* Pixel (x, y) of frame @salt, XRGB8888; the X byte is noise on purpose. */
+static uint32_t frame_px(uint32_t x, uint32_t y, uint32_t salt)
+{
+	return word_pattern((uint64_t)y * XRES + x, salt);
+}
+
+/*
+ * Compare the dump with the frame: inside @r frame @in, outside @out.
+ * Returns the number of wrong pixels (the first few are logged).
+ */
+static uint64_t compare_dump(const struct gring_png *img,
+			     const struct drm_gring_vgpu_rect *r,
+			     uint32_t in, uint32_t out)
+{
+	uint64_t bad = 0;
+	uint32_t x, y;
+
+	igt_assert_eq_u32(img->width, XRES);
+	igt_assert_eq_u32(img->height, YRES);
+	for (y = 0; y < YRES; y++) {
+		for (x = 0; x < XRES; x++) {
+			bool inside = x >= r->x && x < r->x + r->width &&
+				      y >= r->y && y < r->y + r->height;
+			uint32_t want = frame_px(x, y, inside ? in : out);
+			const uint8_t *p = img->pixels +
+				((size_t)y * XRES + x) * img->bpp;
+			uint32_t got = (uint32_t)p[0] << 16 | p[1] << 8 | p[2];
+
+			if (got != (want & 0xffffff) && bad++ < 5)
+				igt_warn("(%u,%u): 0x%06x, want 0x%06x\n", x, y,
+					 got, want & 0xffffff);
+		}
+	}
+	return bad;
+}
+
+static void fill_frame(uint32_t *px, uint32_t salt)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < YRES; y++)
+		for (x = 0; x < XRES; x++)
+			px[(size_t)y * XRES + x] = frame_px(x, y, salt);
+}
+
+static void test_pixels(void)
+{
+	const uint64_t size = (uint64_t)XRES * YRES * CPP;
+	const struct drm_gring_vgpu_rect all = { 0, 0, XRES, YRES };
+	/* Odd position and size: the transfer's offset and row pitch show. */
+	const struct drm_gring_vgpu_rect part = { 301, 207, 123, 45 };
+	struct gring_png img;
+	struct drm_gring_vgpu_cmd c[5];
+	uint32_t ring, bo, *px;
+	uint64_t bad;
+	int fd;
+
+	igt_require_f(have_screendump(),
+		      "no gring-screendump (the bench's screendump service)\n");
+	fd = vgpu_open();
+	ring = vring_create(fd);
+	bo = igt_gring_gem_create(fd, size, NULL);
+	px = igt_gring_gem_mmap(fd, bo, size);
+
+	fill_frame(px, 0x1234567);
+	c[0] = c_create(1, XRES, YRES);
+	c[1] = c_attach(1, bo, 0, size);
+	c[2] = c_scanout(0, 1, XRES, YRES);
+	c[3] = c_transfer(1, XRES, 0, 0, XRES, YRES);
+	c[4] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, XRES, YRES);
+	vrun_ok(fd, ring, c, 5);
+	screendump("vgpu-pixels-1", &img);
+	bad = compare_dump(&img, &all, 0x1234567, 0x1234567);
+	free(img.pixels);
+	igt_assert_f(bad == 0, "%" PRIu64 " pixels differ\n", bad);
+
+	/* A new frame in the BO, but only @part sent: the rest stays old. */
+	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_WRITE, 0, size,
+				 JOB_TIMEOUT), 0);
+	fill_frame(px, 0x7654321);
+	igt_assert_eq(__cpu_fini(fd, bo, 0, size), 0);
+	c[0] = c_transfer(1, XRES, part.x, part.y, part.width, part.height);
+	c[1] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, part.x, part.y,
+		      part.width, part.height);
+	vrun_ok(fd, ring, c, 2);
+	screendump("vgpu-pixels-2", &img);
+	bad = compare_dump(&img, &part, 0x7654321, 0x1234567);
+	free(img.pixels);
+	igt_assert_f(bad == 0, "%" PRIu64 " pixels differ\n", bad);
+
+	c[0] = c_scanout(0, 0, 0, 0);
+	c[1] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
+	vrun_ok(fd, ring, c, 2);
+	munmap(px, size);
+	gem_close(fd, bo);
+	close(fd);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -890,6 +1020,10 @@ igt_main
 	igt_describe("While a transfer is queued behind an unsignalled in-fence its backing is the device's: CPU_PREP NOWAIT is -EBUSY there and 0 beside it, then 0 once the job is done.");
 	igt_subtest("virtio-prep-busy-during-transfer")
 		test_prep_busy();
+
+	igt_describe("What QEMU itself shows (its screendump, through the bench's gring-screendump) is pixel-exact the frame in the BO, after a full update and after a partial one at an odd offset. Skips without gring-screendump.");
+	igt_subtest("virtio-screendump-pixel-exact")
+		test_pixels();
 
 	igt_fixture
 		vt_give_back(&devs);
