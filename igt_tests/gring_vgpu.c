@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "igt_gring.h"
 #include "gring_png.h"
@@ -669,7 +672,8 @@ static void test_bad_commands(void)
 static void test_device_error(void)
 {
 	const uint32_t max = DRM_GRING_VGPU_MAX_DIM;
-	int fd = vgpu_open();
+	int fd = vgpu_open(), watch = vt_open_render(devs.second);
+	struct vgpu_stats base = vgpu_stats(watch), s;
 	uint32_t ring = vring_create(fd);
 	uint32_t resp = igt_gring_gem_create(fd, 4096, NULL);
 	uint8_t *map = igt_gring_gem_mmap(fd, resp, 4096);
@@ -699,9 +703,16 @@ static void test_device_error(void)
 	ring_submitted(fd, ring, NULL, &faults);
 	igt_assert_eq_u64(faults, 1);
 
+	/* Whatever the kernel kept of the refused resource, close frees it. */
 	munmap(map, 4096);
 	gem_close(fd, resp);
 	close(fd);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.resources, base.resources);
+	igt_assert_eq_u64(s.sent, base.sent + 2);
+	igt_assert_eq_u64(s.completed, base.completed + 2);
+	igt_assert_eq_u64(s.free_descs, base.free_descs);
+	close(watch);
 }
 
 /* ---- virtio-commands-10000 --------------------------------------------- */
@@ -849,7 +860,6 @@ static void test_prep_busy(void)
 	close(fd);
 }
 
-/* ---- virtio-screendump-pixel-exact -------------------------------------- */
 
 /*
  * The device's own picture: the bench's gring-screendump asks QEMU (QMP
@@ -875,10 +885,6 @@ static void screendump(const char *name, struct gring_png *img)
 	igt_assert_eq(gring_png_read(path, img), 0);
 }
 
-static bool have_screendump(void)
-{
-	return system("command -v gring-screendump >/dev/null 2>&1") == 0;
-}
 
 /* Pixel (x, y) of frame @salt, XRGB8888; the X byte is noise on purpose. */
 static uint32_t frame_px(uint32_t x, uint32_t y, uint32_t salt)
@@ -925,6 +931,122 @@ static void fill_frame(uint32_t *px, uint32_t salt)
 			px[(size_t)y * XRES + x] = frame_px(x, y, salt);
 }
 
+/* ---- virtio-gringctl-present ------------------------------------------- */
+
+#define RAW_PATH	"/tmp/gring_vgpu-frame.raw"
+#define RAW_SALT	0x5eed
+
+static bool on_path(const char *prog)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
+	return system(cmd) == 0;
+}
+
+/* Frame RAW_SALT as gringctl present --raw takes it: bytes B, G, R, X. */
+static void write_raw_frame(void)
+{
+	FILE *f = fopen(RAW_PATH, "wb");
+	uint32_t x, y;
+
+	igt_assert(f);
+	for (y = 0; y < YRES; y++) {
+		for (x = 0; x < XRES; x++) {
+			uint32_t v = frame_px(x, y, RAW_SALT);
+			uint8_t b[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+			igt_assert_eq(fwrite(b, 1, 4, f), 4);
+		}
+	}
+	igt_assert_eq(fclose(f), 0);
+}
+
+/* Run @cmd, return its stdout (malloc()ed) and exit status. */
+static char *run_capture(const char *cmd, int *status)
+{
+	size_t len = 0, room = 1 << 16;
+	char *out = malloc(room);
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	igt_assert(out && p);
+	while ((n = fread(out + len, 1, room - 1 - len, p)) > 0)
+		len += n;
+	out[len] = '\0';
+	*status = pclose(p);
+	return out;
+}
+
+static int64_t json_int(struct json_object *o, const char *a, const char *b)
+{
+	struct json_object *v;
+
+	igt_assert_f(json_object_object_get_ex(o, a, &v), "no \"%s\"\n", a);
+	if (b)
+		igt_assert_f(json_object_object_get_ex(v, b, &v),
+			     "no \"%s.%s\"\n", a, b);
+	return json_object_get_int64(v);
+}
+
+/*
+ * make run's own command: gringctl present --raw FILE --width 1280
+ * --height 800, through libgring's virtio-gpu verbs; its JSON report,
+ * and nothing left behind once it exits.
+ */
+static void test_gringctl_present(void)
+{
+	int watch, status;
+	struct vgpu_stats base, s;
+	struct json_object *doc, *mode;
+	char *out;
+
+	igt_require_f(on_path("gringctl"), "no gringctl on PATH\n");
+	watch = vgpu_open();
+	base = vgpu_stats(watch);
+	write_raw_frame();
+	out = run_capture("gringctl present --raw " RAW_PATH
+			  " --width 1280 --height 800 --json", &status);
+	igt_info("gringctl present: %s", out);
+	igt_assert_eq(status, 0);
+	doc = json_tokener_parse(out);
+	igt_assert_f(doc, "not JSON: %s\n", out);
+	igt_assert_eq(json_int(doc, "resource", "width"), XRES);
+	igt_assert_eq(json_int(doc, "resource", "height"), YRES);
+	igt_assert_eq(json_int(doc, "resource", "bo_size"),
+		      (int64_t)igt_gring_page_round(XRES * YRES * CPP));
+	igt_assert_eq(json_int(doc, "scanout", "id"), 0);
+	igt_assert(json_object_object_get_ex(doc, "scanout", &mode));
+	igt_assert_eq(json_int(mode, "mode", "width"), XRES);
+	igt_assert_eq(json_int(mode, "mode", "height"), YRES);
+	json_object_put(doc);
+	free(out);
+
+	/*
+	 * Display info, create + attach + scanout, transfer + flush, scanout
+	 * off + unref: 1 + 3 + 2 + 2 commands, and nothing left.
+	 */
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.sent, base.sent + 8);
+	igt_assert_eq_u64(s.completed, base.completed + 8);
+	igt_assert_eq_u64(s.resources, base.resources);
+	igt_assert_eq_u64(s.backed, base.backed);
+	igt_assert_eq_u64(s.free_descs, base.free_descs);
+
+	/* Wrong-sized raw file: refused before anything is sent. */
+	out = run_capture("gringctl present --raw " RAW_PATH
+			  " --width 1280 --height 799 2>&1", &status);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+		     "status %d: %s\n", status, out);
+	free(out);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.resources, base.resources);
+	unlink(RAW_PATH);
+	close(watch);
+}
+
+
+/* virtio-screendump-pixel-exact itself. */
 static void test_pixels(void)
 {
 	const uint64_t size = (uint64_t)XRES * YRES * CPP;
@@ -937,7 +1059,7 @@ static void test_pixels(void)
 	uint64_t bad;
 	int fd;
 
-	igt_require_f(have_screendump(),
+	igt_require_f(on_path("gring-screendump"),
 		      "no gring-screendump (the bench's screendump service)\n");
 	fd = vgpu_open();
 	ring = vring_create(fd);
@@ -976,6 +1098,27 @@ static void test_pixels(void)
 	munmap(px, size);
 	gem_close(fd, bo);
 	close(fd);
+
+	/* make run's path: a raw frame file through gringctl present. */
+	if (on_path("gringctl")) {
+		char *out;
+		int status;
+
+		write_raw_frame();
+		out = run_capture("gringctl present --raw " RAW_PATH
+				  " --width 1280 --height 800"
+				  " --exec 'gring-screendump vgpu-pixels-3 >/dev/null'",
+				  &status);
+		igt_assert_f(status == 0, "gringctl present: %d\n%s", status,
+			     out);
+		free(out);
+		unlink(RAW_PATH);
+		igt_assert_eq(gring_png_read("/out/vgpu-pixels-3.png", &img), 0);
+		bad = compare_dump(&img, &all, RAW_SALT, RAW_SALT);
+		free(img.pixels);
+		igt_assert_f(bad == 0, "gringctl present: %" PRIu64
+			     " pixels differ\n", bad);
+	}
 }
 
 igt_main
@@ -1021,7 +1164,11 @@ igt_main
 	igt_subtest("virtio-prep-busy-during-transfer")
 		test_prep_busy();
 
-	igt_describe("What QEMU itself shows (its screendump, through the bench's gring-screendump) is pixel-exact the frame in the BO, after a full update and after a partial one at an odd offset. Skips without gring-screendump.");
+	igt_describe("gringctl present --raw FILE --width 1280 --height 800 --json (make run's command) reports a 1280x800 resource on scanout 0, sends 8 commands, leaves nothing behind, and refuses a file of the wrong size.");
+	igt_subtest("virtio-gringctl-present")
+		test_gringctl_present();
+
+	igt_describe("What QEMU itself shows (its screendump, through the bench's gring-screendump) is pixel-exact the frame in the BO, after a full update and after a partial one at an odd offset, and gringctl present's raw frame too. Skips without gring-screendump.");
 	igt_subtest("virtio-screendump-pixel-exact")
 		test_pixels();
 
