@@ -73,9 +73,14 @@ igt_main
 		igt_assert_eq_u64(igt_gring_get_param(fd, DRM_GRING_PARAM_BO_ALIGN),
 				  igt_gring_page_size());
 
+	igt_describe("PARAM_ENGINES of gring's own (platform) device is the soft engine alone.");
+	igt_subtest("get-param-engines")
+		igt_assert_eq_u64(igt_gring_get_param(fd, DRM_GRING_PARAM_ENGINES),
+				  1ull << DRM_GRING_ENGINE_SOFT);
+
 	igt_describe("An unknown parameter is refused with EINVAL and value is left alone.");
 	igt_subtest("get-param-invalid") {
-		check_param_einval(fd, DRM_GRING_PARAM_PINNED_CAP + 1, 0);
+		check_param_einval(fd, DRM_GRING_PARAM_ENGINES + 1, 0);
 		check_param_einval(fd, 0x80000000u, 0);
 		check_param_einval(fd, ~0u, 0);
 	}

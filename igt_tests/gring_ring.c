@@ -43,8 +43,8 @@ static void test_create_destroy(int fd)
 	ring_destroy(fd, b);
 }
 
-static void create_must_fail(int fd, uint32_t engine, uint32_t flags,
-			     uint32_t size, uint64_t ext)
+static void create_must_fail_err(int fd, uint32_t engine, uint32_t flags,
+				 uint32_t size, uint64_t ext, int err)
 {
 	struct drm_gring_ring_create arg = {
 		.engine = engine, .flags = flags, .size = size,
@@ -52,13 +52,21 @@ static void create_must_fail(int fd, uint32_t engine, uint32_t flags,
 	};
 	const struct drm_gring_ring_create sent = arg;
 
-	igt_assert_eq(__ring_create(fd, &arg), -EINVAL);
+	igt_assert_eq(__ring_create(fd, &arg), err);
 	igt_assert(!memcmp(&arg, &sent, sizeof(arg)));
+}
+
+static void create_must_fail(int fd, uint32_t engine, uint32_t flags,
+			     uint32_t size, uint64_t ext)
+{
+	create_must_fail_err(fd, engine, flags, size, ext, -EINVAL);
 }
 
 static void test_create_invalid(int fd)
 {
-	create_must_fail(fd, 1, 0, 0, 0);
+	/* A known engine this device has not: no virtio-gpu behind it. */
+	create_must_fail_err(fd, DRM_GRING_ENGINE_VIRTIO_GPU, 0, 0, 0, -ENODEV);
+	create_must_fail(fd, DRM_GRING_ENGINE_VIRTIO_GPU + 1, 0, 0, 0);
 	create_must_fail(fd, ~0u, 0, 0, 0);
 	create_must_fail(fd, 0, 1, 0, 0);
 	create_must_fail(fd, 0, 0x80000000u, 0, 0);

@@ -33,12 +33,13 @@
 #include "gring_drm.h"
 #include "gring_drv.h"
 #include "gring_job.h"
+#include "gring_vgpu.h"
 #include "gring_virtio_pci.h"
 
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
 #define DRIVER_MAJOR	1
-#define DRIVER_MINOR	2
+#define DRIVER_MINOR	3
 #define DRIVER_PATCHLEVEL 0
 
 /*
@@ -112,6 +113,9 @@ static void gring_debugfs_init(struct drm_minor *minor)
 
 	drm_debugfs_add_files(minor->dev, gring_debugfs_files,
 			      ARRAY_SIZE(gring_debugfs_files));
+	if (gdev->vgpu)
+		drm_debugfs_add_file(minor->dev, "gring_vgpu",
+				     gring_vgpu_debugfs_show, NULL);
 	/* Root only, like all of debugfs: a test hook, not an interface. */
 	debugfs_create_atomic_t("gring_inject_faults", 0600,
 				minor->debugfs_root, &gdev->inject_faults);
@@ -127,6 +131,7 @@ static int gring_file_open(struct drm_device *drm, struct drm_file *file)
 	/* Ring ids start at 1: 0 never names a ring. */
 	xa_init_flags(&gfile->queues, XA_FLAGS_ALLOC1);
 	INIT_LIST_HEAD(&gfile->holds);
+	gring_vgpu_file_init(gfile);
 	file->driver_priv = gfile;
 	return 0;
 }
@@ -144,6 +149,7 @@ static void gring_file_postclose(struct drm_device *drm,
 		gring_queue_put(q);
 	}
 	xa_destroy(&gfile->queues);
+	gring_vgpu_file_close(to_gring_drm_device(drm), gfile);
 	gring_prep_file_close(to_gring_drm_device(drm), gfile);
 	kfree(gfile);
 }
@@ -196,6 +202,8 @@ static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
  * 1.2 - rings on the soft engine: RING_CREATE, RING_DESTROY, SUBMIT (with
  *       syncobjs, timeline points included), CPU_PREP, CPU_FINI,
  *       RING_QUERY; drm-engine-soft in fdinfo
+ * 1.3 - PARAM_ENGINES; a gring device per virtio-gpu PCI function bound
+ *       to gring, with DRM_GRING_ENGINE_VIRTIO_GPU rings
  */
 static const struct drm_driver gring_drm_driver = {
 	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
@@ -220,9 +228,22 @@ static void gring_soft_mmu_release(struct drm_device *drm, void *mmu)
 	gring_soft_mmu_destroy(mmu);
 }
 
-static int gring_probe(struct platform_device *pdev)
+/**
+ * gring_drm_device_create() - a gring DRM device on a device that does DMA
+ * @dev: the parent: gring's platform device, or a virtio-gpu PCI function
+ * @vpci: the virtio-gpu transport of @dev, or NULL for the soft engine only
+ *
+ * Buffer objects are @dev's coherent memory, so an engine behind @dev
+ * reaches them at the DMA addresses @dev was given. The DRM device is
+ * managed on @dev: it goes when @dev is unbound (after
+ * gring_drm_device_remove()) and its last file is closed.
+ *
+ * Context: @dev's probe.
+ * Return: the registered device, or an ERR_PTR().
+ */
+struct gring_drm_device *gring_drm_device_create(struct device *dev,
+						 struct gring_vpci *vpci)
 {
-	struct device *dev = &pdev->dev;
 	struct gring_drm_device *gdev;
 	int ret;
 
@@ -235,53 +256,68 @@ static int gring_probe(struct platform_device *pdev)
 	if (ret)
 		ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
 	if (ret)
-		return dev_err_probe(dev, ret, "no usable DMA mask\n");
+		return ERR_PTR(dev_err_probe(dev, ret, "no usable DMA mask\n"));
 
 	/*
 	 * BOs are mapped to userspace with ordinary cached page protection
 	 * (see gring_gem_fault()), which is right only for a coherent device.
 	 */
 	if (!dev_is_dma_coherent(dev))
-		return dev_err_probe(dev, -ENODEV, "device is not DMA-coherent\n");
+		return ERR_PTR(dev_err_probe(dev, -ENODEV,
+					     "device is not DMA-coherent\n"));
 
 	gdev = devm_drm_dev_alloc(dev, &gring_drm_driver,
 				  struct gring_drm_device, drm);
 	if (IS_ERR(gdev))
-		return PTR_ERR(gdev);
+		return gdev;
 
 	ret = drmm_mutex_init(&gdev->drm, &gdev->bo_lock);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
 	INIT_LIST_HEAD(&gdev->bo_list);
 	ret = drmm_mutex_init(&gdev->drm, &gdev->busy_lock);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
 	ret = drmm_mutex_init(&gdev->drm, &gdev->queues_lock);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
 	INIT_LIST_HEAD(&gdev->queues);
 	gring_soft_mmu_init(&gdev->soft_mmu);
 	/* Buffers hold the device: the table is empty when it goes. */
 	ret = drmm_add_action_or_reset(&gdev->drm, gring_soft_mmu_release,
 				       &gdev->soft_mmu);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
+	gdev->engines = BIT(DRM_GRING_ENGINE_SOFT);
+	if (vpci) {
+		ret = gring_vgpu_device_init(gdev, vpci);
+		if (ret)
+			return ERR_PTR(ret);
+		gdev->engines |= BIT(DRM_GRING_ENGINE_VIRTIO_GPU);
+	}
 	gdev->max_bo_size = clamp_t(u64, round_down(max_bo_size, PAGE_SIZE),
 				    PAGE_SIZE, GRING_BO_SIZE_LIMIT);
 	if (pinned_cap)
 		gdev->pinned_cap = round_down((u64)pinned_cap, PAGE_SIZE);
 	else
 		gdev->pinned_cap = (u64)(totalram_pages() / 4) << PAGE_SHIFT;
-	platform_set_drvdata(pdev, gdev);
 
 	/* Last: from here on userspace can open the device. */
-	return drm_dev_register(&gdev->drm, 0);
+	ret = drm_dev_register(&gdev->drm, 0);
+	return ret ? ERR_PTR(ret) : gdev;
 }
 
-static void gring_remove(struct platform_device *pdev)
+/**
+ * gring_drm_device_remove() - unplug a gring DRM device whose parent goes
+ * @gdev: the device gring_drm_device_create() made
+ *
+ * Returns with no engine running and every buffer's memory freed; files,
+ * mappings and dma-bufs still open get -ENODEV (or SIGBUS) from now on.
+ *
+ * Context: the parent's remove, before the parent's own teardown.
+ */
+void gring_drm_device_remove(struct gring_drm_device *gdev)
 {
-	struct gring_drm_device *gdev = platform_get_drvdata(pdev);
-
 	/*
 	 * The unplug model. The driver can be unbound through sysfs while
 	 * files, dma-bufs and mappings of its BOs are still open, and the DMA
@@ -300,14 +336,33 @@ static void gring_remove(struct platform_device *pdev)
 	 * objects live on as husks until their last user lets go. The
 	 * drm_device itself lives until its last file or dma-buf is closed.
 	 *
-	 * The engine reaches BO memory too, so it stops first: jobs on it are
-	 * cancelled, and jobs the scheduler hands it later complete with
-	 * -ENODEV without executing. Its work runs inside drm_dev_enter(), so
+	 * The engines reach BO memory too, so they stop first: a virtio-gpu
+	 * device is reset, which ends its DMA, and its commands in flight
+	 * complete with -ENODEV; soft-engine jobs are cancelled, and jobs
+	 * the scheduler hands an engine later complete with -ENODEV without
+	 * executing. Engine work runs inside drm_dev_enter(), so
 	 * drm_dev_unplug() also waits for the last of it.
 	 */
+	gring_vgpu_device_stop(gdev);
 	gring_engine_stop_all(gdev);
 	drm_dev_unplug(&gdev->drm);
 	gring_gem_revoke_all(gdev);
+}
+
+static int gring_probe(struct platform_device *pdev)
+{
+	struct gring_drm_device *gdev;
+
+	gdev = gring_drm_device_create(&pdev->dev, NULL);
+	if (IS_ERR(gdev))
+		return PTR_ERR(gdev);
+	platform_set_drvdata(pdev, gdev);
+	return 0;
+}
+
+static void gring_remove(struct platform_device *pdev)
+{
+	gring_drm_device_remove(platform_get_drvdata(pdev));
 }
 
 static struct platform_driver gring_platform_driver = {

@@ -18,6 +18,8 @@
 #include "gring_view.h"
 
 struct drm_file;
+struct gring_vgpu;
+struct gring_vpci;
 
 /**
  * struct gring_drm_device - one gring DRM device
@@ -53,6 +55,9 @@ struct drm_file;
  * @inject_faults: debugfs gring_inject_faults: this many coming jobs get
  *	an address outside every mapping for their first destination, so
  *	tests can prove a device fault is caught and reported.
+ * @engines: the engines rings may use, (1 << enum drm_gring_engine) each.
+ * @vgpu: the virtio-gpu engine, on a device bound to a virtio-gpu PCI
+ *	function; NULL otherwise.
  */
 struct gring_drm_device {
 	struct drm_device drm;
@@ -72,6 +77,8 @@ struct gring_drm_device {
 	struct list_head queues;
 	bool engine_stopped;
 	atomic_t inject_faults;
+	u32 engines;
+	struct gring_vgpu *vgpu;
 };
 
 /**
@@ -112,6 +119,11 @@ static inline struct gring_gem_object *to_gring_gem_object(struct drm_gem_object
 {
 	return container_of(obj, struct gring_gem_object, base);
 }
+
+/* gring_drv.c */
+struct gring_drm_device *gring_drm_device_create(struct device *dev,
+						 struct gring_vpci *vpci);
+void gring_drm_device_remove(struct gring_drm_device *gdev);
 
 /* gring_gem.c */
 struct gring_gem_object *gring_gem_create(struct gring_drm_device *gdev,

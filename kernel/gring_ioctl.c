@@ -47,6 +47,9 @@ int gring_ioctl_get_param(struct drm_device *drm, void *data,
 	case DRM_GRING_PARAM_BO_ALIGN:
 		value = PAGE_SIZE;
 		break;
+	case DRM_GRING_PARAM_ENGINES:
+		value = gdev->engines;
+		break;
 	case DRM_GRING_PARAM_PINNED_CAP:
 		value = gdev->pinned_cap;
 		break;

@@ -35,6 +35,7 @@
 #include "gring_drv.h"
 #include "gring_engine_soft.h"
 #include "gring_job.h"
+#include "gring_vgpu.h"
 
 #define CREATE_TRACE_POINTS
 #include "gring_job_trace.h"
@@ -99,12 +100,17 @@ static bool gring_job_should_stop(void *data)
 	return READ_ONCE(job->cancel);
 }
 
-/*
- * Hand every buffer range of the job to the engine. The scheduler ordered
- * this job after every earlier job touching the same bytes, so a refusal
- * here is a gring bug, reported by the ownership layer.
+/**
+ * gring_job_give_ranges() - hand every buffer range of a job to the engine
+ * @job: a job about to execute
+ *
+ * The scheduler ordered this job after every earlier job touching the
+ * same bytes, so a refusal here is a gring bug, reported by the ownership
+ * layer.
+ *
+ * Return: 0, or the ownership layer's error (nothing is then given).
  */
-static int gring_job_give_ranges(struct gring_job *job)
+int gring_job_give_ranges(struct gring_job *job)
 {
 	unsigned int i;
 	int ret;
@@ -123,7 +129,11 @@ static int gring_job_give_ranges(struct gring_job *job)
 	return 0;
 }
 
-static void gring_job_take_ranges(struct gring_job *job)
+/**
+ * gring_job_take_ranges() - take a job's buffer ranges back for the CPU
+ * @job: a job the engine is done with; ranges already taken are skipped
+ */
+void gring_job_take_ranges(struct gring_job *job)
 {
 	unsigned int i;
 
@@ -132,16 +142,27 @@ static void gring_job_take_ranges(struct gring_job *job)
 			gring_lease_take(&job->ranges[i].lease);
 }
 
-/* The driver's half: what an interrupt handler would do on completion. */
-static void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
-				 int err, u64 ns)
+/**
+ * gring_queue_job_done() - complete a job the engine is done with
+ * @q: its queue
+ * @job: the job
+ * @err: 0, or the job's error for its fence
+ * @ns: engine time it took
+ *
+ * The driver's half: what an interrupt handler would do on completion.
+ * Takes the job's ranges back, retires its ring bytes (soft engine),
+ * counts, and signals the hardware fence.
+ */
+void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
+			  int err, u64 ns)
 {
 	struct gring_lease *lease;
 
 	/* Reads the engine's read pointer, then dma_rmb(), then the data. */
 	gring_job_take_ranges(job);
-	while (gring_ring_retire(&q->ring, &lease) == 1)
-		;
+	if (q->engine == DRM_GRING_ENGINE_SOFT)
+		while (gring_ring_retire(&q->ring, &lease) == 1)
+			;
 	atomic_inc(&q->retired);
 	wake_up_all(&q->space_wq);
 
@@ -162,11 +183,15 @@ static void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
 	dma_fence_signal(job->hw_fence);
 }
 
-/*
- * The device is gone: complete the job without touching its memory. Its
- * ring bytes stay the engine's; the queue's teardown knows.
+/**
+ * gring_queue_job_lost() - complete a job with -ENODEV, touching nothing
+ * @q: its queue
+ * @job: the job
+ *
+ * The device is gone: its ring bytes stay the engine's; the queue's
+ * teardown knows.
  */
-static void gring_queue_job_lost(struct gring_queue *q, struct gring_job *job)
+void gring_queue_job_lost(struct gring_queue *q, struct gring_job *job)
 {
 	spin_lock(&q->lock);
 	list_del_init(&job->link);
@@ -264,6 +289,7 @@ static void gring_job_free(struct drm_sched_job *sched_job)
 		gring_ring_drop(&q->ring, &job->ring_lease);
 	for (i = 0; i < job->nr_ranges; i++)
 		drm_gem_object_put(&job->ranges[i].bo->base);
+	gring_vgpu_job_free(job);
 	drm_sched_job_cleanup(sched_job);
 	dma_fence_put(job->hw_fence);
 	kvfree(job);
@@ -286,6 +312,9 @@ gring_job_timedout(struct drm_sched_job *sched_job)
 	struct gring_queue *q = job->queue;
 
 	WRITE_ONCE(job->cancel, true);
+	/* A virtio-gpu command cannot be cancelled: the device is reset. */
+	if (q->engine == DRM_GRING_ENGINE_VIRTIO_GPU)
+		gring_vgpu_job_timedout(job);
 	/* A stall checks for cancellation at least every half millisecond. */
 	dma_fence_wait(job->hw_fence, false);
 	dma_fence_wait(&sched_job->s_fence->finished, false);
@@ -310,13 +339,15 @@ static const struct drm_sched_backend_ops gring_sched_ops = {
  * gring_job_alloc() - allocate a job for a queue
  * @q: the queue
  * @nr_ranges: buffer ranges its commands touch
+ * @credits: the scheduler credits it takes (1 on the soft engine; one per
+ *	command slot on a virtio-gpu ring)
  * @file: the submitting file, for the scheduler's client id
  *
  * Return: the job, initialised for the scheduler but not armed, or an
  * ERR_PTR(): -ENOMEM, or the scheduler's error.
  */
 struct gring_job *gring_job_alloc(struct gring_queue *q,
-				  unsigned int nr_ranges,
+				  unsigned int nr_ranges, u32 credits,
 				  struct drm_file *file)
 {
 	struct gring_hw_fence *hw;
@@ -343,7 +374,8 @@ struct gring_job *gring_job_alloc(struct gring_queue *q,
 	for (i = 0; i < nr_ranges; i++)
 		gring_lease_init(&job->ranges[i].lease);
 
-	ret = drm_sched_job_init(&job->base, &q->entity, 1, q, file->client_id);
+	ret = drm_sched_job_init(&job->base, &q->entity, credits, q,
+				 file->client_id);
 	if (ret)
 		goto err_free_hw;
 	return job;
@@ -408,56 +440,27 @@ struct dma_fence *gring_job_push(struct gring_job *job, u64 seqno)
 
 /* --- queues ---------------------------------------------------------------- */
 
-/**
- * gring_queue_create() - a ring on the soft engine, with its scheduler
- * @gdev: the device
- * @gfile: the file it belongs to
- * @size: ring bytes, a power of two the uapi accepts
- *
- * One coherent buffer holds the ring and, in the page after it, the
- * writeback area: two views, two DMA handles, one allocation. The caller
- * sets the queue's @id once it has published it.
- *
- * Return: the queue, holding one reference, or an ERR_PTR().
- */
-struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
-				       struct gring_file *gfile, u32 size)
+/* A virtio-gpu ring's buffer: its command slots, nothing else. */
+static int gring_queue_init_vgpu(struct gring_queue *q)
 {
-	struct drm_gpu_scheduler *sched_list[1];
-	struct drm_sched_init_args args = {
-		.ops = &gring_sched_ops,
-		/* Entities default to DRM_SCHED_PRIORITY_NORMAL: have its rq. */
-		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = GRING_QUEUE_CREDITS,
-		.timeout = msecs_to_jiffies(gring_job_timeout_ms()),
-		.name = "gring-soft",
-		.dev = gdev->drm.dev,
-	};
+	q->bo = gring_gem_create(q->gdev, DRM_GRING_VGPU_MAX_CMDS *
+				 GRING_VGPU_SLOT_SIZE);
+	return PTR_ERR_OR_ZERO(q->bo);
+}
+
+/*
+ * A soft-engine ring's buffer: the ring and, in the page after it, the
+ * writeback area: two views, two DMA handles, one allocation.
+ */
+static int gring_queue_init_soft(struct gring_queue *q)
+{
 	struct gring_view all, ring, wb;
-	struct gring_queue *q;
+	u32 size = q->ring_size;
 	int ret;
 
-	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
-	if (!q)
-		return ERR_PTR(-ENOMEM);
-	kref_init(&q->refcount);
-	q->gdev = gdev;
-	q->gfile = gfile;
-	q->ring_size = size;
-	mutex_init(&q->submit_lock);
-	init_waitqueue_head(&q->space_wq);
-	init_waitqueue_head(&q->idle_wq);
-	spin_lock_init(&q->lock);
-	INIT_LIST_HEAD(&q->inflight);
-	q->fence_context = dma_fence_context_alloc(1);
-	snprintf(q->name, sizeof(q->name), "gring-ring-%u",
-		 atomic_inc_return(&gdev->queue_serial));
-
-	q->bo = gring_gem_create(gdev, size + PAGE_SIZE);
-	if (IS_ERR(q->bo)) {
-		ret = PTR_ERR(q->bo);
-		goto err_free;
-	}
+	q->bo = gring_gem_create(q->gdev, size + PAGE_SIZE);
+	if (IS_ERR(q->bo))
+		return PTR_ERR(q->bo);
 
 	ret = gring_coherent_view(&q->bo->coh, 0, q->bo->base.size, 0, &all);
 	if (!ret)
@@ -475,7 +478,67 @@ struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 		ret = gring_ring_init(&q->ring, &ring, &wb, GRING_SOFT_NOP_WORD,
 				      q->name);
 	if (ret)
-		goto err_put_bo;
+		drm_gem_object_put(&q->bo->base);
+	return ret;
+}
+
+/**
+ * gring_queue_create() - a ring on an engine, with its scheduler
+ * @gdev: the device
+ * @gfile: the file it belongs to
+ * @engine: DRM_GRING_ENGINE_SOFT, or DRM_GRING_ENGINE_VIRTIO_GPU on a
+ *	device that has it
+ * @size: soft engine: ring bytes, a power of two the uapi accepts;
+ *	virtio-gpu: 0
+ *
+ * The caller sets the queue's @id once it has published it.
+ *
+ * Return: the queue, holding one reference, or an ERR_PTR().
+ */
+struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
+				       struct gring_file *gfile, u32 engine,
+				       u32 size)
+{
+	bool vgpu = engine == DRM_GRING_ENGINE_VIRTIO_GPU;
+	struct drm_gpu_scheduler *sched_list[1];
+	struct drm_sched_init_args args = {
+		.ops = &gring_sched_ops,
+		/* Entities default to DRM_SCHED_PRIORITY_NORMAL: have its rq. */
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = vgpu ? DRM_GRING_VGPU_MAX_CMDS :
+				       GRING_QUEUE_CREDITS,
+		/*
+		 * A virtio-gpu command cannot be cancelled, only the device
+		 * reset for good: give a slow (emulated) device a long while.
+		 */
+		.timeout = msecs_to_jiffies(vgpu ? GRING_VGPU_TIMEOUT_MS :
+					    gring_job_timeout_ms()),
+		.name = vgpu ? "gring-vgpu" : "gring-soft",
+		.dev = gdev->drm.dev,
+	};
+	struct gring_queue *q;
+	int ret;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&q->refcount);
+	q->gdev = gdev;
+	q->gfile = gfile;
+	q->ring_size = size;
+	q->engine = engine;
+	mutex_init(&q->submit_lock);
+	init_waitqueue_head(&q->space_wq);
+	init_waitqueue_head(&q->idle_wq);
+	spin_lock_init(&q->lock);
+	INIT_LIST_HEAD(&q->inflight);
+	q->fence_context = dma_fence_context_alloc(1);
+	snprintf(q->name, sizeof(q->name), "gring-%s-%u",
+		 vgpu ? "vgpu" : "ring", atomic_inc_return(&gdev->queue_serial));
+
+	ret = vgpu ? gring_queue_init_vgpu(q) : gring_queue_init_soft(q);
+	if (ret)
+		goto err_free;
 
 	q->engine_wq = alloc_ordered_workqueue("%s", WQ_MEM_RECLAIM, q->name);
 	if (!q->engine_wq) {
@@ -502,8 +565,8 @@ err_sched:
 err_wq:
 	destroy_workqueue(q->engine_wq);
 err_ring:
-	gring_ring_fini(&q->ring);
-err_put_bo:
+	if (!vgpu)
+		gring_ring_fini(&q->ring);
 	drm_gem_object_put(&q->bo->base);
 err_free:
 	kfree(q);
@@ -573,7 +636,9 @@ static void gring_queue_release(struct kref *kref)
 	 * back (a cancelled job may have left bytes unretired); once it is
 	 * gone, so is the ring's memory: leave it alone.
 	 */
-	if (drm_dev_enter(&gdev->drm, &idx)) {
+	if (q->engine != DRM_GRING_ENGINE_SOFT) {
+		/* Slots come back with their chains: nothing to take. */
+	} else if (drm_dev_enter(&gdev->drm, &idx)) {
 		while (gring_ring_reset(&q->ring, &lease) == 1)
 			;
 		WARN_ON(gring_ring_fini(&q->ring));

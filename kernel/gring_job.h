@@ -10,6 +10,7 @@
 #ifndef _GRING_JOB_H_
 #define _GRING_JOB_H_
 
+#include <linux/bitmap.h>
 #include <linux/dma-fence.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -22,6 +23,7 @@
 
 #include <drm/gpu_scheduler.h>
 
+#include "gring_drm.h"
 #include "gring_ring.h"
 #include "gring_view.h"
 
@@ -63,6 +65,9 @@ struct gring_gem_object;
  * @faults: jobs that ended with a device fault or malformed command
  * @timeouts: jobs cancelled because they hung
  * @busy_ns: engine time spent on this queue's jobs
+ * @engine: DRM_GRING_ENGINE_SOFT (@ring, @wb_rptr, @wb_seqno in use) or
+ *	DRM_GRING_ENGINE_VIRTIO_GPU (@bo holds command slots instead)
+ * @vgpu_slots: a virtio-gpu ring's slots in use (@lock)
  */
 struct gring_queue {
 	struct kref refcount;
@@ -97,6 +102,8 @@ struct gring_queue {
 	u64 faults;
 	u64 timeouts;
 	u64 busy_ns;
+	u32 engine;
+	DECLARE_BITMAP(vgpu_slots, DRM_GRING_VGPU_MAX_CMDS);
 };
 
 /**
@@ -132,6 +139,7 @@ struct gring_job_range {
  * @work: the engine executing it
  * @link: in the queue's @inflight list
  * @cancel: set when the job hung: the engine stops it
+ * @engine_data: the virtio-gpu engine's part of the job, or NULL
  * @nr_ranges: entries in @ranges
  * @ranges: the buffer ranges its commands touch
  */
@@ -146,6 +154,7 @@ struct gring_job {
 	struct work_struct work;
 	struct list_head link;
 	bool cancel;
+	void *engine_data;
 	unsigned int nr_ranges;
 	struct gring_job_range ranges[] __counted_by(nr_ranges);
 };
@@ -155,28 +164,65 @@ struct gring_job {
  * @queues: ring id -> struct gring_queue
  * @holds: the CPU_PREP holds the file has not given back (busy_lock)
  * @engine_ns: engine time spent on this file's jobs, for fdinfo
+ * @vgpu_lock: serialises the file's virtio-gpu SUBMITs, which check and
+ *	change @vgpu_res
+ * @vgpu_res: the file's virtio-gpu resources: its id -> struct
+ *	gring_vgpu_res
  */
 struct gring_file {
 	struct xarray queues;
 	struct list_head holds;
 	atomic64_t engine_ns;
+	struct mutex vgpu_lock; /* the file's virtio-gpu SUBMITs */
+	struct xarray vgpu_res;
 };
 
 /* gring_job.c */
 unsigned int gring_job_timeout_ms(void);
 struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
-				       struct gring_file *gfile, u32 size);
+				       struct gring_file *gfile, u32 engine,
+				       u32 size);
 void gring_queue_put(struct gring_queue *q);
 struct gring_queue *gring_queue_lookup(struct gring_file *gfile, u32 id);
 void gring_engine_stop_all(struct gring_drm_device *gdev);
+int gring_job_give_ranges(struct gring_job *job);
+void gring_job_take_ranges(struct gring_job *job);
+void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
+			  int err, u64 ns);
+void gring_queue_job_lost(struct gring_queue *q, struct gring_job *job);
 
 /* gring_query.c */
 void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m);
 struct gring_job *gring_job_alloc(struct gring_queue *q,
-				  unsigned int nr_ranges,
+				  unsigned int nr_ranges, u32 credits,
 				  struct drm_file *file);
 void gring_job_abort(struct gring_job *job);
 struct dma_fence *gring_job_push(struct gring_job *job, u64 seqno);
+
+/* gring_submit.c */
+struct drm_syncobj;
+struct dma_fence_chain;
+
+/**
+ * struct gring_out_sync - the syncobj a SUBMIT signals, looked up first
+ * @syncobj: the syncobj, with a reference, or NULL
+ * @chain: a preallocated timeline link for a point, or NULL
+ */
+struct gring_out_sync {
+	struct drm_syncobj *syncobj;
+	struct dma_fence_chain *chain;
+};
+
+int gring_out_sync_prepare(struct drm_file *file,
+			   const struct drm_gring_submit *args,
+			   struct gring_out_sync *out);
+void gring_out_sync_commit(struct gring_out_sync *out, struct dma_fence *fence,
+			   u64 point);
+void gring_out_sync_fini(struct gring_out_sync *out);
+int gring_submit_in_syncs(struct drm_file *file,
+			  const struct drm_gring_submit *args,
+			  struct gring_job *job);
+void gring_job_merge_ranges(struct gring_job *job);
 
 /* gring_prep.c */
 int gring_busy_check_job(struct gring_drm_device *gdev,

@@ -16,6 +16,7 @@
 #include "gring_drm.h"
 #include "gring_drv.h"
 #include "gring_job.h"
+#include "gring_vgpu.h"
 
 static const char *const gring_owner_names[] = {
 	[GRING_OWNER_CPU] = "cpu",
@@ -40,6 +41,10 @@ void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m)
 	u64 faults, timeouts, completed, busy_ns, submitted;
 	u32 i;
 
+	if (q->engine == DRM_GRING_ENGINE_VIRTIO_GPU) {
+		gring_vgpu_queue_show(q, m);
+		return;
+	}
 	mutex_lock(&q->submit_lock);
 	gring_ring_query(&q->ring, &st);
 	submitted = q->seqno;
@@ -113,7 +118,10 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	}
 	/* One snapshot under the submit lock: no commit moves wptr meanwhile. */
 	mutex_lock(&q->submit_lock);
-	gring_ring_query(&q->ring, &st);
+	if (q->engine == DRM_GRING_ENGINE_SOFT)
+		gring_ring_query(&q->ring, &st);
+	else
+		st = (struct gring_ring_state){};	/* see the uapi */
 	submitted = q->seqno;
 	mutex_unlock(&q->submit_lock);
 	drm_dev_exit(idx);
@@ -123,6 +131,8 @@ int gring_ioctl_ring_query(struct drm_device *drm, void *data,
 	timeouts = q->timeouts;
 	spin_unlock(&q->lock);
 	gring_coherent_get_stats(&q->bo->coh, &cs);
+	if (q->engine != DRM_GRING_ENGINE_SOFT)
+		st.seqno = READ_ONCE(q->completed);
 	n = st.nr_regions;
 	for (i = 0; i < n; i++)
 		regions[i] = (struct drm_gring_region){

@@ -28,6 +28,7 @@
 #include "gring_drv.h"
 #include "gring_engine_soft.h"
 #include "gring_job.h"
+#include "gring_vgpu.h"
 
 /* FENCE: [hdr] [seqno's DMA handle] [seqno]. */
 #define GRING_FENCE_WORDS	3
@@ -46,7 +47,8 @@
  * @file: the caller's DRM file, which will own the ring
  *
  * Return: 0 with @data->ring_id and @data->size set; -EINVAL for an
- * unknown engine, non-zero flags or extensions, or a bad size; -ENOMEM,
+ * unknown engine, non-zero flags or extensions, or a bad size; -ENODEV
+ * for an engine this device does not have; -ENOMEM,
  * -ENOSPC (the device's pinned-memory cap), or another error from
  * allocating the ring's buffer or scheduler.
  */
@@ -61,17 +63,25 @@ int gring_ioctl_ring_create(struct drm_device *drm, void *data,
 	int ret, idx;
 	u32 id;
 
-	if (args->engine != DRM_GRING_ENGINE_SOFT || args->flags ||
+	if (args->engine > DRM_GRING_ENGINE_VIRTIO_GPU || args->flags ||
 	    args->extensions)
 		return -EINVAL;
-	if (!is_power_of_2(size) || size < DRM_GRING_RING_SIZE_MIN ||
-	    size > DRM_GRING_RING_SIZE_MAX)
+	if (args->engine == DRM_GRING_ENGINE_VIRTIO_GPU) {
+		/* Its ring is the device's virtqueue: no size to choose. */
+		if (args->size)
+			return -EINVAL;
+		size = 0;
+	} else if (!is_power_of_2(size) || size < DRM_GRING_RING_SIZE_MIN ||
+		   size > DRM_GRING_RING_SIZE_MAX) {
 		return -EINVAL;
+	}
+	if (!(gdev->engines & BIT(args->engine)))
+		return -ENODEV;
 
 	/* Allocating device memory: only while the device is there. */
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
-	q = gring_queue_create(gdev, gfile, size);
+	q = gring_queue_create(gdev, gfile, args->engine, size);
 	drm_dev_exit(idx);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
@@ -132,8 +142,7 @@ struct gring_submit {
 	u32 count;
 	unsigned int nr_ranges;
 	u32 words;
-	struct drm_syncobj *out_sync;
-	struct dma_fence_chain *chain;
+	struct gring_out_sync out;
 };
 
 static void gring_submit_fini(struct gring_submit *s)
@@ -147,9 +156,7 @@ static void gring_submit_fini(struct gring_submit *s)
 			drm_gem_object_put(s->cmds[i].src);
 	}
 	kvfree(s->cmds);
-	dma_fence_chain_free(s->chain);
-	if (s->out_sync)
-		drm_syncobj_put(s->out_sync);
+	gring_out_sync_fini(&s->out);
 }
 
 /* A non-zero handle must name a BO of @file. */
@@ -231,9 +238,18 @@ out:
 	return ret;
 }
 
-static int gring_submit_in_syncs(struct drm_file *file,
-				 const struct drm_gring_submit *args,
-				 struct gring_job *job)
+/**
+ * gring_submit_in_syncs() - make a job wait for SUBMIT's in-syncobjs
+ * @file: the submitting file
+ * @args: the SUBMIT, whose @in_sync_count the caller bounded
+ * @job: the job, not yet armed
+ *
+ * Return: 0; -EFAULT; -EINVAL for non-zero flags or handle 0; -ENOENT
+ * for an unknown syncobj (or point); -ENOMEM.
+ */
+int gring_submit_in_syncs(struct drm_file *file,
+			  const struct drm_gring_submit *args,
+			  struct gring_job *job)
 {
 	struct drm_gring_sync __user *usyncs = u64_to_user_ptr(args->in_syncs);
 	u32 i;
@@ -255,22 +271,62 @@ static int gring_submit_in_syncs(struct drm_file *file,
 	return 0;
 }
 
-static int gring_submit_out_sync(struct drm_file *file,
-				 const struct drm_gring_submit *args,
-				 struct gring_submit *s)
+/**
+ * gring_out_sync_prepare() - look up SUBMIT's out-syncobj before queueing
+ * @file: the submitting file
+ * @args: the SUBMIT
+ * @out: filled in; gring_out_sync_fini() releases it
+ *
+ * Return: 0; -EINVAL for a point without a syncobj; -ENOENT; -ENOMEM.
+ */
+int gring_out_sync_prepare(struct drm_file *file,
+			   const struct drm_gring_submit *args,
+			   struct gring_out_sync *out)
 {
 	if (!args->out_sync)
 		return args->out_sync_point ? -EINVAL : 0;
 
-	s->out_sync = drm_syncobj_find(file, args->out_sync);
-	if (!s->out_sync)
+	out->syncobj = drm_syncobj_find(file, args->out_sync);
+	if (!out->syncobj)
 		return -ENOENT;
 	if (args->out_sync_point) {
-		s->chain = dma_fence_chain_alloc();
-		if (!s->chain)
+		out->chain = dma_fence_chain_alloc();
+		if (!out->chain)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/**
+ * gring_out_sync_commit() - give the out-syncobj a queued job's fence
+ * @out: from gring_out_sync_prepare(); its timeline link is used up
+ * @fence: the job's finished fence
+ * @point: the timeline point, or 0 to replace a binary syncobj's fence
+ */
+void gring_out_sync_commit(struct gring_out_sync *out, struct dma_fence *fence,
+			   u64 point)
+{
+	if (!out->syncobj)
+		return;
+	if (out->chain) {
+		drm_syncobj_add_point(out->syncobj, out->chain, fence, point);
+		out->chain = NULL;
+	} else {
+		drm_syncobj_replace_fence(out->syncobj, fence);
+	}
+}
+
+/**
+ * gring_out_sync_fini() - release what gring_out_sync_prepare() took
+ * @out: the out-syncobj state
+ */
+void gring_out_sync_fini(struct gring_out_sync *out)
+{
+	dma_fence_chain_free(out->chain);
+	out->chain = NULL;
+	if (out->syncobj)
+		drm_syncobj_put(out->syncobj);
+	out->syncobj = NULL;
 }
 
 static int gring_range_cmp(const void *a, const void *b)
@@ -284,13 +340,16 @@ static int gring_range_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/*
+/**
+ * gring_job_merge_ranges() - merge a job's overlapping buffer ranges
+ * @job: a job whose ranges are filled in, with a reference each
+ *
  * Commands of one job often touch the same bytes (write, then copy from
  * there). The job hands each byte to the engine once: sort its ranges and
  * merge those that overlap or touch, a write anywhere making the whole
- * merged range a write.
+ * merged range a write. References of merged-away ranges are dropped.
  */
-static void gring_job_merge_ranges(struct gring_job *job)
+void gring_job_merge_ranges(struct gring_job *job)
 {
 	unsigned int i, n = 0;
 
@@ -475,10 +534,18 @@ int gring_ioctl_submit(struct drm_device *drm, void *data,
 	if (!q)
 		return -ENOENT;
 
+	if (q->engine == DRM_GRING_ENGINE_VIRTIO_GPU) {
+		ret = gring_vgpu_submit(file, q, args, &seqno);
+		if (!ret)
+			args->seqno = seqno;
+		gring_queue_put(q);
+		return ret;
+	}
+
 	ret = gring_submit_cmds(file, args, &s);
 	if (ret)
 		goto out_fini;
-	ret = gring_submit_out_sync(file, args, &s);
+	ret = gring_out_sync_prepare(file, args, &s.out);
 	if (ret)
 		goto out_fini;
 
@@ -489,7 +556,7 @@ int gring_ioctl_submit(struct drm_device *drm, void *data,
 		goto out_fini;
 	}
 
-	job = gring_job_alloc(q, s.nr_ranges, file);
+	job = gring_job_alloc(q, s.nr_ranges, 1, file);
 	if (IS_ERR(job)) {
 		ret = PTR_ERR(job);
 		goto out_fini;
@@ -534,15 +601,7 @@ int gring_ioctl_submit(struct drm_device *drm, void *data,
 	mutex_unlock(&q->submit_lock);
 	drm_dev_exit(idx);
 
-	if (s.out_sync) {
-		if (s.chain) {
-			drm_syncobj_add_point(s.out_sync, s.chain, fence,
-					      args->out_sync_point);
-			s.chain = NULL;
-		} else {
-			drm_syncobj_replace_fence(s.out_sync, fence);
-		}
-	}
+	gring_out_sync_commit(&s.out, fence, args->out_sync_point);
 	dma_fence_put(fence);
 	args->seqno = seqno;
 	goto out_fini;

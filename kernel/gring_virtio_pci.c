@@ -7,9 +7,12 @@
  *
  * It binds only when asked: the ID table is empty, so the kernel's
  * virtio-pci + virtio_gpu keep every virtio-gpu device until an admin
- * writes "gring" to its driver_override and probes it. There is no DRM
- * device here yet; what the driver learnt (display info, queue state) is
- * in debugfs, gring_virtio/<pci name>/.
+ * writes "gring" to its driver_override and probes it. A bound device
+ * gets a gring DRM device of its own, whose buffers are this function's
+ * coherent memory and whose virtio-gpu rings (gring_vgpu.c) send their
+ * commands down the controlq through gring_vpci_send(). What the
+ * transport learnt (display info, queue state) is in debugfs,
+ * gring_virtio/<pci name>/.
  */
 
 #include <linux/completion.h>
@@ -35,6 +38,7 @@
 #include <uapi/linux/virtio_pci.h>
 #include <uapi/linux/virtio_ring.h>
 
+#include "gring_drv.h"
 #include "gring_view.h"
 #include "gring_virtio_pci.h"
 #include "gring_vq.h"
@@ -70,8 +74,9 @@ MODULE_PARM_DESC(force_intx,
 
 static struct dentry *gring_vpci_debugfs_root;
 
-/* One command of the batch in flight (batches are serialised). */
+/* One command of the driver's own batch in flight (batches are serialised). */
 struct gring_vpci_cmd {
+	struct gring_vpci_chain chain;
 	struct completion done;
 	u32 len;
 	int status;
@@ -79,6 +84,7 @@ struct gring_vpci_cmd {
 
 struct gring_vpci_queue {
 	struct gring_vq vq;
+	struct gring_vpci *v;
 	spinlock_t lock;	/* serialises every call on @vq, IRQ included */
 	void __iomem *notify;
 	u16 index;
@@ -109,7 +115,13 @@ struct gring_vpci {
 
 	struct mutex cmd_lock;	/* one batch of controlq commands at a time */
 	struct gring_vpci_cmd cmd[GRING_VPCI_BATCH];
-	bool dead;		/* a command timed out: the device is reset */
+	/*
+	 * Chains waiting for controlq descriptors, in order (the controlq's
+	 * lock): gring_vpci_send() and every completion add what fits.
+	 */
+	struct list_head backlog;
+	bool dead;		/* reset for good: nothing is sent any more */
+	struct gring_drm_device *gdev;	/* the DRM device on this function */
 	u64 queries;		/* GET_DISPLAY_INFO round trips completed */
 
 	struct work_struct config_work;
@@ -283,12 +295,86 @@ static int gring_vpci_map(struct gring_vpci *v)
 
 /* --- interrupts --------------------------------------------------------- */
 
-static void gring_vpci_cmd_done(struct gring_vpci_cmd *cmd, u32 len,
+static void gring_vpci_cmd_done(struct gring_vpci_chain *chain, u32 len,
 				int status)
 {
+	struct gring_vpci_cmd *cmd = container_of(chain, struct gring_vpci_cmd,
+						  chain);
+
 	cmd->len = len;
 	cmd->status = status;
 	complete(&cmd->done);
+}
+
+/*
+ * Add as many backlogged chains as the queue has descriptors for, then
+ * publish them with one avail idx update and at most one doorbell.
+ */
+static void gring_vpci_pump_locked(struct gring_vpci *v,
+				   struct gring_vpci_queue *q)
+{
+	struct gring_vpci_chain *c;
+	bool added = false;
+	int err;
+
+	lockdep_assert_held(&q->lock);
+	while (!list_empty(&v->backlog) && gring_vq_num_free(&q->vq) >= 2) {
+		c = list_first_entry(&v->backlog, struct gring_vpci_chain,
+				     link);
+		list_del_init(&c->link);
+		err = gring_vq_add(&q->vq, &c->out, 1, &c->in, 1, c);
+		if (err) {
+			/* Refused by the ownership layer: a gring bug. */
+			c->done(c, 0, err);
+			continue;
+		}
+		added = true;
+	}
+	if (!added)
+		return;
+	gring_vq_publish(&q->vq);
+	/*
+	 * iowrite16() is ordered after the avail idx store and the mb() in
+	 * gring_vq_kick_prepare(): MMIO accessors are.
+	 */
+	if (gring_vq_kick_prepare(&q->vq)) {
+		iowrite16(q->index, q->notify);
+		q->notifies++;
+	}
+}
+
+/**
+ * gring_vpci_send() - queue command chains on the controlq
+ * @v: the transport
+ * @chains: struct gring_vpci_chain entries (by @link); emptied on success
+ *
+ * Each chain is one request view the device reads and one response view
+ * it writes; the views' DMA handles go into the descriptors. Chains go
+ * out in list order, as many as the queue has room for at once, the rest
+ * as earlier ones come back. Each chain's @done is called once, from the
+ * interrupt handler (or from gring_vpci_quiesce()), with the bytes the
+ * device wrote and 0, or with 0 and a negative error when the device is
+ * reset first. It runs under the queue's spinlock: it must not sleep nor
+ * call back in here.
+ *
+ * Return: 0; -ENODEV when the device is reset for good (then no @done
+ * is ever called and @chains is left as it was).
+ */
+int gring_vpci_send(struct gring_vpci *v, struct list_head *chains)
+{
+	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (v->dead || !q->ready) {
+		err = -ENODEV;
+	} else {
+		list_splice_tail_init(chains, &v->backlog);
+		gring_vpci_pump_locked(v, q);
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return err;
 }
 
 static void gring_vpci_queue_irq(struct gring_vpci_queue *q)
@@ -303,11 +389,17 @@ static void gring_vpci_queue_irq(struct gring_vpci_queue *q)
 	if (!q->ready)
 		goto out;
 	do {
-		while ((ret = gring_vq_get_used(&q->vq, &token, &len)) == 1)
-			gring_vpci_cmd_done(token, len, 0);
+		while ((ret = gring_vq_get_used(&q->vq, &token, &len)) == 1) {
+			struct gring_vpci_chain *c = token;
+
+			c->done(c, len, 0);
+		}
 		if (ret < 0)
 			break;	/* broken: the waiter times out and resets */
 	} while (!gring_vq_enable_cb(&q->vq));
+	/* Descriptors came back: what waited for them goes out. */
+	if (q->index == GRING_VPCI_CONTROLQ && ret >= 0)
+		gring_vpci_pump_locked(q->v, q);
 out:
 	spin_unlock_irqrestore(&q->lock, flags);
 }
@@ -441,8 +533,6 @@ static int gring_vpci_setup_queue(struct gring_vpci *v, u16 index,
 		goto err_fini;
 	}
 	q->notify = v->notify_base + noff;
-	q->index = index;
-	spin_lock_init(&q->lock);
 
 	iowrite16(num, &c->queue_size);
 	/* The three views' handles: no address arithmetic here. */
@@ -470,21 +560,60 @@ err_fini:
 
 /*
  * After a reset (the device is off the queues): complete what was in
- * flight with -EIO and hand the queue memory back to the CPU.
+ * flight, and what waited for room, with @status, and hand the queue
+ * memory back to the CPU.
  */
-static void gring_vpci_teardown_queue(struct gring_vpci_queue *q)
+static void gring_vpci_teardown_queue(struct gring_vpci_queue *q, int status)
 {
+	struct gring_vpci_chain *c;
 	unsigned long flags;
 	void *token;
 
 	spin_lock_irqsave(&q->lock, flags);
 	if (q->ready) {
-		while (gring_vq_detach(&q->vq, &token) == 1)
-			gring_vpci_cmd_done(token, 0, -EIO);
+		while (gring_vq_detach(&q->vq, &token) == 1) {
+			c = token;
+			c->done(c, 0, status);
+		}
 		gring_vq_fini(&q->vq);
 		q->ready = false;
 	}
+	if (q->index == GRING_VPCI_CONTROLQ) {
+		while (!list_empty(&q->v->backlog)) {
+			c = list_first_entry(&q->v->backlog,
+					     struct gring_vpci_chain, link);
+			list_del_init(&c->link);
+			c->done(c, 0, -ENODEV);
+		}
+	}
 	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/**
+ * gring_vpci_quiesce() - reset the device for good, failing what is sent
+ * @v: the transport
+ * @status: the error chains in flight complete with (those still waiting
+ *	for descriptors complete with -ENODEV)
+ *
+ * Afterwards the device touches no memory, every chain's @done has been
+ * called, and gring_vpci_send() fails with -ENODEV. Used when a command
+ * hangs (the device cannot cancel one) and before the DRM device on the
+ * function goes.
+ *
+ * Context: process context; may sleep for the reset.
+ */
+void gring_vpci_quiesce(struct gring_vpci *v, int status)
+{
+	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&q->lock, flags);
+	v->dead = true;
+	spin_unlock_irqrestore(&q->lock, flags);
+	gring_vpci_reset(v);
+	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
+		gring_vpci_teardown_queue(&v->queues[i], status);
 }
 
 /* --- the controlq: one command at a time --------------------------------- */
@@ -498,47 +627,34 @@ static void gring_vpci_teardown_queue(struct gring_vpci_queue *q)
 static int gring_vpci_commands(struct gring_vpci *v, unsigned int n,
 			       size_t req_len, size_t resp_len)
 {
-	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
-	struct gring_view out, in;
-	unsigned int i, added = 0;
-	unsigned long flags;
+	LIST_HEAD(chains);
+	unsigned int i;
 	int err = 0, ret;
 
 	lockdep_assert_held(&v->cmd_lock);
-	if (v->dead)
-		return -ENODEV;
 	if (!n || n > GRING_VPCI_BATCH || req_len > GRING_VPCI_REQ_STRIDE ||
 	    resp_len > GRING_VPCI_RESP_STRIDE)
 		return -EINVAL;
 
-	spin_lock_irqsave(&q->lock, flags);
-	for (i = 0; i < n && !err; i++) {
-		err = gring_view_sub(&v->req, i * GRING_VPCI_REQ_STRIDE,
-				     req_len, 0, &out) ?:
-		      gring_view_sub(&v->resp, i * GRING_VPCI_RESP_STRIDE,
-				     resp_len, 0, &in);
-		if (err)
-			break;
-		reinit_completion(&v->cmd[i].done);
-		err = gring_vq_add(&q->vq, &out, 1, &in, 1, &v->cmd[i]);
-		if (!err)
-			added++;
-	}
-	/* Whatever was added goes out, so that it comes back. */
-	if (added) {
-		gring_vq_publish(&q->vq);
-		/*
-		 * iowrite16() is ordered after the avail idx store and the
-		 * mb() in gring_vq_kick_prepare(): MMIO accessors are.
-		 */
-		if (gring_vq_kick_prepare(&q->vq)) {
-			iowrite16(q->index, q->notify);
-			q->notifies++;
-		}
-	}
-	spin_unlock_irqrestore(&q->lock, flags);
+	for (i = 0; i < n; i++) {
+		struct gring_vpci_cmd *cmd = &v->cmd[i];
 
-	for (i = 0; i < added; i++) {
+		err = gring_view_sub(&v->req, i * GRING_VPCI_REQ_STRIDE,
+				     req_len, 0, &cmd->chain.out) ?:
+		      gring_view_sub(&v->resp, i * GRING_VPCI_RESP_STRIDE,
+				     resp_len, 0, &cmd->chain.in);
+		if (err)
+			return err;
+		cmd->chain.done = gring_vpci_cmd_done;
+		reinit_completion(&cmd->done);
+		list_add_tail(&cmd->chain.link, &chains);
+	}
+	/* One publish, at most one doorbell, for the whole batch. */
+	err = gring_vpci_send(v, &chains);
+	if (err)
+		return err;
+
+	for (i = 0; i < n; i++) {
 		if (!wait_for_completion_timeout(&v->cmd[i].done,
 						 GRING_VPCI_CMD_TIMEOUT)) {
 			/*
@@ -547,9 +663,7 @@ static int gring_vpci_commands(struct gring_vpci *v, unsigned int n,
 			 * dead until the device is bound again.
 			 */
 			pci_err(v->pdev, "controlq command timed out; resetting\n");
-			v->dead = true;
-			gring_vpci_reset(v);
-			gring_vpci_teardown_queue(q);
+			gring_vpci_quiesce(v, -ETIMEDOUT);
 			return -ETIMEDOUT;
 		}
 		ret = v->cmd[i].status;
@@ -661,6 +775,38 @@ static int gring_vpci_display_query(struct gring_vpci *v, unsigned int count)
 	return err;
 }
 
+/**
+ * gring_vpci_resource_unref() - free a device resource, and wait
+ * @v: the transport
+ * @hw_id: the device's resource id
+ *
+ * For a DRM file that closes with resources left: the device drops the
+ * resource and its backing, after which the backing's memory is the
+ * CPU's again.
+ *
+ * Return: 0 once the device answered OK_NODATA; -EIO for another answer;
+ * -ENODEV, -ETIMEDOUT when the device is gone or reset.
+ */
+int gring_vpci_resource_unref(struct gring_vpci *v, u32 hw_id)
+{
+	struct virtio_gpu_resource_unref req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNREF),
+		.resource_id = cpu_to_le32(hw_id),
+	};
+	struct virtio_gpu_ctrl_hdr resp;
+	int err;
+
+	mutex_lock(&v->cmd_lock);
+	err = gring_view_write(&v->req, 0, &req, sizeof(req)) ?:
+	      gring_vpci_commands(v, 1, sizeof(req), sizeof(resp)) ?:
+	      gring_view_read(&v->resp, 0, &resp, sizeof(resp));
+	if (!err && (v->cmd[0].len < sizeof(resp) ||
+		     le32_to_cpu(resp.type) != VIRTIO_GPU_RESP_OK_NODATA))
+		err = -EIO;
+	mutex_unlock(&v->cmd_lock);
+	return err;
+}
+
 /* The device says the displays changed: acknowledge and ask again. */
 static void gring_vpci_config_work(struct work_struct *work)
 {
@@ -703,9 +849,9 @@ out:
 }
 DEFINE_SHOW_ATTRIBUTE(gring_vpci_display);
 
-static int gring_vpci_queue_show(struct seq_file *m, void *unused)
+static void gring_vpci_queue_print(struct gring_vpci_queue *q,
+				   struct seq_file *m)
 {
-	struct gring_vpci_queue *q = m->private;
 	struct gring_vq_state st;
 	unsigned long flags;
 	bool ready;
@@ -720,7 +866,7 @@ static int gring_vpci_queue_show(struct seq_file *m, void *unused)
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (!ready) {
 		seq_puts(m, "ready 0\n");
-		return 0;
+		return;
 	}
 	/* Offsets in the rings buffer, never DMA addresses. */
 	seq_printf(m, "ready 1\nindex %u\nnum %u\nnum_free %u\n",
@@ -743,9 +889,36 @@ static int gring_vpci_queue_show(struct seq_file *m, void *unused)
 		   st.stats.suppressed, st.stats.used, st.stats.full,
 		   st.stats.bad_used);
 	seq_printf(m, "doorbells %llu\nirqs %llu\n", notifies, irqs);
+}
+
+static int gring_vpci_queue_show(struct seq_file *m, void *unused)
+{
+	gring_vpci_queue_print(m->private, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(gring_vpci_queue);
+
+/**
+ * gring_vpci_controlq_show() - the controlq's indices and owners, for debugfs
+ * @v: the transport
+ * @m: where to print: offsets in the rings buffer and counts, no address
+ */
+void gring_vpci_controlq_show(struct gring_vpci *v, struct seq_file *m)
+{
+	gring_vpci_queue_print(&v->queues[GRING_VPCI_CONTROLQ], m);
+}
+
+/**
+ * gring_vpci_num_scanouts() - how many scanouts the device has
+ * @v: the transport
+ *
+ * Return: the device's num_scanouts, at most VIRTIO_GPU_MAX_SCANOUTS.
+ */
+u32 gring_vpci_num_scanouts(struct gring_vpci *v)
+{
+	return min_t(u32, ioread32(&v->config->num_scanouts),
+		     VIRTIO_GPU_MAX_SCANOUTS);
+}
 
 static int gring_vpci_transport_show(struct seq_file *m, void *unused)
 {
@@ -844,8 +1017,12 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 	for (i = 0; i < GRING_VPCI_BATCH; i++)
 		init_completion(&v->cmd[i].done);
 	INIT_WORK(&v->config_work, gring_vpci_config_work);
-	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
+	INIT_LIST_HEAD(&v->backlog);
+	for (i = 0; i < GRING_VPCI_NQUEUES; i++) {
 		spin_lock_init(&v->queues[i].lock);
+		v->queues[i].v = v;
+		v->queues[i].index = i;
+	}
 	pci_set_drvdata(pdev, v);
 
 	err = pci_enable_device(pdev);
@@ -894,6 +1071,13 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 	if (err)
 		goto err_reset;
 
+	/* Last: from here on userspace can reach the device through DRM. */
+	v->gdev = gring_drm_device_create(&pdev->dev, v);
+	if (IS_ERR(v->gdev)) {
+		err = PTR_ERR(v->gdev);
+		goto err_reset;
+	}
+
 	v->debugfs = debugfs_create_dir(pci_name(pdev),
 					gring_vpci_debugfs_root);
 	debugfs_create_file("display", 0400, v->debugfs, v,
@@ -917,7 +1101,7 @@ err_reset:
 err_queues:
 	gring_vpci_reset(v);
 	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
-		gring_vpci_teardown_queue(&v->queues[i]);
+		gring_vpci_teardown_queue(&v->queues[i], -ENODEV);
 err_irqs:
 	gring_vpci_free_irqs(v);
 	cancel_work_sync(&v->config_work);
@@ -939,23 +1123,23 @@ err_free:
 static void gring_vpci_remove(struct pci_dev *pdev)
 {
 	struct gring_vpci *v = pci_get_drvdata(pdev);
-	int i;
 
+	/*
+	 * The DRM device first: it resets the device (gring_vpci_quiesce()),
+	 * so nothing of its buffers is the device's when it frees them, and
+	 * from then on no file reaches this transport.
+	 */
+	gring_drm_device_remove(v->gdev);
 	debugfs_remove_recursive(v->debugfs);
-	/* No command may start once the device is reset: none would end. */
-	mutex_lock(&v->cmd_lock);
-	v->dead = true;
-	mutex_unlock(&v->cmd_lock);
 	cancel_work_sync(&v->config_work);
 	/*
-	 * Reset first: afterwards the device touches no queue and no
-	 * buffer, so their leases can be taken back and the memory freed.
+	 * Reset (again, if the DRM device did): afterwards the device touches
+	 * no queue and no buffer, so their leases can be taken back and the
+	 * memory freed.
 	 */
-	gring_vpci_reset(v);
+	gring_vpci_quiesce(v, -ENODEV);
 	gring_vpci_free_irqs(v);
 	cancel_work_sync(&v->config_work);
-	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
-		gring_vpci_teardown_queue(&v->queues[i]);
 	gring_vpci_free_buffers(v);
 	gring_vpci_unmap(v);
 	pci_release_regions(pdev);

@@ -421,7 +421,8 @@ static void test_cmdring_lifecycle(struct gring_device *dev)
 	struct gring_cmdring_info info;
 
 	memset(&ring, 0xff, sizeof(ring));
-	CHECK(gring_cmdring_create(dev, 1, 0, &ring) == -EINVAL);
+	CHECK(gring_cmdring_create(dev, DRM_GRING_ENGINE_VIRTIO_GPU + 1, 0,
+				   &ring) == -EINVAL);
 	CHECK(ring.id == 0 && ring.size == 0);
 	CHECK(gring_cmdring_create(dev, DRM_GRING_ENGINE_SOFT, 3 * 4096,
 				   &ring) == -EINVAL);
