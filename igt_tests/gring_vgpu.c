@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,19 +57,20 @@ static void exit_handler(int sig)
 }
 
 /*
- * debugfs dri/<minor>/gring_vgpu: "<key> <number>" lines (a ':' after
- * the key is accepted too). The keys, as the kernel names them.
+ * debugfs dri/<minor>/gring_vgpu, as gring_vgpu_debugfs_show() writes it:
+ *
+ *   resources <n>
+ *   commands sent <n> completed <n> errors <n>
+ *   <the controlq's "<key> <number>" lines: num, num_free, inflight, ...>
+ *
+ * "completed" counts commands whose response came back, errors included.
  */
-#define KEY_RESOURCES	"resources"
-#define KEY_BACKED	"backed"
-#define KEY_SENT	"sent"
-#define KEY_COMPLETED	"completed"
-#define KEY_FREE	"free_descs"
-
 struct vgpu_stats {
-	uint64_t resources, backed, sent, completed, free_descs;
+	uint64_t resources, sent, completed, errors;
+	uint64_t num, num_free, inflight, device_descs;
 };
 
+/* The number after "<key> " at the start of a line of @text. */
 static uint64_t stat_field(const char *text, const char *key)
 {
 	size_t len = strlen(key);
@@ -76,11 +78,10 @@ static uint64_t stat_field(const char *text, const char *key)
 	char *end;
 
 	while (p && *p) {
-		if (!strncmp(p, key, len) && (p[len] == ' ' || p[len] == ':')) {
-			const char *v = p + len + (p[len] == ':');
-			uint64_t n = strtoull(v, &end, 0);
+		if (!strncmp(p, key, len) && p[len] == ' ') {
+			uint64_t n = strtoull(p + len + 1, &end, 0);
 
-			igt_assert_f(end != v && (*end == '\n' || !*end),
+			igt_assert_f(end != p + len + 1 && (*end == '\n' || *end == ' '),
 				     "bad line for %s in:\n%s", key, text);
 			return n;
 		}
@@ -95,7 +96,7 @@ static uint64_t stat_field(const char *text, const char *key)
 static struct vgpu_stats vgpu_stats(int fd)
 {
 	struct vgpu_stats s;
-	char buf[4096];
+	char buf[8192], *line;
 	ssize_t ret;
 	size_t len = 0;
 	int dir, file;
@@ -111,22 +112,35 @@ static struct vgpu_stats vgpu_stats(int fd)
 	igt_assert(ret == 0);
 	buf[len] = '\0';
 
-	s.resources = stat_field(buf, KEY_RESOURCES);
-	s.backed = stat_field(buf, KEY_BACKED);
-	s.sent = stat_field(buf, KEY_SENT);
-	s.completed = stat_field(buf, KEY_COMPLETED);
-	s.free_descs = stat_field(buf, KEY_FREE);
+	s.resources = stat_field(buf, "resources");
+	line = strstr(buf, "\ncommands sent ");
+	igt_assert_f(line && sscanf(line, "\ncommands sent %" SCNu64
+				    " completed %" SCNu64 " errors %" SCNu64,
+				    &s.sent, &s.completed, &s.errors) == 3,
+		     "no \"commands sent N completed N errors N\" in:\n%s", buf);
+	s.num = stat_field(buf, "num");
+	s.num_free = stat_field(buf, "num_free");
+	s.inflight = stat_field(buf, "inflight");
+	s.device_descs = stat_field(buf, "device_descs");
 	return s;
+}
+
+/* Every descriptor back: none in flight, none the device's. */
+static void assert_queue_idle(const struct vgpu_stats *s)
+{
+	igt_assert_eq_u64(s->num_free, s->num);
+	igt_assert_eq_u64(s->inflight, 0);
+	igt_assert_eq_u64(s->device_descs, 0);
 }
 
 static void assert_stats_eq(const struct vgpu_stats *a,
 			    const struct vgpu_stats *b)
 {
 	igt_assert_eq_u64(a->resources, b->resources);
-	igt_assert_eq_u64(a->backed, b->backed);
 	igt_assert_eq_u64(a->sent, b->sent);
 	igt_assert_eq_u64(a->completed, b->completed);
-	igt_assert_eq_u64(a->free_descs, b->free_descs);
+	igt_assert_eq_u64(a->errors, b->errors);
+	igt_assert_eq_u64(a->num_free, b->num_free);
 }
 
 /* A fresh file on the virtio gring device. */
@@ -413,10 +427,10 @@ static void test_round_trip(void)
 
 	s = vgpu_stats(fd);
 	igt_assert_eq_u64(s.resources, base.resources + 1);
-	igt_assert_eq_u64(s.backed, base.backed + 1);
 	igt_assert_eq_u64(s.sent, base.sent + 6);
 	igt_assert_eq_u64(s.completed, base.completed + 6);
-	igt_assert_eq_u64(s.free_descs, base.free_descs);
+	igt_assert_eq_u64(s.errors, base.errors);
+	assert_queue_idle(&s);
 
 	/* Scanout off, detach, unref: back where it started. */
 	c[0] = c_scanout(0, 0, 0, 0);
@@ -425,7 +439,6 @@ static void test_round_trip(void)
 	vrun_ok(fd, ring, c, 3);
 	s = vgpu_stats(fd);
 	igt_assert_eq_u64(s.resources, base.resources);
-	igt_assert_eq_u64(s.backed, base.backed);
 	igt_assert_eq_u64(s.sent, base.sent + 9);
 	igt_assert_eq_u64(s.completed, base.completed + 9);
 
@@ -589,6 +602,7 @@ static void test_bad_commands(void)
 	uint32_t resp = igt_gring_gem_create(fd, page, NULL);
 	struct drm_gring_vgpu_cmd c[DRM_GRING_VGPU_MAX_CMDS + 1];
 	struct bad_cmd table[96];
+	uint8_t big[sizeof(struct drm_gring_vgpu_cmd) + 8];
 	struct drm_gring_submit arg;
 	struct vgpu_stats before, after;
 	uint64_t sub, done, sub2, done2;
@@ -637,11 +651,23 @@ static void test_bad_commands(void)
 		c[i] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, 1, 1);
 	igt_assert_eq(__vsubmit(fd, ring, c, DRM_GRING_VGPU_MAX_CMDS + 1, 0, 0,
 				NULL), -EINVAL);
+	/*
+	 * cmd_size: a larger struct (newer userspace) is taken only with its
+	 * extra bytes zero; a smaller one is zero-extended, then checked.
+	 */
+	memset(big, 0, sizeof(big));
+	memcpy(big, &c[0], sizeof(c[0]));
+	big[sizeof(c[0]) + 3] = 1;
+	arg = (struct drm_gring_submit){ .ring_id = ring,
+		.cmds = (uintptr_t)big, .cmd_count = 1,
+		.cmd_size = sizeof(c[0]) + 8 };
+	igt_assert_eq(__submit(fd, &arg), -EINVAL);
+	/* Cut before the rect: a FLUSH of an empty rectangle. */
 	arg = (struct drm_gring_submit){ .ring_id = ring,
 		.cmds = (uintptr_t)c, .cmd_count = 1,
-		.cmd_size = sizeof(c[0]) - 8 };
+		.cmd_size = offsetof(struct drm_gring_vgpu_cmd, rect) };
 	igt_assert_eq(__submit(fd, &arg), -EINVAL);
-	arg.cmd_size = sizeof(struct drm_gring_cmd);
+	arg.cmd_size = 0;
 	igt_assert_eq(__submit(fd, &arg), -EINVAL);
 
 	/* Nothing reached the device, nothing changed. */
@@ -660,6 +686,23 @@ static void test_bad_commands(void)
 	after = vgpu_stats(fd);
 	igt_assert_eq_u64(after.sent, before.sent + 4);
 	igt_assert_eq_u64(after.resources, before.resources);
+
+	/* The cmd_size cases that are accepted, as the uapi has it. */
+	big[sizeof(c[0]) + 3] = 0;
+	arg = (struct drm_gring_submit){ .ring_id = ring,
+		.cmds = (uintptr_t)big, .cmd_count = 1,
+		.cmd_size = sizeof(c[0]) + 8 };
+	igt_assert_eq(__submit(fd, &arg), 0);
+	c[0] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, 1, 1);
+	arg = (struct drm_gring_submit){ .ring_id = ring,
+		.cmds = (uintptr_t)c, .cmd_count = 1,
+		.cmd_size = offsetof(struct drm_gring_vgpu_cmd, resp_handle),
+		.out_sync = syncobj_create(fd) };
+	igt_assert_eq(__submit(fd, &arg), 0);
+	igt_assert_eq(syncobj_wait(fd, arg.out_sync, JOB_TIMEOUT), 0);
+	igt_assert_eq(syncobj_status(fd, arg.out_sync), 1);
+	after = vgpu_stats(fd);
+	igt_assert_eq_u64(after.sent, before.sent + 6);
 
 	gem_close(fd, bo);
 	gem_close(fd, resp);
@@ -711,7 +754,8 @@ static void test_device_error(void)
 	igt_assert_eq_u64(s.resources, base.resources);
 	igt_assert_eq_u64(s.sent, base.sent + 2);
 	igt_assert_eq_u64(s.completed, base.completed + 2);
-	igt_assert_eq_u64(s.free_descs, base.free_descs);
+	igt_assert_eq_u64(s.errors, base.errors + 1);
+	assert_queue_idle(&s);
 	close(watch);
 }
 
@@ -761,10 +805,10 @@ static void test_many(void)
 
 	s = vgpu_stats(fd);
 	igt_assert_eq_u64(s.resources, base.resources);
-	igt_assert_eq_u64(s.backed, base.backed);
 	igt_assert_eq_u64(s.sent, base.sent + MANY);
 	igt_assert_eq_u64(s.completed, base.completed + MANY);
-	igt_assert_eq_u64(s.free_descs, base.free_descs);
+	igt_assert_eq_u64(s.errors, base.errors);
+	assert_queue_idle(&s);
 
 	gem_close(fd, bo);
 	drmSyncobjDestroy(fd, sync);
@@ -794,14 +838,12 @@ static void test_close_frees(void)
 	vrun_ok(fd, ring, c, 4);
 	s = vgpu_stats(watch);
 	igt_assert_eq_u64(s.resources, base.resources + 2);
-	igt_assert_eq_u64(s.backed, base.backed + 1);
 
 	/* No unref, no detach, the BO still open: the close does it all. */
 	close(fd);
 	s = vgpu_stats(watch);
 	igt_assert_eq_u64(s.resources, base.resources);
-	igt_assert_eq_u64(s.backed, base.backed);
-	igt_assert_eq_u64(s.free_descs, base.free_descs);
+	assert_queue_idle(&s);
 	gem1 = igt_gring_gem_stats(watch);
 	igt_assert_eq_u64(gem1.objects, gem0.objects);
 	close(watch);
@@ -1030,8 +1072,8 @@ static void test_gringctl_present(void)
 	igt_assert_eq_u64(s.sent, base.sent + 8);
 	igt_assert_eq_u64(s.completed, base.completed + 8);
 	igt_assert_eq_u64(s.resources, base.resources);
-	igt_assert_eq_u64(s.backed, base.backed);
-	igt_assert_eq_u64(s.free_descs, base.free_descs);
+	igt_assert_eq_u64(s.errors, base.errors);
+	assert_queue_idle(&s);
 
 	/* Wrong-sized raw file: refused before anything is sent. */
 	out = run_capture("gringctl present --raw " RAW_PATH
