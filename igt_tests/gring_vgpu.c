@@ -1075,6 +1075,19 @@ static void test_gringctl_present(void)
 	igt_assert_eq_u64(s.errors, base.errors);
 	assert_queue_idle(&s);
 
+	/* Without --width/--height the frame has the scanout's size. */
+	out = run_capture("gringctl present --raw " RAW_PATH " --json", &status);
+	igt_assert_f(status == 0, "status %d: %s\n", status, out);
+	doc = json_tokener_parse(out);
+	igt_assert_f(doc, "not JSON: %s\n", out);
+	igt_assert_eq(json_int(doc, "resource", "width"), XRES);
+	igt_assert_eq(json_int(doc, "resource", "height"), YRES);
+	json_object_put(doc);
+	free(out);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.sent, base.sent + 16);
+	igt_assert_eq_u64(s.resources, base.resources);
+
 	/* Wrong-sized raw file: refused before anything is sent. */
 	out = run_capture("gringctl present --raw " RAW_PATH
 			  " --width 1280 --height 799 2>&1", &status);
@@ -1206,7 +1219,7 @@ igt_main
 	igt_subtest("virtio-prep-busy-during-transfer")
 		test_prep_busy();
 
-	igt_describe("gringctl present --raw FILE --width 1280 --height 800 --json (make run's command) reports a 1280x800 resource on scanout 0, sends 8 commands, leaves nothing behind, and refuses a file of the wrong size.");
+	igt_describe("gringctl present --raw FILE --width 1280 --height 800 --json (make run's command) reports a 1280x800 resource on scanout 0, sends 8 commands, leaves nothing behind; without --width/--height the scanout's size is taken; a file of the wrong size is refused.");
 	igt_subtest("virtio-gringctl-present")
 		test_gringctl_present();
 

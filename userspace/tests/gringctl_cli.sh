@@ -57,8 +57,8 @@ expect 0 "$out" present --help
 expect 2 "$err" present --bogus
 expect 2 "$err" present extra
 expect 2 "$err" present --pattern nosuch
-expect 2 "$err" present --raw f.raw
 expect 2 "$err" present --raw f.raw --width 1280
+expect 2 "$err" present --raw f.raw --height 800
 expect 2 "$err" present --width 1280 --height 800
 expect 2 "$err" present --pattern bars --raw f.raw --width 8 --height 8
 expect 2 "$err" present --raw f.raw --width 0 --height 8
@@ -69,6 +69,7 @@ expect 2 "$err" present --hold -1
 expect 2 "$err" present --exec
 expect 1 "$err" present --device /dev/null
 expect 1 "$err" present --raw /nonexistent --width 1280 --height 800 --device /dev/null
+expect 1 "$err" present --raw /nonexistent --device /dev/null
 
 # --help lists every command, and each command's help names it.
 "$gringctl" --help >"$out"

@@ -37,15 +37,15 @@
 #define RESOURCE_ID	1
 
 const char present_usage[] =
-	"Usage: gringctl present [--pattern NAME | --raw FILE --width W --height H]\n"
+	"Usage: gringctl present [--pattern NAME | --raw FILE [--width W --height H]]\n"
 	"                        [--scanout N] [--hold SECONDS] [--exec CMD]\n"
 	"                        [--json] [--device PATH]\n"
 	"\n"
 	"Show an image on the display of the virtio-gpu device gring drives:\n"
 	"ask the device for its scanouts, make a 2D resource backed by a\n"
 	"gring buffer object, fill it, put it on the scanout and present it\n"
-	"(transfer + flush, waited for). Without --raw the resource has the\n"
-	"scanout's size; with --raw it has the frame's.\n"
+	"(transfer + flush, waited for). The resource has the scanout's size,\n"
+	"or the raw frame's when --width and --height are given.\n"
 	"\n"
 	"The frame stays up while gringctl runs (the resource belongs to its\n"
 	"DRM file): --hold and --exec keep it there.\n"
@@ -56,8 +56,10 @@ const char present_usage[] =
 	"  -r, --raw FILE      a raw frame: W * H pixels, XRGB8888, 4 bytes\n"
 	"                      each, little-endian (bytes B, G, R, X), rows\n"
 	"                      top to bottom, nothing else in the file\n"
-	"  -W, --width W       the raw frame's width in pixels\n"
-	"  -H, --height H      the raw frame's height in pixels\n"
+	"  -W, --width W       the raw frame's width in pixels (default: the\n"
+	"                      scanout's)\n"
+	"  -H, --height H      the raw frame's height in pixels (default: the\n"
+	"                      scanout's)\n"
 	"  -s, --scanout N     the scanout to use (default 0)\n"
 	"      --hold SECONDS  keep the frame up this long before exiting\n"
 	"      --exec CMD      run CMD (through sh -c) while the frame is up;\n"
@@ -490,8 +492,8 @@ static int parse_present_opts(int argc, char **argv, struct global_opts *g,
 				   argv[optind]);
 	if (o->raw && have_pattern)
 		return usage_error("present", "--pattern and --raw exclude each other");
-	if (o->raw && (!o->width || !o->height))
-		return usage_error("present", "--raw needs --width and --height");
+	if (o->raw && !o->width != !o->height)
+		return usage_error("present", "--width and --height go together");
 	if (!o->raw && (o->width || o->height))
 		return usage_error("present", "--width and --height go with --raw");
 	if (o->raw)
@@ -551,8 +553,8 @@ static int present_show(const struct gring_device *dev,
 	r->res = (struct gring_vgpu_resource){
 		.id = RESOURCE_ID,
 		.format = GRING_VGPU_FORMAT_XRGB8888,
-		.width = o->raw ? o->width : r->mode.rect.width,
-		.height = o->raw ? o->height : r->mode.rect.height,
+		.width = o->width ? o->width : r->mode.rect.width,
+		.height = o->height ? o->height : r->mode.rect.height,
 	};
 	whole = (struct drm_gring_vgpu_rect){
 		.width = r->res.width,
