@@ -228,7 +228,7 @@ static void gring_vgpu_job_done(struct work_struct *work)
 	drm_dev_exit(idx);
 }
 
-/* The engine's side of run_job, on the queue's ordered workqueue. */
+/* The engine's side of run_job, called from it (gring_job_run()). */
 static void gring_vgpu_job_start(struct work_struct *work)
 {
 	struct gring_job *job = container_of(work, struct gring_job, work);

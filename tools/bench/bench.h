@@ -248,6 +248,10 @@ extern const struct bench bench_soft_nop_rt;
 extern const struct bench bench_soft_cmd64;
 extern const struct bench bench_soft_copy_1m;
 extern const struct bench bench_soft_copy_1m_x16;
+extern const struct bench bench_vgpu_frame;
+extern const struct bench bench_vgpu_rt;
+extern const struct bench bench_virtgpu_frame;
+extern const struct bench bench_virtgpu_rt;
 
 /* devices.c */
 void bench_ctx_open(struct bench_ctx *ctx);

@@ -30,6 +30,11 @@ const struct bench *const bench_table[] = {
 	&bench_soft_cmd64,
 	&bench_soft_copy_1m,
 	&bench_soft_copy_1m_x16,
+	/* issue 12: the virtio-gpu engine against virtio_gpu */
+	&bench_virtgpu_frame,
+	&bench_virtgpu_rt,
+	&bench_vgpu_frame,
+	&bench_vgpu_rt,
 };
 
 const size_t bench_table_len = sizeof(bench_table) / sizeof(bench_table[0]);
@@ -95,6 +100,23 @@ const struct bench_ratio ratio_table[] = {
 		.num = "soft.copy.1m.x16",
 		.den = "memcpy.1m",
 		.desc = "copy bandwidth at 16 COPYs of 1 MiB per job: the engine's copy itself, per-job cost spread thin",
+	},
+	/* Issue 12's targets: gring's virtio-gpu engine against virtio_gpu. */
+	{
+		.name = "frame/virtgpu",
+		.num = "vgpu.frame",
+		.den = "virtgpu.frame",
+		.desc = "1280x800 frame (transfer + scanout + flush) to completion: gring's ring against virtio_gpu's modeset",
+		.target_kind = BENCH_AT_MOST,
+		.target = 0.8,
+	},
+	{
+		.name = "rt/virtgpu",
+		.num = "vgpu.rt",
+		.den = "virtgpu.rt",
+		.desc = "one waited round trip (create + attach a 1x1 resource; unref queued): gring against virtio_gpu",
+		.target_kind = BENCH_AT_MOST,
+		.target = 0.8,
 	},
 };
 
