@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,45 @@ int gring_device_open_path(struct gring_device *dev, const char *path)
 	return 0;
 }
 
+int gring_device_engines(const struct gring_device *dev, uint64_t *mask)
+{
+	uint64_t value;
+	int ret;
+
+	ret = gring_get_param(dev, DRM_GRING_PARAM_ENGINES, &value);
+	/* Before uapi v4 every gring device had the soft engine only. */
+	if (ret == -EINVAL)
+		value = 1ull << DRM_GRING_ENGINE_SOFT;
+	else if (ret)
+		return ret;
+	*mask = value;
+	return 0;
+}
+
+/*
+ * Open @path if it is gring's and, when @engine is not NO_ENGINE, has that
+ * engine; a gring node without it is closed again and is -ENODEV.
+ */
+#define NO_ENGINE	UINT32_MAX
+
+static int probe_node(struct gring_device *dev, const char *path,
+		      uint32_t engine)
+{
+	uint64_t mask;
+	int ret;
+
+	ret = gring_device_open_path(dev, path);
+	if (ret || engine == NO_ENGINE)
+		return ret;
+
+	ret = gring_device_engines(dev, &mask);
+	if (!ret && (engine >= 64 || !(mask & (1ull << engine))))
+		ret = -ENODEV;
+	if (ret)
+		gring_device_close(dev);
+	return ret;
+}
+
 /*
  * Remember the most telling failure while probing nodes: a node we could
  * not open may have been gring's, so its errno beats a plain -ENODEV.
@@ -71,7 +111,8 @@ static void note_probe_error(int *err, int ret)
 		*err = ret;
 }
 
-static int open_from_drm_devices(struct gring_device *dev, int *err)
+static int open_from_drm_devices(struct gring_device *dev, uint32_t engine,
+				 int *err)
 {
 	drmDevicePtr *devices;
 	int count, i, ret;
@@ -99,7 +140,7 @@ static int open_from_drm_devices(struct gring_device *dev, int *err)
 		else
 			continue;
 
-		ret = gring_device_open_path(dev, node);
+		ret = probe_node(dev, node, engine);
 		if (ret)
 			note_probe_error(err, ret);
 	}
@@ -115,7 +156,7 @@ static int open_from_drm_devices(struct gring_device *dev, int *err)
  * nodes themselves too, render nodes first, so such a gring is still found.
  */
 static int open_from_dev_dri(struct gring_device *dev, const char *prefix,
-			     int *err)
+			     uint32_t engine, int *err)
 {
 	char path[GRING_PATH_MAX];
 	struct dirent *ent;
@@ -133,7 +174,7 @@ static int open_from_dev_dri(struct gring_device *dev, const char *prefix,
 			     ent->d_name) >= (int)sizeof(path))
 			continue;
 
-		ret = gring_device_open_path(dev, path);
+		ret = probe_node(dev, path, engine);
 		if (ret)
 			note_probe_error(err, ret);
 	}
@@ -142,7 +183,7 @@ static int open_from_dev_dri(struct gring_device *dev, const char *prefix,
 	return ret;
 }
 
-int gring_device_open(struct gring_device *dev)
+static int open_first(struct gring_device *dev, uint32_t engine)
 {
 	int err = -ENODEV;
 	int ret;
@@ -150,20 +191,30 @@ int gring_device_open(struct gring_device *dev)
 	dev->fd = -1;
 	dev->path[0] = '\0';
 
-	ret = open_from_drm_devices(dev, &err);
+	ret = open_from_drm_devices(dev, engine, &err);
 	if (ret == -ENOMEM)
 		return ret;
 	if (!ret)
 		return 0;
 
-	ret = open_from_dev_dri(dev, DRM_RENDER_MINOR_NAME, &err);
+	ret = open_from_dev_dri(dev, DRM_RENDER_MINOR_NAME, engine, &err);
 	if (!ret)
 		return 0;
-	ret = open_from_dev_dri(dev, DRM_PRIMARY_MINOR_NAME, &err);
+	ret = open_from_dev_dri(dev, DRM_PRIMARY_MINOR_NAME, engine, &err);
 	if (!ret)
 		return 0;
 
 	return err;
+}
+
+int gring_device_open(struct gring_device *dev)
+{
+	return open_first(dev, NO_ENGINE);
+}
+
+int gring_device_open_engine(struct gring_device *dev, uint32_t engine)
+{
+	return open_first(dev, engine);
 }
 
 void gring_device_close(struct gring_device *dev)

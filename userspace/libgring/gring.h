@@ -630,6 +630,318 @@ int gring_cpu_prep(const struct gring_device *dev, const struct gring_bo *bo,
 int gring_cpu_fini(const struct gring_device *dev, const struct gring_bo *bo,
 		   uint64_t offset, uint64_t size);
 
+/* virtio-gpu 2D */
+
+/*
+ * A gring device bound to a virtio-gpu PCI function has, beside the soft
+ * engine, DRM_GRING_ENGINE_VIRTIO_GPU: its rings take the virtio-gpu 2D
+ * control commands (struct drm_gring_vgpu_cmd), which the kernel checks
+ * and turns into the device's own requests. The flow, as in liburing:
+ * open the device with gring_device_open_engine(), create a ring with
+ * gring_cmdring_create(dev, DRM_GRING_ENGINE_VIRTIO_GPU, 0, &ring), fill
+ * commands with the gring_vgpu_op_*() builders, then gring_vgpu_submit()
+ * and gring_wait(), or gring_vgpu_run() for both. Memory is named by BO
+ * handle and offset only: the kernel writes every guest address itself.
+ */
+
+/*
+ * The virtio-gpu format of DRM's XRGB8888 (a little-endian 32-bit
+ * 0xXXRRGGBB per pixel: bytes B, G, R, X in memory), which is
+ * VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM in <linux/virtio_gpu.h>.
+ */
+#define GRING_VGPU_FORMAT_XRGB8888	2
+/* Bytes per pixel of every format a gring resource may have. */
+#define GRING_VGPU_CPP			4
+/* Scanouts in a display-info response (VIRTIO_GPU_MAX_SCANOUTS). */
+#define GRING_VGPU_MAX_SCANOUTS		16
+/*
+ * Response sizes, as the device writes them at resp_handle/resp_offset:
+ * struct virtio_gpu_ctrl_hdr, and struct virtio_gpu_resp_display_info
+ * (the header, then 16 x { rect, enabled, flags }).
+ */
+#define GRING_VGPU_RESP_HDR_SIZE	24
+#define GRING_VGPU_RESP_DISPLAY_SIZE	(GRING_VGPU_RESP_HDR_SIZE + \
+					 GRING_VGPU_MAX_SCANOUTS * 24)
+
+/**
+ * struct gring_vgpu_scanout - one scanout of a display-info response
+ * @rect: where it is and how large, in pixels (the mode the host wants).
+ * @enabled: non-zero if the host has a display on it.
+ * @flags: the device's flags for it.
+ */
+struct gring_vgpu_scanout {
+	struct drm_gring_vgpu_rect rect;
+	uint32_t enabled;
+	uint32_t flags;
+};
+
+/**
+ * struct gring_vgpu_display_info - a GET_DISPLAY_INFO response, decoded
+ * @scanouts: every scanout slot of the response, in the CPU's byte order.
+ *
+ * Slots past the device's scanout count read as disabled and empty.
+ */
+struct gring_vgpu_display_info {
+	struct gring_vgpu_scanout scanouts[GRING_VGPU_MAX_SCANOUTS];
+};
+
+/**
+ * struct gring_vgpu_resource - what a caller knows of one 2D resource
+ * @id: the resource id (per file, non-zero), chosen by the caller.
+ * @format: its format, e.g. GRING_VGPU_FORMAT_XRGB8888.
+ * @width: pixels per row.
+ * @height: rows.
+ *
+ * Plain data the caller keeps: the kernel holds the resource itself. The
+ * backing is laid out as the device expects it, rows @width *
+ * GRING_VGPU_CPP bytes apart.
+ */
+struct gring_vgpu_resource {
+	uint32_t id;
+	uint32_t format;
+	uint32_t width;
+	uint32_t height;
+};
+
+/**
+ * gring_device_engines() - the engines an open device's rings may use
+ * @dev: an open device.
+ * @mask: set on success to a mask of (1 << enum drm_gring_engine).
+ *
+ * A kernel older than DRM_GRING_PARAM_ENGINES has the soft engine only,
+ * and that is what @mask says for it.
+ *
+ * Return: 0 on success; -EBADF if @dev is closed; otherwise the ioctl's
+ * negative errno.
+ */
+int gring_device_engines(const struct gring_device *dev, uint64_t *mask);
+
+/**
+ * gring_device_open_engine() - find and open a gring device with an engine
+ * @dev: filled on success; dev->fd is -1 on failure.
+ * @engine: one of enum drm_gring_engine, e.g. DRM_GRING_ENGINE_VIRTIO_GPU.
+ *
+ * Searches like gring_device_open(), but keeps the first gring node whose
+ * gring_device_engines() has @engine: a machine may have several gring
+ * devices (the platform one, one per virtio-gpu function bound to gring).
+ *
+ * Return: 0 on success; -ENODEV if no gring node has @engine (including
+ * when there is no gring node at all: gring_device_open() tells those
+ * apart); otherwise as gring_device_open().
+ */
+int gring_device_open_engine(struct gring_device *dev, uint32_t engine);
+
+/**
+ * gring_vgpu_op_get_display_info() - build GET_DISPLAY_INFO
+ * @cmd: the command to fill; every field is written.
+ * @resp: the BO that receives the response, GRING_VGPU_RESP_DISPLAY_SIZE
+ *	bytes at @resp_offset.
+ * @resp_offset: 8-byte aligned.
+ *
+ * Like every gring_vgpu_op_*() builder this only fills @cmd; the kernel
+ * checks the job at submit time.
+ */
+void gring_vgpu_op_get_display_info(struct drm_gring_vgpu_cmd *cmd,
+				    const struct gring_bo *resp,
+				    uint32_t resp_offset);
+
+/**
+ * gring_vgpu_op_create_2d() - build RESOURCE_CREATE_2D
+ * @cmd: the command to fill; every field is written.
+ * @res: the new resource: id (not yet used on this file), format, size
+ *	(1 to DRM_GRING_VGPU_MAX_DIM each way).
+ */
+void gring_vgpu_op_create_2d(struct drm_gring_vgpu_cmd *cmd,
+			     const struct gring_vgpu_resource *res);
+
+/**
+ * gring_vgpu_op_attach_backing() - build RESOURCE_ATTACH_BACKING
+ * @cmd: the command to fill; every field is written.
+ * @res: the resource, without a backing yet.
+ * @bo: the BO that backs it.
+ * @offset: where the backing starts in @bo, page-aligned.
+ * @size: backing bytes, at least width * height * GRING_VGPU_CPP, inside
+ *	@bo; gring_vgpu_backing_size() gives the least.
+ */
+void gring_vgpu_op_attach_backing(struct drm_gring_vgpu_cmd *cmd,
+				  const struct gring_vgpu_resource *res,
+				  const struct gring_bo *bo, uint64_t offset,
+				  uint64_t size);
+
+/**
+ * gring_vgpu_op_detach_backing() - build RESOURCE_DETACH_BACKING
+ * @cmd: the command to fill; every field is written.
+ * @res: the resource, which has a backing.
+ */
+void gring_vgpu_op_detach_backing(struct drm_gring_vgpu_cmd *cmd,
+				  const struct gring_vgpu_resource *res);
+
+/**
+ * gring_vgpu_op_set_scanout() - build SET_SCANOUT
+ * @cmd: the command to fill; every field is written.
+ * @scanout_id: the scanout, below the device's count.
+ * @res: the resource to show, or NULL to turn the scanout off.
+ * @rect: the part of @res shown, non-empty and inside it; ignored (zero)
+ *	when @res is NULL.
+ */
+void gring_vgpu_op_set_scanout(struct drm_gring_vgpu_cmd *cmd,
+			       uint32_t scanout_id,
+			       const struct gring_vgpu_resource *res,
+			       const struct drm_gring_vgpu_rect *rect);
+
+/**
+ * gring_vgpu_op_transfer() - build TRANSFER_TO_HOST_2D
+ * @cmd: the command to fill; every field is written.
+ * @res: the resource, which has a backing.
+ * @rect: the part to copy from the backing to the host, inside @res.
+ *
+ * The offset the device reads the first pixel from is computed here from
+ * @res's row pitch: (@rect->y * width + @rect->x) * GRING_VGPU_CPP bytes
+ * into the backing, i.e. the backing holds the whole resource.
+ */
+void gring_vgpu_op_transfer(struct drm_gring_vgpu_cmd *cmd,
+			    const struct gring_vgpu_resource *res,
+			    const struct drm_gring_vgpu_rect *rect);
+
+/**
+ * gring_vgpu_op_flush() - build RESOURCE_FLUSH
+ * @cmd: the command to fill; every field is written.
+ * @res: the resource.
+ * @rect: the part of @res to show again on the scanouts showing it.
+ */
+void gring_vgpu_op_flush(struct drm_gring_vgpu_cmd *cmd,
+			 const struct gring_vgpu_resource *res,
+			 const struct drm_gring_vgpu_rect *rect);
+
+/**
+ * gring_vgpu_op_unref() - build RESOURCE_UNREF
+ * @cmd: the command to fill; every field is written.
+ * @res: the resource; a backing it still has is detached too.
+ */
+void gring_vgpu_op_unref(struct drm_gring_vgpu_cmd *cmd,
+			 const struct gring_vgpu_resource *res);
+
+/**
+ * gring_vgpu_op_response() - have the device's response to @cmd kept
+ * @cmd: a command already built; only its response fields are written.
+ * @resp: the BO that receives the response (GRING_VGPU_RESP_HDR_SIZE
+ *	bytes, GRING_VGPU_RESP_DISPLAY_SIZE for GET_DISPLAY_INFO).
+ * @resp_offset: 8-byte aligned.
+ */
+void gring_vgpu_op_response(struct drm_gring_vgpu_cmd *cmd,
+			    const struct gring_bo *resp, uint32_t resp_offset);
+
+/**
+ * gring_vgpu_backing_size() - the least backing a resource takes
+ * @res: the resource.
+ *
+ * Return: @res->width * @res->height * GRING_VGPU_CPP, in bytes.
+ */
+uint64_t gring_vgpu_backing_size(const struct gring_vgpu_resource *res);
+
+/**
+ * gring_vgpu_submit() - queue virtio-gpu commands on a ring as one job
+ * @dev: the device that created @ring.
+ * @ring: a DRM_GRING_ENGINE_VIRTIO_GPU ring.
+ * @cmds: @count commands built with the gring_vgpu_op_*() builders; each
+ *	sees the effects of the ones before it.
+ * @count: 1 to DRM_GRING_VGPU_MAX_CMDS.
+ * @syncs: as for gring_cmdring_submit(), or NULL.
+ * @flags: as for gring_cmdring_submit().
+ * @seqno: as for gring_cmdring_submit(); may be NULL.
+ *
+ * The job's fence fails with -ENOMEM if the device answered a command
+ * with VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY and -EINVAL for its other
+ * errors; gring_wait() returns that error.
+ *
+ * Return: 0 on success; -EINVAL for a malformed command (nothing is
+ * queued or changed); -ENOENT for an unknown BO, resource or ring;
+ * -EEXIST for RESOURCE_CREATE_2D of an id this file has; -EBUSY for
+ * ATTACH_BACKING of a resource that has one, or a range the CPU holds;
+ * otherwise as gring_cmdring_submit().
+ */
+int gring_vgpu_submit(const struct gring_device *dev,
+		      const struct gring_cmdring *ring,
+		      const struct drm_gring_vgpu_cmd *cmds, uint32_t count,
+		      const struct gring_cmdring_syncs *syncs, uint32_t flags,
+		      uint64_t *seqno);
+
+/**
+ * gring_vgpu_run() - submit virtio-gpu commands and wait for them
+ * @dev: the device that created @ring.
+ * @ring: a DRM_GRING_ENGINE_VIRTIO_GPU ring.
+ * @cmds: @count commands, as for gring_vgpu_submit().
+ * @count: 1 to DRM_GRING_VGPU_MAX_CMDS.
+ * @syncobj: the out-syncobj to use, or 0 for one made and destroyed here.
+ * @timeout_ns: longest wait, relative.
+ *
+ * Return: 0 once the device has completed every command; the negative
+ * errno of gring_vgpu_submit() (nothing queued); -ETIME if the job did
+ * not complete in @timeout_ns; the job's error (-EINVAL, -ENOMEM: the
+ * device refused a command).
+ */
+int gring_vgpu_run(const struct gring_device *dev,
+		   const struct gring_cmdring *ring,
+		   const struct drm_gring_vgpu_cmd *cmds, uint32_t count,
+		   uint32_t syncobj, uint64_t timeout_ns);
+
+/**
+ * gring_vgpu_present() - show a rectangle of a resource, and wait
+ * @dev: the device that created @ring.
+ * @ring: a DRM_GRING_ENGINE_VIRTIO_GPU ring.
+ * @res: a resource with a backing holding the whole resource (pitch
+ *	width * GRING_VGPU_CPP), normally on a scanout.
+ * @rect: the part that changed, or NULL for the whole resource.
+ * @syncobj: as for gring_vgpu_run().
+ * @timeout_ns: as for gring_vgpu_run().
+ *
+ * One job: TRANSFER_TO_HOST_2D of @rect, then RESOURCE_FLUSH of it, waited
+ * for: when this returns 0 the host shows the new pixels.
+ *
+ * Return: as gring_vgpu_run().
+ */
+int gring_vgpu_present(const struct gring_device *dev,
+		       const struct gring_cmdring *ring,
+		       const struct gring_vgpu_resource *res,
+		       const struct drm_gring_vgpu_rect *rect,
+		       uint32_t syncobj, uint64_t timeout_ns);
+
+/**
+ * gring_vgpu_parse_display_info() - decode a GET_DISPLAY_INFO response
+ * @resp: the response as the device wrote it (little-endian).
+ * @len: bytes at @resp.
+ * @info: filled on success, untouched on failure.
+ *
+ * Return: 0 on success; -EINVAL if @len is below
+ * GRING_VGPU_RESP_DISPLAY_SIZE; -EPROTO if the header's type is not
+ * VIRTIO_GPU_RESP_OK_DISPLAY_INFO (0x1101).
+ */
+int gring_vgpu_parse_display_info(const void *resp, size_t len,
+				  struct gring_vgpu_display_info *info);
+
+/**
+ * gring_vgpu_display_info() - ask the device for its scanouts, and wait
+ * @dev: the device that created @ring.
+ * @ring: a DRM_GRING_ENGINE_VIRTIO_GPU ring.
+ * @resp: a mapped BO of @dev with GRING_VGPU_RESP_DISPLAY_SIZE bytes at
+ *	@resp_offset for the response.
+ * @resp_offset: 8-byte aligned.
+ * @info: filled on success, untouched on failure.
+ * @timeout_ns: as for gring_vgpu_run().
+ *
+ * Runs one GET_DISPLAY_INFO job, then reads the response under
+ * gring_cpu_prep()/gring_cpu_fini().
+ *
+ * Return: 0 on success; -EFAULT if @resp is not mapped; otherwise the
+ * errno of gring_vgpu_run(), gring_cpu_prep() or
+ * gring_vgpu_parse_display_info().
+ */
+int gring_vgpu_display_info(const struct gring_device *dev,
+			    const struct gring_cmdring *ring,
+			    const struct gring_bo *resp, uint32_t resp_offset,
+			    struct gring_vgpu_display_info *info,
+			    uint64_t timeout_ns);
+
 #if defined(__cplusplus)
 }
 #endif

@@ -30,6 +30,12 @@ static const struct gring_param_info gring_params[] = {
 		.desc = "most bytes all live buffer objects may pin",
 		.unit = GRING_UNIT_BYTES,
 	},
+	[DRM_GRING_PARAM_ENGINES] = {
+		.param = DRM_GRING_PARAM_ENGINES,
+		.name = "ENGINES",
+		.desc = "engines, a mask of 1 << engine",
+		.unit = GRING_UNIT_NONE,
+	},
 };
 
 const struct gring_param_info *gring_param_info(uint32_t param)

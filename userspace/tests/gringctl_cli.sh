@@ -52,17 +52,35 @@ expect 2 "$err" demo extra
 expect 2 "$err" demo --device
 expect 1 "$err" demo --device /dev/null
 expect 1 "$err" demo --json --device /nonexistent
+expect 0 "$out" help present
+expect 0 "$out" present --help
+expect 2 "$err" present --bogus
+expect 2 "$err" present extra
+expect 2 "$err" present --pattern nosuch
+expect 2 "$err" present --raw f.raw --width 1280
+expect 2 "$err" present --raw f.raw --height 800
+expect 2 "$err" present --width 1280 --height 800
+expect 2 "$err" present --pattern bars --raw f.raw --width 8 --height 8
+expect 2 "$err" present --raw f.raw --width 0 --height 8
+expect 2 "$err" present --raw f.raw --width 16385 --height 8
+expect 2 "$err" present --raw f.raw --width 12x --height 8
+expect 2 "$err" present --scanout 16
+expect 2 "$err" present --hold -1
+expect 2 "$err" present --exec
+expect 1 "$err" present --device /dev/null
+expect 1 "$err" present --raw /nonexistent --width 1280 --height 800 --device /dev/null
+expect 1 "$err" present --raw /nonexistent --device /dev/null
 
 # --help lists every command, and each command's help names it.
 "$gringctl" --help >"$out"
-for c in info demo; do
+for c in info demo present; do
 	grep -q "^  $c " "$out" || { echo "FAIL: gringctl --help does not list $c" >&2; fail=1; }
 	"$gringctl" "$c" --help | grep -q "^Usage: gringctl $c " ||
 		{ echo "FAIL: gringctl $c --help: no usage line" >&2; fail=1; }
 done
 
 if [ ! -e /dev/dri ]; then
-	for c in info demo; do
+	for c in info demo present; do
 		expect 1 "$err" $c
 		grep -q "no gring device found" "$err" || {
 			echo "FAIL: gringctl $c: unexpected message: $(cat "$err")" >&2

@@ -33,10 +33,11 @@ static void test_params(void)
 		[DRM_GRING_PARAM_MAX_BO_SIZE] = "MAX_BO_SIZE",
 		[DRM_GRING_PARAM_BO_ALIGN] = "BO_ALIGN",
 		[DRM_GRING_PARAM_PINNED_CAP] = "PINNED_CAP",
+		[DRM_GRING_PARAM_ENGINES] = "ENGINES",
 	};
 	uint32_t p;
 
-	for (p = 0; p < 4; p++) {
+	for (p = 0; p < 5; p++) {
 		const struct gring_param_info *info = gring_param_info(p);
 
 		CHECK(info && info->param == p);
@@ -46,7 +47,8 @@ static void test_params(void)
 	CHECK(gring_param_info(DRM_GRING_PARAM_MAX_BO_SIZE)->unit == GRING_UNIT_BYTES);
 	CHECK(gring_param_info(DRM_GRING_PARAM_UAPI_VERSION)->unit == GRING_UNIT_NONE);
 	CHECK(gring_param_info(DRM_GRING_PARAM_PINNED_CAP)->unit == GRING_UNIT_BYTES);
-	CHECK(!gring_param_info(4));
+	CHECK(gring_param_info(DRM_GRING_PARAM_ENGINES)->unit == GRING_UNIT_NONE);
+	CHECK(!gring_param_info(5));
 	CHECK(!gring_param_name(~0u));
 }
 
@@ -160,6 +162,178 @@ static void test_op_builders(void)
 	BUILT_AS(gring_op_stall(&got, 1000),
 		 .op = DRM_GRING_OP_STALL, .value = 1000);
 #undef BUILT_AS
+}
+
+/*
+ * The virtio-gpu builders, like the soft ones: from all-ones, every field
+ * as the uapi's doc comment of struct drm_gring_vgpu_cmd spells it, the
+ * transfer offset worked out here from the resource's row pitch.
+ */
+static void test_vgpu_builders(void)
+{
+	const struct gring_bo bo = { .handle = 0x33, .size = 1 << 20 };
+	const struct gring_bo resp = { .handle = 0x44, .size = 4096 };
+	const struct gring_vgpu_resource res = {
+		.id = 7, .format = 2, .width = 640, .height = 480,
+	};
+	const struct gring_vgpu_resource big = {
+		.id = 9, .format = 2, .width = 16384, .height = 16384,
+	};
+	const struct drm_gring_vgpu_rect r = {
+		.x = 10, .y = 20, .width = 30, .height = 40,
+	};
+	const struct drm_gring_vgpu_rect corner = {
+		.x = 16383, .y = 16383, .width = 1, .height = 1,
+	};
+	const struct gring_vgpu_resource huge = {
+		.id = 9, .format = 2, .width = 100000, .height = 100000,
+	};
+	const struct drm_gring_vgpu_rect far = {
+		.x = 3, .y = 50000, .width = 1, .height = 1,
+	};
+	struct drm_gring_vgpu_cmd got, want;
+
+#define BUILT_AS(call, ...) do {					\
+		memset(&got, 0xff, sizeof(got));			\
+		call;							\
+		want = (struct drm_gring_vgpu_cmd){ __VA_ARGS__ };	\
+		CHECK(!memcmp(&got, &want, sizeof(got)));		\
+	} while (0)
+
+	/* VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM is 2 in the virtio spec. */
+	CHECK(GRING_VGPU_FORMAT_XRGB8888 == 2);
+	/* ctrl_hdr: type, flags, fence_id (64), ctx_id, ring_idx + 3 pad. */
+	CHECK(GRING_VGPU_RESP_HDR_SIZE == 4 + 4 + 8 + 4 + 4);
+	CHECK(GRING_VGPU_RESP_DISPLAY_SIZE == 24 + 16 * (16 + 4 + 4));
+
+	BUILT_AS(gring_vgpu_op_get_display_info(&got, &resp, 64),
+		 .type = 0x0100, .resp_handle = 0x44, .resp_offset = 64);
+	BUILT_AS(gring_vgpu_op_create_2d(&got, &res),
+		 .type = 0x0101, .resource_id = 7, .format = 2, .width = 640,
+		 .height = 480);
+	BUILT_AS(gring_vgpu_op_unref(&got, &res),
+		 .type = 0x0102, .resource_id = 7);
+	BUILT_AS(gring_vgpu_op_set_scanout(&got, 3, &res, &r),
+		 .type = 0x0103, .resource_id = 7, .scanout_id = 3,
+		 .rect = { 10, 20, 30, 40 });
+	/* Scanout off: resource 0 and no rectangle, whatever @rect says. */
+	BUILT_AS(gring_vgpu_op_set_scanout(&got, 1, NULL, &r),
+		 .type = 0x0103, .scanout_id = 1);
+	BUILT_AS(gring_vgpu_op_flush(&got, &res, &r),
+		 .type = 0x0104, .resource_id = 7, .rect = { 10, 20, 30, 40 });
+	/* Row 20 of 640 pixels, then 10 pixels, 4 bytes each. */
+	BUILT_AS(gring_vgpu_op_transfer(&got, &res, &r),
+		 .type = 0x0105, .resource_id = 7, .bo_offset = 51240,
+		 .rect = { 10, 20, 30, 40 });
+	/* The last pixel of the largest resource. */
+	BUILT_AS(gring_vgpu_op_transfer(&got, &big, &corner),
+		 .type = 0x0105, .resource_id = 9,
+		 .bo_offset = 1073741820ull,
+		 .rect = { 16383, 16383, 1, 1 });
+	/* Beyond MAX_DIM (the kernel's to refuse): no 32-bit wrap. */
+	BUILT_AS(gring_vgpu_op_transfer(&got, &huge, &far),
+		 .type = 0x0105, .resource_id = 9,
+		 .bo_offset = 20000000012ull,
+		 .rect = { 3, 50000, 1, 1 });
+	BUILT_AS(gring_vgpu_op_attach_backing(&got, &res, &bo, 8192, 1228800),
+		 .type = 0x0106, .resource_id = 7, .bo_handle = 0x33,
+		 .bo_offset = 8192, .bo_size = 1228800);
+	BUILT_AS(gring_vgpu_op_detach_backing(&got, &res),
+		 .type = 0x0107, .resource_id = 7);
+	/* A response on any command touches only the two response fields. */
+	BUILT_AS((gring_vgpu_op_flush(&got, &res, &r),
+		  gring_vgpu_op_response(&got, &resp, 128)),
+		 .type = 0x0104, .resource_id = 7, .rect = { 10, 20, 30, 40 },
+		 .resp_handle = 0x44, .resp_offset = 128);
+#undef BUILT_AS
+
+	CHECK(gring_vgpu_backing_size(&res) == 1228800);
+	CHECK(gring_vgpu_backing_size(&big) == 1073741824ull);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = v >> 24;
+}
+
+/* A display-info response laid out byte by byte as the virtio spec has it. */
+static void test_vgpu_parse_display_info(void)
+{
+	unsigned char buf[24 + 16 * 24 + 8];
+	struct gring_vgpu_display_info info;
+	unsigned int i;
+
+	memset(buf, 0, sizeof(buf));
+	put_le32(buf, 0x1101);		/* VIRTIO_GPU_RESP_OK_DISPLAY_INFO */
+	put_le32(buf + 4, 0xffffffff);	/* header flags: not ours to read */
+	for (i = 0; i < 16; i++) {
+		unsigned char *one = buf + 24 + i * 24;
+
+		put_le32(one, 100 * i);
+		put_le32(one + 4, 100 * i + 1);
+		put_le32(one + 8, i == 0 ? 1280 : 1000 + i);
+		put_le32(one + 12, i == 0 ? 800 : 2000 + i);
+		put_le32(one + 16, i == 0 || i == 15);
+		put_le32(one + 20, 0x10 + i);
+	}
+
+	memset(&info, 0xaa, sizeof(info));
+	CHECK(gring_vgpu_parse_display_info(buf, 24 + 16 * 24, &info) == 0);
+	for (i = 0; i < 16; i++) {
+		const struct gring_vgpu_scanout *s = &info.scanouts[i];
+
+		CHECK(s->rect.x == 100 * i && s->rect.y == 100 * i + 1);
+		CHECK(s->rect.width == (i == 0 ? 1280 : 1000 + i));
+		CHECK(s->rect.height == (i == 0 ? 800 : 2000 + i));
+		CHECK(s->enabled == (i == 0 || i == 15));
+		CHECK(s->flags == 0x10 + i);
+	}
+
+	/* Too short, or not an OK_DISPLAY_INFO: refused, @info untouched. */
+	memset(&info, 0xaa, sizeof(info));
+	CHECK(gring_vgpu_parse_display_info(buf, 24 + 16 * 24 - 1, &info) ==
+	      -EINVAL);
+	put_le32(buf, 0x1200);		/* VIRTIO_GPU_RESP_ERR_UNSPEC */
+	CHECK(gring_vgpu_parse_display_info(buf, sizeof(buf), &info) ==
+	      -EPROTO);
+	put_le32(buf, 0x1100);		/* OK_NODATA is not display info */
+	CHECK(gring_vgpu_parse_display_info(buf, sizeof(buf), &info) ==
+	      -EPROTO);
+	CHECK(info.scanouts[0].rect.width == 0xaaaaaaaa);
+}
+
+/* The virtio-gpu verbs on a closed device: -EBADF, outputs untouched. */
+static void test_closed_device_vgpu(void)
+{
+	struct gring_device dev = { .fd = -1 };
+	struct gring_cmdring ring = { .id = 3,
+		.engine = DRM_GRING_ENGINE_VIRTIO_GPU };
+	struct gring_bo resp = { .handle = 1, .size = 4096 };
+	const struct gring_vgpu_resource res = {
+		.id = 1, .format = 2, .width = 8, .height = 8,
+	};
+	struct gring_vgpu_display_info info = { 0 };
+	struct drm_gring_vgpu_cmd cmd;
+	uint64_t seqno = 9, mask = 5;
+	unsigned char page[4096];
+
+	gring_vgpu_op_unref(&cmd, &res);
+	CHECK(gring_vgpu_submit(&dev, &ring, &cmd, 1, NULL, 0, &seqno) == -EBADF);
+	CHECK(seqno == 9);
+	CHECK(gring_vgpu_run(&dev, &ring, &cmd, 1, 0, 0) == -EBADF);
+	CHECK(gring_vgpu_present(&dev, &ring, &res, NULL, 0, 0) == -EBADF);
+	CHECK(gring_device_engines(&dev, &mask) == -EBADF);
+	CHECK(mask == 5);
+	/* Unmapped response BO: refused before anything is submitted. */
+	CHECK(gring_vgpu_display_info(&dev, &ring, &resp, 0, &info, 0) ==
+	      -EFAULT);
+	resp.map = page;
+	CHECK(gring_vgpu_display_info(&dev, &ring, &resp, 0, &info, 0) ==
+	      -EBADF);
+	CHECK(info.scanouts[0].rect.width == 0);
 }
 
 /* Only when a gring device is present (the VM): a BO's life, end to end. */
@@ -535,6 +709,9 @@ int main(int argc, char **argv)
 	test_closed_device();
 	test_closed_device_rings();
 	test_op_builders();
+	test_vgpu_builders();
+	test_vgpu_parse_display_info();
+	test_closed_device_vgpu();
 
 	ret = gring_device_open(&dev);
 	if (ret == 0) {

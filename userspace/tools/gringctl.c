@@ -326,6 +326,12 @@ static const struct command commands[] = {
 		.usage = demo_usage,
 		.run = cmd_demo,
 	},
+	{
+		.name = "present",
+		.summary = "show a test pattern or a raw frame on the virtio-gpu display",
+		.usage = present_usage,
+		.run = cmd_present,
+	},
 	{ NULL, NULL, NULL, NULL },
 };
 

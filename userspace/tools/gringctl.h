@@ -46,4 +46,8 @@ int parse_json_opts(const char *cmd, const char *usage, int argc, char **argv,
 extern const char demo_usage[];
 int cmd_demo(int argc, char **argv, struct global_opts *g);
 
+/* gringctl_present.c */
+extern const char present_usage[];
+int cmd_present(int argc, char **argv, struct global_opts *g);
+
 #endif /* _GRINGCTL_H_ */

@@ -1,0 +1,1232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gring_vgpu: the virtio-gpu engine through the uapi. With the bench's
+ * second virtio-gpu-pci bound to gring, its DRM device takes 2D control
+ * commands (struct drm_gring_vgpu_cmd) on a DRM_GRING_ENGINE_VIRTIO_GPU
+ * ring: every command the kernel must refuse is refused with its errno and
+ * nothing changed, the device's own answers come back in response BOs and
+ * its errors on the job's fence, and long runs leave nothing behind.
+ *
+ * Expected values come from the test: QEMU's configuration (1280x800, one
+ * scanout), the virtio spec's response codes and layouts, and byte offsets
+ * worked out here. The driver's counts are read from debugfs, so this
+ * needs root (gring-root.txt), as does moving the device between drivers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "igt_gring.h"
+#include "gring_png.h"
+#include "gring_test.h"
+#include "gring_ring_test.h"
+#include "gring_virtio_test.h"
+
+IGT_TEST_DESCRIPTION("The virtio-gpu engine: 2D commands through a gring ring, checked by the kernel, answered by QEMU's device.");
+
+/* What tools/vm gives the second virtio-gpu-pci, and QEMU's defaults. */
+#define XRES		1280
+#define YRES		800
+#define SCANOUTS	1
+
+/* The virtio spec's numbers (<linux/virtio_gpu.h>), spelled out here. */
+#define RESP_OK_NODATA		0x1100
+#define RESP_OK_DISPLAY_INFO	0x1101
+#define RESP_ERR_OUT_OF_MEMORY	0x1201
+#define FORMAT_B8G8R8X8		2	/* XRGB8888 */
+#define HDR_SIZE		24	/* struct virtio_gpu_ctrl_hdr */
+#define DISPLAY_SIZE		(HDR_SIZE + 16 * 24)
+
+#define CPP		4
+#define JOB_TIMEOUT	(10 * NSEC_PER_SEC)
+
+static struct vt_devices devs;
+
+static void exit_handler(int sig)
+{
+	(void)sig;
+	vt_give_back(&devs);
+}
+
+/*
+ * debugfs dri/<minor>/gring_vgpu, as gring_vgpu_debugfs_show() writes it:
+ *
+ *   resources <n>
+ *   commands sent <n> completed <n> errors <n>
+ *   <the controlq's "<key> <number>" lines: num, num_free, inflight, ...>
+ *
+ * "completed" counts commands whose response came back, errors included.
+ */
+struct vgpu_stats {
+	uint64_t resources, sent, completed, errors;
+	uint64_t num, num_free, inflight, device_descs;
+};
+
+/* The number after "<key> " at the start of a line of @text. */
+static uint64_t stat_field(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p = text;
+	char *end;
+
+	while (p && *p) {
+		if (!strncmp(p, key, len) && p[len] == ' ') {
+			uint64_t n = strtoull(p + len + 1, &end, 0);
+
+			igt_assert_f(end != p + len + 1 && (*end == '\n' || *end == ' '),
+				     "bad line for %s in:\n%s", key, text);
+			return n;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	igt_assert_f(false, "no %s in debugfs gring_vgpu:\n%s", key, text);
+	return 0;
+}
+
+static struct vgpu_stats vgpu_stats(int fd)
+{
+	struct vgpu_stats s;
+	char buf[8192], *line;
+	ssize_t ret;
+	size_t len = 0;
+	int dir, file;
+
+	dir = igt_debugfs_dir(fd);
+	igt_assert_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_vgpu", O_RDONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_vgpu: %m\n");
+	while ((ret = read(file, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += ret;
+	close(file);
+	igt_assert(ret == 0);
+	buf[len] = '\0';
+
+	s.resources = stat_field(buf, "resources");
+	line = strstr(buf, "\ncommands sent ");
+	igt_assert_f(line && sscanf(line, "\ncommands sent %" SCNu64
+				    " completed %" SCNu64 " errors %" SCNu64,
+				    &s.sent, &s.completed, &s.errors) == 3,
+		     "no \"commands sent N completed N errors N\" in:\n%s", buf);
+	s.num = stat_field(buf, "num");
+	s.num_free = stat_field(buf, "num_free");
+	s.inflight = stat_field(buf, "inflight");
+	s.device_descs = stat_field(buf, "device_descs");
+	return s;
+}
+
+/* Every descriptor back: none in flight, none the device's. */
+static void assert_queue_idle(const struct vgpu_stats *s)
+{
+	igt_assert_eq_u64(s->num_free, s->num);
+	igt_assert_eq_u64(s->inflight, 0);
+	igt_assert_eq_u64(s->device_descs, 0);
+}
+
+static void assert_stats_eq(const struct vgpu_stats *a,
+			    const struct vgpu_stats *b)
+{
+	igt_assert_eq_u64(a->resources, b->resources);
+	igt_assert_eq_u64(a->sent, b->sent);
+	igt_assert_eq_u64(a->completed, b->completed);
+	igt_assert_eq_u64(a->errors, b->errors);
+	igt_assert_eq_u64(a->num_free, b->num_free);
+}
+
+/* A fresh file on the virtio gring device. */
+static int vgpu_open(void)
+{
+	vt_take(&devs);
+	return vt_open_render(devs.second);
+}
+
+static int __vring_create(int fd, uint32_t engine, uint32_t size,
+			  uint32_t *id)
+{
+	struct drm_gring_ring_create arg = { .engine = engine, .size = size };
+	int ret = __ring_create(fd, &arg);
+
+	if (!ret)
+		*id = arg.ring_id;
+	return ret;
+}
+
+static uint32_t vring_create(int fd)
+{
+	uint32_t id = 0;
+
+	igt_assert_eq(__vring_create(fd, DRM_GRING_ENGINE_VIRTIO_GPU, 0, &id),
+		      0);
+	igt_assert(id);
+	return id;
+}
+
+static int __vsubmit(int fd, uint32_t ring, const struct drm_gring_vgpu_cmd *c,
+		     uint32_t n, uint32_t in_sync, uint32_t out_sync,
+		     uint64_t *seqno)
+{
+	struct drm_gring_sync in = { .handle = in_sync };
+	struct drm_gring_submit arg = {
+		.ring_id = ring,
+		.cmds = (uintptr_t)c,
+		.cmd_count = n,
+		.cmd_size = sizeof(*c),
+		.in_syncs = in_sync ? (uintptr_t)&in : 0,
+		.in_sync_count = !!in_sync,
+		.out_sync = out_sync,
+		.seqno = UNTOUCHED,
+	};
+	int ret = __submit(fd, &arg);
+
+	if (seqno)
+		*seqno = arg.seqno;
+	if (ret)
+		igt_assert_eq_u64(arg.seqno, UNTOUCHED);
+	return ret;
+}
+
+/* Submit and wait; the fence's status (1: done without error, <0 error). */
+static int vrun(int fd, uint32_t ring, const struct drm_gring_vgpu_cmd *c,
+		uint32_t n)
+{
+	uint32_t sync = syncobj_create(fd);
+	int status;
+
+	igt_assert_eq(__vsubmit(fd, ring, c, n, 0, sync, NULL), 0);
+	igt_assert_eq(syncobj_wait(fd, sync, JOB_TIMEOUT), 0);
+	status = syncobj_status(fd, sync);
+	drmSyncobjDestroy(fd, sync);
+	return status;
+}
+
+static void vrun_ok(int fd, uint32_t ring, const struct drm_gring_vgpu_cmd *c,
+		    uint32_t n)
+{
+	igt_assert_eq(vrun(fd, ring, c, n), 1);
+}
+
+/* Builders, written here from the uapi doc rather than taken from libgring. */
+static struct drm_gring_vgpu_cmd c_create(uint32_t id, uint32_t w, uint32_t h)
+{
+	return (struct drm_gring_vgpu_cmd){
+		.type = DRM_GRING_VGPU_RESOURCE_CREATE_2D, .resource_id = id,
+		.format = FORMAT_B8G8R8X8, .width = w, .height = h };
+}
+
+static struct drm_gring_vgpu_cmd c_attach(uint32_t id, uint32_t bo,
+					  uint64_t off, uint64_t size)
+{
+	return (struct drm_gring_vgpu_cmd){
+		.type = DRM_GRING_VGPU_RESOURCE_ATTACH_BACKING,
+		.resource_id = id, .bo_handle = bo, .bo_offset = off,
+		.bo_size = size };
+}
+
+static struct drm_gring_vgpu_cmd c_rect(uint32_t type, uint32_t id,
+					uint32_t x, uint32_t y, uint32_t w,
+					uint32_t h)
+{
+	return (struct drm_gring_vgpu_cmd){ .type = type, .resource_id = id,
+		.rect = { x, y, w, h } };
+}
+
+/* TRANSFER of a rect, offset from a backing of @pitch_px pixels per row. */
+static struct drm_gring_vgpu_cmd c_transfer(uint32_t id, uint32_t pitch_px,
+					    uint32_t x, uint32_t y,
+					    uint32_t w, uint32_t h)
+{
+	struct drm_gring_vgpu_cmd c =
+		c_rect(DRM_GRING_VGPU_TRANSFER_TO_HOST_2D, id, x, y, w, h);
+
+	c.bo_offset = ((uint64_t)y * pitch_px + x) * CPP;
+	return c;
+}
+
+static struct drm_gring_vgpu_cmd c_id(uint32_t type, uint32_t id)
+{
+	return (struct drm_gring_vgpu_cmd){ .type = type, .resource_id = id };
+}
+
+static struct drm_gring_vgpu_cmd c_scanout(uint32_t scanout, uint32_t id,
+					   uint32_t w, uint32_t h)
+{
+	struct drm_gring_vgpu_cmd c =
+		c_rect(DRM_GRING_VGPU_SET_SCANOUT, id, 0, 0, w, h);
+
+	c.scanout_id = scanout;
+	return c;
+}
+
+static struct drm_gring_vgpu_cmd with_resp(struct drm_gring_vgpu_cmd c,
+					   uint32_t bo, uint32_t off)
+{
+	c.resp_handle = bo;
+	c.resp_offset = off;
+	return c;
+}
+
+static uint32_t le32(const void *p)
+{
+	const uint8_t *b = p;
+
+	return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* The response header's type at @off of a mapped BO, read under CPU_PREP. */
+static uint32_t resp_type(int fd, uint32_t bo, const uint8_t *map,
+			  uint64_t off)
+{
+	uint32_t type;
+
+	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_READ, off, HDR_SIZE,
+				 JOB_TIMEOUT), 0);
+	type = le32(map + off);
+	igt_assert_eq(__cpu_fini(fd, bo, off, HDR_SIZE), 0);
+	return type;
+}
+
+static void assert_display_response(const uint8_t *p)
+{
+	unsigned int i;
+
+	igt_assert_eq_u32(le32(p), RESP_OK_DISPLAY_INFO);
+	p += HDR_SIZE;
+	igt_info("scanout 0: %ux%u+%u+%u enabled %u\n", le32(p + 8),
+		 le32(p + 12), le32(p), le32(p + 4), le32(p + 16));
+	igt_assert_eq_u32(le32(p), 0);
+	igt_assert_eq_u32(le32(p + 4), 0);
+	igt_assert_eq_u32(le32(p + 8), XRES);
+	igt_assert_eq_u32(le32(p + 12), YRES);
+	igt_assert_eq_u32(le32(p + 16), 1);
+	for (i = 1; i < 16; i++)
+		igt_assert_eq_u32(le32(p + i * 24 + 16), 0);
+}
+
+static uint64_t ring_submitted(int fd, uint32_t ring, uint64_t *completed,
+			       uint64_t *faults)
+{
+	struct drm_gring_ring_query q;
+
+	query(fd, ring, &q, NULL, 0);
+	if (completed)
+		*completed = q.completed;
+	if (faults)
+		*faults = q.faults;
+	return q.submitted;
+}
+
+/* ---- virtio-engines-param ------------------------------------------- */
+
+static void test_engines_param(void)
+{
+	uint64_t soft = 1ull << DRM_GRING_ENGINE_SOFT;
+	uint64_t vgpu = 1ull << DRM_GRING_ENGINE_VIRTIO_GPU;
+	int plat = igt_gring_open(), fd = vgpu_open();
+	uint32_t id;
+
+	/* The platform device: soft only, and no virtio-gpu ring. */
+	igt_assert_eq_u64(igt_gring_get_param(plat, DRM_GRING_PARAM_ENGINES),
+			  soft);
+	igt_assert_eq(__vring_create(plat, DRM_GRING_ENGINE_VIRTIO_GPU, 0,
+				     &id), -ENODEV);
+	igt_assert_eq_u64(igt_gring_get_param(fd, DRM_GRING_PARAM_ENGINES),
+			  soft | vgpu);
+	igt_assert_eq_u64(igt_gring_get_param(fd, DRM_GRING_PARAM_UAPI_VERSION),
+			  DRM_GRING_UAPI_VERSION);
+
+	/* A virtio-gpu ring takes no size; an unknown engine is refused. */
+	igt_assert_eq(__vring_create(fd, DRM_GRING_ENGINE_VIRTIO_GPU, 4096,
+				     &id), -EINVAL);
+	igt_assert_eq(__vring_create(fd, 2, 0, &id), -EINVAL);
+	ring_destroy(fd, vring_create(fd));
+	close(fd);
+	close(plat);
+}
+
+/* ---- virtio-ring-display-info ----------------------------------------- */
+
+static void test_display_info(void)
+{
+	int fd = vgpu_open();
+	uint32_t ring = vring_create(fd);
+	uint32_t bo = igt_gring_gem_create(fd, 4096, NULL);
+	uint8_t *map = igt_gring_gem_mmap(fd, bo, 4096);
+	struct drm_gring_vgpu_cmd c[2] = {
+		with_resp((struct drm_gring_vgpu_cmd){
+			.type = DRM_GRING_VGPU_GET_DISPLAY_INFO }, bo, 0),
+		with_resp((struct drm_gring_vgpu_cmd){
+			.type = DRM_GRING_VGPU_GET_DISPLAY_INFO }, bo, 2048),
+	};
+	uint64_t completed, seqno;
+
+	memset(map, 0xa5, 4096);
+	vrun_ok(fd, ring, c, 2);
+	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_READ, 0, 4096,
+				 JOB_TIMEOUT), 0);
+	assert_display_response(map);
+	assert_display_response(map + 2048);
+	/* The device wrote the responses and nothing else. */
+	for (unsigned int i = DISPLAY_SIZE; i < 2048; i++)
+		igt_assert_eq_u32(map[i], 0xa5);
+	for (unsigned int i = 2048 + DISPLAY_SIZE; i < 4096; i++)
+		igt_assert_eq_u32(map[i], 0xa5);
+	igt_assert_eq(__cpu_fini(fd, bo, 0, 4096), 0);
+
+	seqno = ring_submitted(fd, ring, &completed, NULL);
+	igt_assert_eq_u64(seqno, 1);
+	igt_assert_eq_u64(completed, 1);
+	munmap(map, 4096);
+	gem_close(fd, bo);
+	close(fd);
+}
+
+/* ---- virtio-2d-round-trip --------------------------------------------- */
+
+#define RT_W	256
+#define RT_H	128
+
+static void test_round_trip(void)
+{
+	const uint64_t size = RT_W * RT_H * CPP;
+	int fd = vgpu_open();
+	struct vgpu_stats base = vgpu_stats(fd), s;
+	uint32_t ring = vring_create(fd);
+	uint32_t bo = igt_gring_gem_create(fd, size, NULL);
+	uint32_t resp = igt_gring_gem_create(fd, 4096, NULL);
+	uint8_t *rmap = igt_gring_gem_mmap(fd, resp, 4096);
+	uint32_t *px = igt_gring_gem_mmap(fd, bo, size);
+	struct drm_gring_vgpu_cmd c[6];
+	unsigned int i;
+
+	for (i = 0; i < RT_W * RT_H; i++)
+		px[i] = word_pattern(i, 0x00ffffff) & 0x00ffffff;
+	memset(rmap, 0, 4096);
+
+	c[0] = with_resp(c_create(1, RT_W, RT_H), resp, 0);
+	c[1] = with_resp(c_attach(1, bo, 0, size), resp, 64);
+	c[2] = with_resp(c_transfer(1, RT_W, 0, 0, RT_W, RT_H), resp, 128);
+	c[3] = with_resp(c_scanout(0, 1, RT_W, RT_H), resp, 192);
+	c[4] = with_resp(c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0,
+				RT_W, RT_H), resp, 256);
+	/* A corner of it again: its own offset into the backing. */
+	c[5] = with_resp(c_transfer(1, RT_W, 17, 33, 40, 20), resp, 320);
+	vrun_ok(fd, ring, c, 6);
+	for (i = 0; i < 6; i++)
+		igt_assert_eq_u32(resp_type(fd, resp, rmap, i * 64),
+				  RESP_OK_NODATA);
+
+	s = vgpu_stats(fd);
+	igt_assert_eq_u64(s.resources, base.resources + 1);
+	igt_assert_eq_u64(s.sent, base.sent + 6);
+	igt_assert_eq_u64(s.completed, base.completed + 6);
+	igt_assert_eq_u64(s.errors, base.errors);
+	assert_queue_idle(&s);
+
+	/* Scanout off, detach, unref: back where it started. */
+	c[0] = c_scanout(0, 0, 0, 0);
+	c[1] = c_id(DRM_GRING_VGPU_RESOURCE_DETACH_BACKING, 1);
+	c[2] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
+	vrun_ok(fd, ring, c, 3);
+	s = vgpu_stats(fd);
+	igt_assert_eq_u64(s.resources, base.resources);
+	igt_assert_eq_u64(s.sent, base.sent + 9);
+	igt_assert_eq_u64(s.completed, base.completed + 9);
+
+	/* The id is free again. */
+	c[0] = c_create(1, 1, 1);
+	c[1] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
+	vrun_ok(fd, ring, c, 2);
+
+	munmap(px, size);
+	munmap(rmap, 4096);
+	gem_close(fd, bo);
+	gem_close(fd, resp);
+	close(fd);
+}
+
+/* ---- virtio-bad-commands ----------------------------------------------- */
+
+#define BAD_W		64
+#define BAD_H		32
+#define BAD_BACKING	(BAD_W * BAD_H * CPP)	/* 8 KiB: two pages */
+
+struct bad_cmd {
+	const char *what;
+	struct drm_gring_vgpu_cmd cmd;
+	int err;
+};
+
+/*
+ * Resource 1 is BAD_W x BAD_H with its backing at the start of @bo (BO
+ * of 3 pages), resource 2 the same size without backing; another file has
+ * resource 3.
+ */
+static unsigned int bad_commands(struct bad_cmd *t, uint32_t bo,
+				 uint32_t resp, uint64_t page)
+{
+	const uint32_t TR = DRM_GRING_VGPU_TRANSFER_TO_HOST_2D;
+	const uint32_t FL = DRM_GRING_VGPU_RESOURCE_FLUSH;
+	const uint32_t DI = DRM_GRING_VGPU_GET_DISPLAY_INFO;
+	const uint32_t UN = DRM_GRING_VGPU_RESOURCE_UNREF;
+	const uint32_t DE = DRM_GRING_VGPU_RESOURCE_DETACH_BACKING;
+	unsigned int n = 0;
+
+#define BAD(w, c, e) do { t[n].what = (w); t[n].cmd = (c); t[n].err = (e); \
+		n++; } while (0)
+#define WITH(c, field, v) ({ struct drm_gring_vgpu_cmd __c = (c); \
+		__c.field = (v); __c; })
+
+	/* The command itself. */
+	BAD("type 0", c_id(0, 1), -EINVAL);
+	BAD("type 0x0108 (after DETACH)", c_id(0x0108, 1), -EINVAL);
+	BAD("type 0x0200 (3D)", c_id(0x0200, 1), -EINVAL);
+	BAD("flags", WITH(c_id(UN, 1), flags, 1), -EINVAL);
+	BAD("flags high bit", WITH(c_create(9, 8, 8), flags, 0x80000000u), -EINVAL);
+
+	/* Fields the type does not use. */
+	BAD("UNREF with width", WITH(c_id(UN, 1), width, 1), -EINVAL);
+	BAD("UNREF with rect", WITH(c_id(UN, 1), rect.height, 1), -EINVAL);
+	BAD("DETACH with bo_handle", WITH(c_id(DE, 1), bo_handle, bo), -EINVAL);
+	BAD("FLUSH with bo_offset",
+	    WITH(c_rect(FL, 1, 0, 0, 8, 8), bo_offset, 4), -EINVAL);
+	BAD("FLUSH with scanout_id",
+	    WITH(c_rect(FL, 1, 0, 0, 8, 8), scanout_id, 0x1), -EINVAL);
+	BAD("GET_DISPLAY_INFO with resource_id", c_id(DI, 1), -EINVAL);
+	BAD("CREATE with bo_size", WITH(c_create(9, 8, 8), bo_size, 4096), -EINVAL);
+	BAD("CREATE with rect", WITH(c_create(9, 8, 8), rect.x, 1), -EINVAL);
+	BAD("ATTACH with format",
+	    WITH(c_attach(2, bo, 0, BAD_BACKING), format, FORMAT_B8G8R8X8),
+	    -EINVAL);
+	BAD("TRANSFER with bo_size",
+	    WITH(c_transfer(1, BAD_W, 0, 0, 8, 8), bo_size, 8), -EINVAL);
+	BAD("resp_offset without resp_handle",
+	    WITH(c_id(UN, 1), resp_offset, 8), -EINVAL);
+
+	/* Resource ids. */
+	BAD("CREATE id 0", c_create(0, 8, 8), -EINVAL);
+	BAD("ATTACH id 0", c_attach(0, bo, 0, BAD_BACKING), -EINVAL);
+	BAD("TRANSFER id 0", c_transfer(0, BAD_W, 0, 0, 8, 8), -EINVAL);
+	BAD("FLUSH id 0", c_rect(FL, 0, 0, 0, 8, 8), -EINVAL);
+	BAD("UNREF id 0", c_id(UN, 0), -EINVAL);
+	BAD("DETACH id 0", c_id(DE, 0), -EINVAL);
+	BAD("FLUSH of an unknown id", c_rect(FL, 77, 0, 0, 8, 8), -ENOENT);
+	BAD("UNREF of an unknown id", c_id(UN, 77), -ENOENT);
+	BAD("UNREF of another file's id", c_id(UN, 3), -ENOENT);
+	BAD("SET_SCANOUT of another file's id", c_scanout(0, 3, 8, 8), -ENOENT);
+	BAD("CREATE of an id this file has", c_create(1, 8, 8), -EEXIST);
+
+	/* Sizes and formats. */
+	BAD("CREATE width 0", c_create(9, 0, 8), -EINVAL);
+	BAD("CREATE height 0", c_create(9, 8, 0), -EINVAL);
+	BAD("CREATE width MAX_DIM + 1",
+	    c_create(9, DRM_GRING_VGPU_MAX_DIM + 1, 8), -EINVAL);
+	BAD("CREATE height MAX_DIM + 1",
+	    c_create(9, 8, DRM_GRING_VGPU_MAX_DIM + 1), -EINVAL);
+	BAD("CREATE format 0", WITH(c_create(9, 8, 8), format, 0), -EINVAL);
+	BAD("CREATE format 5", WITH(c_create(9, 8, 8), format, 5), -EINVAL);
+	BAD("CREATE format 0xffffffff",
+	    WITH(c_create(9, 8, 8), format, 0xffffffffu), -EINVAL);
+
+	/* Rectangles. */
+	BAD("FLUSH empty", c_rect(FL, 1, 0, 0, 0, 8), -EINVAL);
+	BAD("FLUSH one column past the right edge",
+	    c_rect(FL, 1, 1, 0, BAD_W, BAD_H), -EINVAL);
+	BAD("FLUSH one row past the bottom", c_rect(FL, 1, 0, BAD_H, 1, 1),
+	    -EINVAL);
+	BAD("FLUSH x + width wraps 32 bits",
+	    c_rect(FL, 1, 0xffffffffu, 0, 2, 1), -EINVAL);
+	BAD("SET_SCANOUT rect past the resource", c_scanout(0, 1, BAD_W + 1, 8),
+	    -EINVAL);
+	BAD("SET_SCANOUT empty rect", c_scanout(0, 1, 0, 0), -EINVAL);
+	BAD("TRANSFER y + height wraps 32 bits",
+	    c_rect(TR, 1, 0, 0xfffffff0u, 1, 0x20), -EINVAL);
+	BAD("SET_SCANOUT scanout == count", c_scanout(SCANOUTS, 1, 8, 8),
+	    -EINVAL);
+	BAD("SET_SCANOUT scanout 16", c_scanout(16, 1, 8, 8), -EINVAL);
+
+	/* Backing. */
+	BAD("ATTACH offset not page-aligned", c_attach(2, bo, 64, BAD_BACKING),
+	    -EINVAL);
+	BAD("ATTACH past the BO's end", c_attach(2, bo, 2 * page, BAD_BACKING),
+	    -EINVAL);
+	BAD("ATTACH smaller than w*h*4", c_attach(2, bo, 0, BAD_BACKING - 4),
+	    -EINVAL);
+	BAD("ATTACH offset + size wraps 64 bits",
+	    c_attach(2, bo, -page, 2 * page), -EINVAL);
+	BAD("ATTACH of an unknown BO", c_attach(2, 0xdead, 0, BAD_BACKING),
+	    -ENOENT);
+	BAD("ATTACH to a resource that has a backing",
+	    c_attach(1, bo, 0, BAD_BACKING), -EBUSY);
+	BAD("TRANSFER on a resource without backing",
+	    c_transfer(2, BAD_W, 0, 0, 8, 8), -EINVAL);
+	BAD("TRANSFER reading past the backing",
+	    WITH(c_transfer(1, BAD_W, 0, 0, BAD_W, BAD_H), bo_offset, CPP),
+	    -EINVAL);
+	BAD("TRANSFER offset past the backing",
+	    WITH(c_transfer(1, BAD_W, 0, 0, 1, 1), bo_offset, BAD_BACKING),
+	    -EINVAL);
+
+	/* Responses. */
+	BAD("resp_offset not 8-aligned",
+	    with_resp((struct drm_gring_vgpu_cmd){ .type = DI }, resp, 4),
+	    -EINVAL);
+	BAD("display info without room",
+	    with_resp((struct drm_gring_vgpu_cmd){ .type = DI }, resp,
+		      page - DISPLAY_SIZE + 8), -EINVAL);
+	BAD("header without room", with_resp(c_id(UN, 1), resp, page - 16),
+	    -EINVAL);
+	BAD("resp_handle unknown",
+	    with_resp((struct drm_gring_vgpu_cmd){ .type = DI }, 0xdead, 0),
+	    -ENOENT);
+#undef WITH
+#undef BAD
+	return n;
+}
+
+static void test_bad_commands(void)
+{
+	const uint64_t page = igt_gring_page_size();
+	int fd = vgpu_open(), other = vt_open_render(devs.second);
+	uint32_t ring = vring_create(fd), oring = vring_create(other);
+	uint32_t bo = igt_gring_gem_create(fd, 3 * page, NULL);
+	uint32_t resp = igt_gring_gem_create(fd, page, NULL);
+	struct drm_gring_vgpu_cmd c[DRM_GRING_VGPU_MAX_CMDS + 1];
+	struct bad_cmd table[96];
+	uint8_t big[sizeof(struct drm_gring_vgpu_cmd) + 8];
+	struct drm_gring_submit arg;
+	struct vgpu_stats before, after;
+	uint64_t sub, done, sub2, done2;
+	unsigned int n, i;
+
+	c[0] = c_create(1, BAD_W, BAD_H);
+	c[1] = c_attach(1, bo, 0, BAD_BACKING);
+	c[2] = c_create(2, BAD_W, BAD_H);
+	vrun_ok(fd, ring, c, 3);
+	c[0] = c_create(3, 8, 8);
+	vrun_ok(other, oring, c, 1);
+
+	n = bad_commands(table, bo, resp, page);
+	igt_assert(n <= sizeof(table) / sizeof(table[0]));
+	before = vgpu_stats(fd);
+	sub = ring_submitted(fd, ring, &done, NULL);
+
+	for (i = 0; i < n; i++) {
+		int ret;
+
+		igt_debug("%s\n", table[i].what);
+		/* Alone. */
+		ret = __vsubmit(fd, ring, &table[i].cmd, 1, 0, 0, NULL);
+		igt_assert_f(ret == table[i].err, "%s: %d (%s), want %d (%s)\n",
+			     table[i].what, ret, strerror(-ret), table[i].err,
+			     strerror(-table[i].err));
+		/* After a good command, which must not happen either. */
+		c[0] = c_create(10, 4, 4);
+		c[1] = table[i].cmd;
+		ret = __vsubmit(fd, ring, c, 2, 0, 0, NULL);
+		igt_assert_f(ret == table[i].err, "%s after a CREATE: %d, want %d\n",
+			     table[i].what, ret, table[i].err);
+		/* Before a good command, likewise. */
+		c[0] = table[i].cmd;
+		c[1] = c_create(10, 4, 4);
+		ret = __vsubmit(fd, ring, c, 2, 0, 0, NULL);
+		igt_assert_f(ret == table[i].err, "%s before a CREATE: %d, want %d\n",
+			     table[i].what, ret, table[i].err);
+	}
+	igt_info("%u bad commands refused, each alone and beside a good one\n", n);
+
+	/* The SUBMIT itself: counts and command size. */
+	c[0] = c_create(10, 4, 4);
+	igt_assert_eq(__vsubmit(fd, ring, c, 0, 0, 0, NULL), -EINVAL);
+	for (i = 0; i <= DRM_GRING_VGPU_MAX_CMDS; i++)
+		c[i] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, 1, 1);
+	igt_assert_eq(__vsubmit(fd, ring, c, DRM_GRING_VGPU_MAX_CMDS + 1, 0, 0,
+				NULL), -EINVAL);
+	/*
+	 * cmd_size: a larger struct (newer userspace) is taken only with its
+	 * extra bytes zero; a smaller one is zero-extended, then checked.
+	 */
+	memset(big, 0, sizeof(big));
+	memcpy(big, &c[0], sizeof(c[0]));
+	big[sizeof(c[0]) + 3] = 1;
+	arg = (struct drm_gring_submit){ .ring_id = ring,
+		.cmds = (uintptr_t)big, .cmd_count = 1,
+		.cmd_size = sizeof(c[0]) + 8 };
+	igt_assert_eq(__submit(fd, &arg), -EINVAL);
+	/* Cut before the rect: a FLUSH of an empty rectangle. */
+	arg = (struct drm_gring_submit){ .ring_id = ring,
+		.cmds = (uintptr_t)c, .cmd_count = 1,
+		.cmd_size = offsetof(struct drm_gring_vgpu_cmd, rect) };
+	igt_assert_eq(__submit(fd, &arg), -EINVAL);
+	arg.cmd_size = 0;
+	igt_assert_eq(__submit(fd, &arg), -EINVAL);
+
+	/* Nothing reached the device, nothing changed. */
+	after = vgpu_stats(fd);
+	assert_stats_eq(&before, &after);
+	sub2 = ring_submitted(fd, ring, &done2, NULL);
+	igt_assert_eq_u64(sub2, sub);
+	igt_assert_eq_u64(done2, done);
+
+	/* The good ones still work, and id 10 was never made. */
+	c[0] = c_create(10, 4, 4);
+	c[1] = c_transfer(1, BAD_W, 0, 0, BAD_W, BAD_H);
+	c[2] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, BAD_W, BAD_H);
+	c[3] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 10);
+	vrun_ok(fd, ring, c, 4);
+	after = vgpu_stats(fd);
+	igt_assert_eq_u64(after.sent, before.sent + 4);
+	igt_assert_eq_u64(after.resources, before.resources);
+
+	/* The cmd_size cases that are accepted, as the uapi has it. */
+	big[sizeof(c[0]) + 3] = 0;
+	arg = (struct drm_gring_submit){ .ring_id = ring,
+		.cmds = (uintptr_t)big, .cmd_count = 1,
+		.cmd_size = sizeof(c[0]) + 8 };
+	igt_assert_eq(__submit(fd, &arg), 0);
+	c[0] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, 1, 1);
+	arg = (struct drm_gring_submit){ .ring_id = ring,
+		.cmds = (uintptr_t)c, .cmd_count = 1,
+		.cmd_size = offsetof(struct drm_gring_vgpu_cmd, resp_handle),
+		.out_sync = syncobj_create(fd) };
+	igt_assert_eq(__submit(fd, &arg), 0);
+	igt_assert_eq(syncobj_wait(fd, arg.out_sync, JOB_TIMEOUT), 0);
+	igt_assert_eq(syncobj_status(fd, arg.out_sync), 1);
+	after = vgpu_stats(fd);
+	igt_assert_eq_u64(after.sent, before.sent + 6);
+
+	gem_close(fd, bo);
+	gem_close(fd, resp);
+	close(other);
+	close(fd);
+}
+
+/* ---- virtio-device-error-fence ----------------------------------------- */
+
+static void test_device_error(void)
+{
+	const uint32_t max = DRM_GRING_VGPU_MAX_DIM;
+	int fd = vgpu_open(), watch = vt_open_render(devs.second);
+	struct vgpu_stats base = vgpu_stats(watch), s;
+	uint32_t ring = vring_create(fd);
+	uint32_t resp = igt_gring_gem_create(fd, 4096, NULL);
+	uint8_t *map = igt_gring_gem_mmap(fd, resp, 4096);
+	struct drm_gring_vgpu_cmd c[2];
+	uint64_t faults;
+	int status;
+
+	/*
+	 * 16384 x 16384 x 4 = 1 GiB passes gring's checks and is more than
+	 * QEMU's 2D host memory (max_hostmem, 256 MiB by default).
+	 */
+	c[0] = with_resp(c_create(5, max, max), resp, 0);
+	status = vrun(fd, ring, c, 1);
+	igt_assert_eq(status, -ENOMEM);
+	igt_assert_eq_u32(resp_type(fd, resp, map, 0), RESP_ERR_OUT_OF_MEMORY);
+	ring_submitted(fd, ring, NULL, &faults);
+	igt_assert_eq_u64(faults, 1);
+
+	/* The ring goes on. */
+	c[0] = with_resp((struct drm_gring_vgpu_cmd){
+			.type = DRM_GRING_VGPU_GET_DISPLAY_INFO }, resp, 0);
+	vrun_ok(fd, ring, c, 1);
+	igt_assert_eq(__cpu_prep(fd, resp, DRM_GRING_PREP_READ, 0, 4096,
+				 JOB_TIMEOUT), 0);
+	assert_display_response(map);
+	igt_assert_eq(__cpu_fini(fd, resp, 0, 4096), 0);
+	ring_submitted(fd, ring, NULL, &faults);
+	igt_assert_eq_u64(faults, 1);
+
+	/* Whatever the kernel kept of the refused resource, close frees it. */
+	munmap(map, 4096);
+	gem_close(fd, resp);
+	close(fd);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.resources, base.resources);
+	igt_assert_eq_u64(s.sent, base.sent + 2);
+	igt_assert_eq_u64(s.completed, base.completed + 2);
+	igt_assert_eq_u64(s.errors, base.errors + 1);
+	assert_queue_idle(&s);
+	close(watch);
+}
+
+/* ---- virtio-commands-10000 --------------------------------------------- */
+
+#define MANY		10000u
+#define PER_RES		4u		/* create, attach, transfer, unref */
+#define RES_PER_JOB	(DRM_GRING_VGPU_MAX_CMDS / PER_RES)
+#define MANY_W		64u
+#define MANY_H		64u
+
+static void test_many(void)
+{
+	const uint64_t slice = MANY_W * MANY_H * CPP;	/* 16 KiB */
+	int fd = vgpu_open();
+	struct igt_gring_gem_stats gem0 = igt_gring_gem_stats(fd), gem1;
+	struct vgpu_stats base = vgpu_stats(fd), s;
+	uint32_t ring = vring_create(fd), sync = syncobj_create(fd);
+	uint32_t bo = igt_gring_gem_create(fd, RES_PER_JOB * slice, NULL);
+	struct drm_gring_vgpu_cmd c[DRM_GRING_VGPU_MAX_CMDS];
+	uint64_t sent = 0, jobs = 0, completed, faults, t0;
+	uint32_t id = 1;
+
+	t0 = now_ns();
+	while (sent < MANY) {
+		unsigned int n = 0, r;
+
+		for (r = 0; r < RES_PER_JOB && sent + n < MANY; r++, id++) {
+			c[n++] = c_create(id, MANY_W, MANY_H);
+			c[n++] = c_attach(id, bo, r * slice, slice);
+			c[n++] = c_transfer(id, MANY_W, 0, 0, MANY_W, MANY_H);
+			c[n++] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, id);
+		}
+		igt_assert_eq(__vsubmit(fd, ring, c, n, 0, sync, NULL), 0);
+		sent += n;
+		jobs++;
+	}
+	igt_assert_eq(syncobj_wait(fd, sync, 60 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+	igt_info("%" PRIu64 " commands in %" PRIu64 " jobs: %.1f ms\n", sent,
+		 jobs, (now_ns() - t0) / 1e6);
+
+	igt_assert_eq_u64(sent, MANY);
+	igt_assert_eq_u64(ring_submitted(fd, ring, &completed, &faults), jobs);
+	igt_assert_eq_u64(completed, jobs);
+	igt_assert_eq_u64(faults, 0);
+
+	s = vgpu_stats(fd);
+	igt_assert_eq_u64(s.resources, base.resources);
+	igt_assert_eq_u64(s.sent, base.sent + MANY);
+	igt_assert_eq_u64(s.completed, base.completed + MANY);
+	igt_assert_eq_u64(s.errors, base.errors);
+	assert_queue_idle(&s);
+
+	gem_close(fd, bo);
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	gem1 = igt_gring_gem_stats(fd);
+	igt_assert_eq_u64(gem1.objects, gem0.objects);
+	igt_assert_eq_u64(gem1.bytes, gem0.bytes);
+	close(fd);
+}
+
+/* ---- virtio-close-frees-resources -------------------------------------- */
+
+static void test_close_frees(void)
+{
+	const uint64_t size = 32 * 32 * CPP;
+	int fd = vgpu_open(), watch = vt_open_render(devs.second);
+	struct vgpu_stats base = vgpu_stats(watch), s;
+	struct igt_gring_gem_stats gem0 = igt_gring_gem_stats(watch), gem1;
+	uint32_t ring = vring_create(fd);
+	uint32_t bo = igt_gring_gem_create(fd, 2 * size, NULL);
+	struct drm_gring_vgpu_cmd c[4];
+
+	c[0] = c_create(1, 32, 32);
+	c[1] = c_attach(1, bo, 0, size);
+	c[2] = c_create(2, 32, 32);
+	c[3] = c_scanout(0, 1, 32, 32);
+	vrun_ok(fd, ring, c, 4);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.resources, base.resources + 2);
+
+	/* No unref, no detach, the BO still open: the close does it all. */
+	close(fd);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.resources, base.resources);
+	assert_queue_idle(&s);
+	gem1 = igt_gring_gem_stats(watch);
+	igt_assert_eq_u64(gem1.objects, gem0.objects);
+	close(watch);
+}
+
+/* ---- virtio-prep-busy-during-transfer ---------------------------------- */
+
+#define PB_W	128u
+#define PB_H	64u
+
+static void test_prep_busy(void)
+{
+	const uint64_t backing = PB_W * PB_H * CPP;	/* 32 KiB */
+	int fd = vgpu_open();
+	uint32_t vring = vring_create(fd), sring = ring_create(fd, 0);
+	uint32_t bo = igt_gring_gem_create(fd, 2 * backing, NULL);
+	uint32_t gate = syncobj_create(fd), done = syncobj_create(fd);
+	struct drm_gring_cmd stall = cmd_stall(1000 * NSEC_PER_MSEC);
+	struct drm_gring_vgpu_cmd c[2];
+	int ret;
+
+	c[0] = c_create(1, PB_W, PB_H);
+	c[1] = c_attach(1, bo, 0, backing);
+	vrun_ok(fd, vring, c, 2);
+
+	/*
+	 * The transfer waits behind a soft-engine job that stalls for 1 s:
+	 * until it has run, the backing is the device's.
+	 */
+	submit(fd, sring, &stall, 1, gate);
+	c[0] = c_transfer(1, PB_W, 0, 0, PB_W, PB_H);
+	igt_assert_eq(__vsubmit(fd, vring, c, 1, gate, done, NULL), 0);
+
+	ret = __cpu_prep(fd, bo, DRM_GRING_PREP_WRITE | DRM_GRING_PREP_NOWAIT,
+			 0, backing, 0);
+	igt_assert_eq(ret, -EBUSY);
+	/* One pixel of it too, the last. */
+	ret = __cpu_prep(fd, bo, DRM_GRING_PREP_WRITE | DRM_GRING_PREP_NOWAIT,
+			 backing - CPP, CPP, 0);
+	igt_assert_eq(ret, -EBUSY);
+	igt_assert_eq(syncobj_status(fd, done), 0);
+	/* The rest of the BO is not the backing: the CPU may have it. */
+	ret = __cpu_prep(fd, bo, DRM_GRING_PREP_WRITE | DRM_GRING_PREP_NOWAIT,
+			 backing, backing, 0);
+	igt_assert_eq(ret, 0);
+	igt_assert_eq(__cpu_fini(fd, bo, backing, backing), 0);
+
+	igt_assert_eq(syncobj_wait(fd, done, JOB_TIMEOUT), 0);
+	igt_assert_eq(syncobj_status(fd, done), 1);
+	ret = __cpu_prep(fd, bo, DRM_GRING_PREP_WRITE | DRM_GRING_PREP_NOWAIT,
+			 0, backing, 0);
+	igt_assert_eq(ret, 0);
+	igt_assert_eq(__cpu_fini(fd, bo, 0, backing), 0);
+
+	gem_close(fd, bo);
+	close(fd);
+}
+
+
+/*
+ * The device's own picture: the bench's gring-screendump asks QEMU (QMP
+ * screendump) for a PNG of the display and prints its path; gring_png
+ * decodes it.
+ */
+/* gring-screendump NAME, and the PNG it printed the path of. */
+static void screendump(const char *name, struct gring_png *img)
+{
+	char cmd[128], path[256] = "";
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "gring-screendump %s", name);
+	p = popen(cmd, "r");
+	igt_assert(p);
+	if (!fgets(path, sizeof(path), p))
+		path[0] = '\0';
+	st = pclose(p);
+	igt_assert_f(st == 0, "%s: status %d\n", cmd, st);
+	path[strcspn(path, "\n")] = '\0';
+	igt_info("%s -> %s\n", cmd, path);
+	igt_assert_eq(gring_png_read(path, img), 0);
+}
+
+
+/* Pixel (x, y) of frame @salt, XRGB8888; the X byte is noise on purpose. */
+static uint32_t frame_px(uint32_t x, uint32_t y, uint32_t salt)
+{
+	return word_pattern((uint64_t)y * XRES + x, salt);
+}
+
+/*
+ * Compare the dump with the frame: inside @r frame @in, outside @out.
+ * Returns the number of wrong pixels (the first few are logged).
+ */
+static uint64_t compare_dump(const struct gring_png *img,
+			     const struct drm_gring_vgpu_rect *r,
+			     uint32_t in, uint32_t out)
+{
+	uint64_t bad = 0;
+	uint32_t x, y;
+
+	igt_assert_eq_u32(img->width, XRES);
+	igt_assert_eq_u32(img->height, YRES);
+	for (y = 0; y < YRES; y++) {
+		for (x = 0; x < XRES; x++) {
+			bool inside = x >= r->x && x < r->x + r->width &&
+				      y >= r->y && y < r->y + r->height;
+			uint32_t want = frame_px(x, y, inside ? in : out);
+			const uint8_t *p = img->pixels +
+				((size_t)y * XRES + x) * img->bpp;
+			uint32_t got = (uint32_t)p[0] << 16 | p[1] << 8 | p[2];
+
+			if (got != (want & 0xffffff) && bad++ < 5)
+				igt_warn("(%u,%u): 0x%06x, want 0x%06x\n", x, y,
+					 got, want & 0xffffff);
+		}
+	}
+	return bad;
+}
+
+static void fill_frame(uint32_t *px, uint32_t salt)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < YRES; y++)
+		for (x = 0; x < XRES; x++)
+			px[(size_t)y * XRES + x] = frame_px(x, y, salt);
+}
+
+/* ---- virtio-gringctl-present ------------------------------------------- */
+
+#define RAW_PATH	"/tmp/gring_vgpu-frame.raw"
+#define RAW_SALT	0x5eed
+
+static bool on_path(const char *prog)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
+	return system(cmd) == 0;
+}
+
+/* Frame RAW_SALT as gringctl present --raw takes it: bytes B, G, R, X. */
+static void write_raw_frame(void)
+{
+	FILE *f = fopen(RAW_PATH, "wb");
+	uint32_t x, y;
+
+	igt_assert(f);
+	for (y = 0; y < YRES; y++) {
+		for (x = 0; x < XRES; x++) {
+			uint32_t v = frame_px(x, y, RAW_SALT);
+			uint8_t b[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+			igt_assert_eq(fwrite(b, 1, 4, f), 4);
+		}
+	}
+	igt_assert_eq(fclose(f), 0);
+}
+
+/* Run @cmd, return its stdout (malloc()ed) and exit status. */
+static char *run_capture(const char *cmd, int *status)
+{
+	size_t len = 0, room = 1 << 16;
+	char *out = malloc(room);
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	igt_assert(out && p);
+	while ((n = fread(out + len, 1, room - 1 - len, p)) > 0)
+		len += n;
+	out[len] = '\0';
+	*status = pclose(p);
+	return out;
+}
+
+static int64_t json_int(struct json_object *o, const char *a, const char *b)
+{
+	struct json_object *v;
+
+	igt_assert_f(json_object_object_get_ex(o, a, &v), "no \"%s\"\n", a);
+	if (b)
+		igt_assert_f(json_object_object_get_ex(v, b, &v),
+			     "no \"%s.%s\"\n", a, b);
+	return json_object_get_int64(v);
+}
+
+/*
+ * make run's own command: gringctl present --raw FILE --width 1280
+ * --height 800, through libgring's virtio-gpu verbs; its JSON report,
+ * and nothing left behind once it exits.
+ */
+static void test_gringctl_present(void)
+{
+	int watch, status;
+	struct vgpu_stats base, s;
+	struct json_object *doc, *mode;
+	char *out;
+
+	igt_require_f(on_path("gringctl"), "no gringctl on PATH\n");
+	watch = vgpu_open();
+	base = vgpu_stats(watch);
+	write_raw_frame();
+	out = run_capture("gringctl present --raw " RAW_PATH
+			  " --width 1280 --height 800 --json", &status);
+	igt_info("gringctl present: %s", out);
+	igt_assert_eq(status, 0);
+	doc = json_tokener_parse(out);
+	igt_assert_f(doc, "not JSON: %s\n", out);
+	igt_assert_eq(json_int(doc, "resource", "width"), XRES);
+	igt_assert_eq(json_int(doc, "resource", "height"), YRES);
+	igt_assert_eq(json_int(doc, "resource", "bo_size"),
+		      (int64_t)igt_gring_page_round(XRES * YRES * CPP));
+	igt_assert_eq(json_int(doc, "scanout", "id"), 0);
+	igt_assert(json_object_object_get_ex(doc, "scanout", &mode));
+	igt_assert_eq(json_int(mode, "mode", "width"), XRES);
+	igt_assert_eq(json_int(mode, "mode", "height"), YRES);
+	json_object_put(doc);
+	free(out);
+
+	/*
+	 * Display info, create + attach + scanout, transfer + flush, scanout
+	 * off + unref: 1 + 3 + 2 + 2 commands, and nothing left.
+	 */
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.sent, base.sent + 8);
+	igt_assert_eq_u64(s.completed, base.completed + 8);
+	igt_assert_eq_u64(s.resources, base.resources);
+	igt_assert_eq_u64(s.errors, base.errors);
+	assert_queue_idle(&s);
+
+	/* Without --width/--height the frame has the scanout's size. */
+	out = run_capture("gringctl present --raw " RAW_PATH " --json", &status);
+	igt_assert_f(status == 0, "status %d: %s\n", status, out);
+	doc = json_tokener_parse(out);
+	igt_assert_f(doc, "not JSON: %s\n", out);
+	igt_assert_eq(json_int(doc, "resource", "width"), XRES);
+	igt_assert_eq(json_int(doc, "resource", "height"), YRES);
+	json_object_put(doc);
+	free(out);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.sent, base.sent + 16);
+	igt_assert_eq_u64(s.resources, base.resources);
+
+	/* Wrong-sized raw file: refused before anything is sent. */
+	out = run_capture("gringctl present --raw " RAW_PATH
+			  " --width 1280 --height 799 2>&1", &status);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+		     "status %d: %s\n", status, out);
+	free(out);
+	s = vgpu_stats(watch);
+	igt_assert_eq_u64(s.resources, base.resources);
+	unlink(RAW_PATH);
+	close(watch);
+}
+
+
+/* virtio-screendump-pixel-exact itself. */
+static void test_pixels(void)
+{
+	const uint64_t size = (uint64_t)XRES * YRES * CPP;
+	const struct drm_gring_vgpu_rect all = { 0, 0, XRES, YRES };
+	/* Odd position and size: the transfer's offset and row pitch show. */
+	const struct drm_gring_vgpu_rect part = { 301, 207, 123, 45 };
+	struct gring_png img;
+	struct drm_gring_vgpu_cmd c[5];
+	uint32_t ring, bo, *px;
+	uint64_t bad;
+	int fd;
+
+	igt_require_f(on_path("gring-screendump"),
+		      "no gring-screendump (the bench's screendump service)\n");
+	fd = vgpu_open();
+	ring = vring_create(fd);
+	bo = igt_gring_gem_create(fd, size, NULL);
+	px = igt_gring_gem_mmap(fd, bo, size);
+
+	fill_frame(px, 0x1234567);
+	c[0] = c_create(1, XRES, YRES);
+	c[1] = c_attach(1, bo, 0, size);
+	c[2] = c_scanout(0, 1, XRES, YRES);
+	c[3] = c_transfer(1, XRES, 0, 0, XRES, YRES);
+	c[4] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, XRES, YRES);
+	vrun_ok(fd, ring, c, 5);
+	screendump("vgpu-pixels-1", &img);
+	bad = compare_dump(&img, &all, 0x1234567, 0x1234567);
+	free(img.pixels);
+	igt_assert_f(bad == 0, "%" PRIu64 " pixels differ\n", bad);
+
+	/* A new frame in the BO, but only @part sent: the rest stays old. */
+	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_WRITE, 0, size,
+				 JOB_TIMEOUT), 0);
+	fill_frame(px, 0x7654321);
+	igt_assert_eq(__cpu_fini(fd, bo, 0, size), 0);
+	c[0] = c_transfer(1, XRES, part.x, part.y, part.width, part.height);
+	c[1] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, part.x, part.y,
+		      part.width, part.height);
+	vrun_ok(fd, ring, c, 2);
+	screendump("vgpu-pixels-2", &img);
+	bad = compare_dump(&img, &part, 0x7654321, 0x1234567);
+	free(img.pixels);
+	igt_assert_f(bad == 0, "%" PRIu64 " pixels differ\n", bad);
+
+	c[0] = c_scanout(0, 0, 0, 0);
+	c[1] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
+	vrun_ok(fd, ring, c, 2);
+	munmap(px, size);
+	gem_close(fd, bo);
+	close(fd);
+
+	/* make run's path: a raw frame file through gringctl present. */
+	if (on_path("gringctl")) {
+		char *out;
+		int status;
+
+		write_raw_frame();
+		out = run_capture("gringctl present --raw " RAW_PATH
+				  " --width 1280 --height 800"
+				  " --exec 'gring-screendump vgpu-pixels-3 >/dev/null'",
+				  &status);
+		igt_assert_f(status == 0, "gringctl present: %d\n%s", status,
+			     out);
+		free(out);
+		unlink(RAW_PATH);
+		igt_assert_eq(gring_png_read("/out/vgpu-pixels-3.png", &img), 0);
+		bad = compare_dump(&img, &all, RAW_SALT, RAW_SALT);
+		free(img.pixels);
+		igt_assert_f(bad == 0, "gringctl present: %" PRIu64
+			     " pixels differ\n", bad);
+	}
+}
+
+igt_main
+{
+	igt_fixture {
+		igt_require_f(geteuid() == 0, "sysfs and debugfs need root\n");
+		igt_require_f(access(VT_GRING_PCI, F_OK) == 0,
+			      "no " VT_GRING_PCI " (gring.ko not loaded)\n");
+		igt_require_f(vt_find_devices(&devs) >= 2,
+			      "needs two virtio-gpu-pci devices\n");
+		igt_install_exit_handler(exit_handler);
+	}
+
+	igt_describe("PARAM_ENGINES: the device gring made on the virtio-gpu function has the virtio-gpu engine, the platform device only the soft one, and RING_CREATE follows.");
+	igt_subtest("virtio-engines-param")
+		test_engines_param();
+
+	igt_describe("GET_DISPLAY_INFO through a virtio-gpu ring writes the device's answer into the response BO: scanout 0 is the 1280x800 QEMU was given, nothing else enabled.");
+	igt_subtest("virtio-ring-display-info")
+		test_display_info();
+
+	igt_describe("Create, attach, transfer, scanout, flush in one job: every response OK_NODATA, debugfs counts one resource with a backing, and scanout off + detach + unref take it back.");
+	igt_subtest("virtio-2d-round-trip")
+		test_round_trip();
+
+	igt_describe("Every malformed command is refused with its errno, alone or beside good ones, before it reaches the device: counts and seqnos unchanged, good commands still work.");
+	igt_subtest("virtio-bad-commands")
+		test_bad_commands();
+
+	igt_describe("A command the device refuses (a 16384x16384 resource, over QEMU's host memory) fails its job's fence with -ENOMEM; the ring goes on.");
+	igt_subtest("virtio-device-error-fence")
+		test_device_error();
+
+	igt_describe("10000 commands in jobs of 32 leave no resource, backing, descriptor or BO behind.");
+	igt_subtest("virtio-commands-10000")
+		test_many();
+
+	igt_describe("Closing a file frees its resources and backings, even one on a scanout.");
+	igt_subtest("virtio-close-frees-resources")
+		test_close_frees();
+
+	igt_describe("While a transfer is queued behind an unsignalled in-fence its backing is the device's: CPU_PREP NOWAIT is -EBUSY there and 0 beside it, then 0 once the job is done.");
+	igt_subtest("virtio-prep-busy-during-transfer")
+		test_prep_busy();
+
+	igt_describe("gringctl present --raw FILE --width 1280 --height 800 --json (make run's command) reports a 1280x800 resource on scanout 0, sends 8 commands, leaves nothing behind; without --width/--height the scanout's size is taken; a file of the wrong size is refused.");
+	igt_subtest("virtio-gringctl-present")
+		test_gringctl_present();
+
+	igt_describe("What QEMU itself shows (its screendump, through the bench's gring-screendump) is pixel-exact the frame in the BO, after a full update and after a partial one at an odd offset, and gringctl present's raw frame too. Skips without gring-screendump.");
+	igt_subtest("virtio-screendump-pixel-exact")
+		test_pixels();
+
+	igt_fixture
+		vt_give_back(&devs);
+}
