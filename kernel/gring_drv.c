@@ -131,7 +131,9 @@ static int gring_file_open(struct drm_device *drm, struct drm_file *file)
 	/* Ring ids start at 1: 0 never names a ring. */
 	xa_init_flags(&gfile->queues, XA_FLAGS_ALLOC1);
 	INIT_LIST_HEAD(&gfile->holds);
-	gring_vgpu_file_init(gfile);
+	/* The file's virtio-gpu resources (gring_vgpu.c says why here). */
+	mutex_init(&gfile->vgpu_lock);
+	xa_init(&gfile->vgpu_res);
 	file->driver_priv = gfile;
 	return 0;
 }

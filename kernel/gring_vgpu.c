@@ -76,6 +76,13 @@ int gring_vgpu_device_init(struct gring_drm_device *gdev,
 	if (!vgpu)
 		return -ENOMEM;
 	vgpu->vpci = vpci;
+	/*
+	 * Device ids are given back in the interrupt handler (the IDA
+	 * takes its lock irqsave). Lockdep names an xarray's lock after the
+	 * file that initialises it, so no other xarray is initialised in
+	 * this file: the files' resource tables (process context only, see
+	 * gring_file_open()) must not share the IDA's lock class.
+	 */
 	ida_init(&vgpu->ids);
 	gdev->vgpu = vgpu;
 	return drmm_add_action_or_reset(&gdev->drm, gring_vgpu_ida_destroy,
@@ -93,16 +100,6 @@ void gring_vgpu_device_stop(struct gring_drm_device *gdev)
 {
 	if (gdev->vgpu)
 		gring_vpci_quiesce(gdev->vgpu->vpci, -ENODEV);
-}
-
-/**
- * gring_vgpu_file_init() - a new file has no resources
- * @gfile: the file's gring state
- */
-void gring_vgpu_file_init(struct gring_file *gfile)
-{
-	mutex_init(&gfile->vgpu_lock);
-	xa_init(&gfile->vgpu_res);
 }
 
 /* --- running ---------------------------------------------------------------- */

@@ -27,7 +27,6 @@ struct gring_vpci;
 int gring_vgpu_device_init(struct gring_drm_device *gdev,
 			   struct gring_vpci *vpci);
 void gring_vgpu_device_stop(struct gring_drm_device *gdev);
-void gring_vgpu_file_init(struct gring_file *gfile);
 void gring_vgpu_file_close(struct gring_drm_device *gdev,
 			   struct gring_file *gfile);
 int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,

@@ -6,11 +6,21 @@
  * B8G8R8X8_UNORM resource takes and tools/png-compare reads.
  *
  *   gring-osmesa-frame --out FILE --width W --height H [--stride S] [--json]
+ *   gring-osmesa-frame --dmabuf [--out FILE] [--json]
+ *
+ * With --dmabuf it renders straight into a buffer another process hands
+ * it as a dma-buf (`gringctl present --render`: a gring BO): fd, size and
+ * stride from GRING_FRAME_FD, _WIDTH, _HEIGHT and _STRIDE. The CPU's
+ * writes are bracketed by DMA_BUF_IOCTL_SYNC, as the dma-buf uapi asks;
+ * --out then also writes what the buffer holds.
  *
  * Exit status: 0 written, 1 rendering or writing failed, 2 bad usage.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <linux/dma-buf.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +46,10 @@ static void usage(FILE *f)
 		"  --height H    pixels, 1 to %d\n"
 		"  --stride S    bytes per row in FILE, a multiple of 4, >= W*4 (default\n"
 		"                W*4); the bytes past W*4 in each row are zero\n"
+		"  --dmabuf      render into the dma-buf whose fd, width, height and\n"
+		"                stride are in GRING_FRAME_FD, GRING_FRAME_WIDTH,\n"
+		"                GRING_FRAME_HEIGHT and GRING_FRAME_STRIDE (what\n"
+		"                'gringctl present --render' passes); --out optional\n"
 		"  --json        report size, renderer and render time as JSON\n"
 		"  -h, --help    this text\n"
 		"\n"
@@ -73,6 +87,29 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* An environment variable as a number in [min, max], or -1. */
+static long env_num(const char *name, long min, long max)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return -1;
+	return n;
+}
+
+static int dmabuf_sync(int fd, unsigned long long flags)
+{
+	struct dma_buf_sync sync = { .flags = flags };
+
+	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
+}
+
 static int write_all(const char *path, const void *buf, size_t len)
 {
 	bool to_stdout = !strcmp(path, "-");
@@ -96,6 +133,7 @@ int main(int argc, char **argv)
 		{ "height", required_argument, NULL, 'H' },
 		{ "stride", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "dmabuf", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -103,7 +141,8 @@ int main(int argc, char **argv)
 	unsigned int w = 0, h = 0;
 	unsigned long stride = 0;
 	char *end;
-	bool json = false;
+	bool json = false, dmabuf = false;
+	int dfd = -1;
 	char renderer[128];
 	double t0, render_ms;
 	size_t len;
@@ -135,6 +174,9 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'd':
+			dmabuf = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -146,41 +188,80 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument", argv[optind]);
-	if (!out || !w || !h)
+	if (dmabuf) {
+		if (w || h || stride)
+			return bad_usage("--dmabuf takes the size from GRING_FRAME_*", NULL);
+		dfd = env_num("GRING_FRAME_FD", 0, 1 << 20);
+		w = env_num("GRING_FRAME_WIDTH", 1, OSMESA_FRAME_MAX_DIM);
+		h = env_num("GRING_FRAME_HEIGHT", 1, OSMESA_FRAME_MAX_DIM);
+		stride = env_num("GRING_FRAME_STRIDE", 4, 4L * OSMESA_FRAME_MAX_DIM);
+		if (dfd < 0 || (int)w < 0 || (int)h < 0 || (long)stride < 0)
+			return bad_usage("--dmabuf: GRING_FRAME_FD, _WIDTH, _HEIGHT and _STRIDE must be set", NULL);
+	} else if (!out || !w || !h) {
 		return bad_usage("--out, --width and --height are required", NULL);
-	if (json && !strcmp(out, "-"))
+	}
+	if (json && out && !strcmp(out, "-"))
 		return bad_usage("--json and --out - both want standard output", NULL);
 
 	if (!stride)
 		stride = (unsigned long)w * 4;
-	if (stride < (unsigned long)w * 4)
-		return bad_usage("--stride is less than --width * 4", NULL);
+	if (stride < (unsigned long)w * 4 || stride % 4)
+		return bad_usage("the stride is less than width * 4, or not a multiple of 4", NULL);
 	len = (size_t)stride * h;
-	buf = calloc(1, len);
+	if (dmabuf) {
+		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+		if (buf == MAP_FAILED) {
+			fprintf(stderr, "gring-osmesa-frame: mapping the dma-buf: %s\n",
+				strerror(errno));
+			return 1;
+		}
+	} else {
+		buf = calloc(1, len);
+	}
 	if (!buf) {
 		fprintf(stderr, "gring-osmesa-frame: no memory for %zu bytes\n", len);
 		return 1;
 	}
 	t0 = now_ms();
-	ret = osmesa_frame_render(buf, w, h, stride, renderer,
-				  sizeof(renderer));
+	ret = dmabuf ? dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) : 0;
+	if (!ret)
+		ret = osmesa_frame_render(buf, w, h, stride, renderer,
+					  sizeof(renderer));
 	render_ms = now_ms() - t0;
-	if (ret) {
-		fprintf(stderr, "gring-osmesa-frame: OSMesa rendering failed: %s\n",
-			strerror(-ret));
-		free(buf);
-		return 1;
+	if (!ret && out && dmabuf) {
+		/*
+		 * Through a copy: write() straight from a device mapping
+		 * fails on filesystems that pin the user pages (9p does).
+		 */
+		void *copy = malloc(len);
+
+		ret = copy ? 0 : -ENOMEM;
+		if (copy) {
+			memcpy(copy, buf, len);
+			ret = write_all(out, copy, len);
+			free(copy);
+		}
+	} else if (!ret && out) {
+		ret = write_all(out, buf, len);
 	}
-	ret = write_all(out, buf, len);
-	free(buf);
+	if (dmabuf) {
+		int end = dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
+
+		ret = ret ?: end;
+		munmap(buf, len);
+	} else {
+		free(buf);
+	}
 	if (ret) {
-		fprintf(stderr, "gring-osmesa-frame: %s: %s\n", out, strerror(-ret));
+		fprintf(stderr, "gring-osmesa-frame: %s: %s\n",
+			out ? out : "rendering", strerror(-ret));
 		return 1;
 	}
 	if (json) {
 		struct json_object *doc = json_object_new_object();
 
-		json_object_object_add(doc, "out", json_object_new_string(out));
+		json_object_object_add(doc, "out", out ? json_object_new_string(out) : NULL);
+		json_object_object_add(doc, "into", json_object_new_string(dmabuf ? "dma-buf" : "memory"));
 		json_object_object_add(doc, "width", json_object_new_int(w));
 		json_object_object_add(doc, "height", json_object_new_int(h));
 		json_object_object_add(doc, "stride",
@@ -194,9 +275,9 @@ int main(int argc, char **argv)
 				       json_object_new_double(render_ms));
 		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
 		json_object_put(doc);
-	} else if (strcmp(out, "-")) {
+	} else if (!out || strcmp(out, "-")) {
 		printf("%s: %ux%u XRGB8888, %zu bytes, rendered by %s in %.1f ms\n",
-		       out, w, h, len, renderer, render_ms);
+		       dmabuf ? "dma-buf" : out, w, h, len, renderer, render_ms);
 	}
 	return 0;
 }

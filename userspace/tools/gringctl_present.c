@@ -9,6 +9,12 @@
  * scanout and presents (TRANSFER_TO_HOST_2D + RESOURCE_FLUSH, waited for).
  * The resource lives as long as the DRM file, i.e. this process: --hold
  * or --exec keep the frame up for whoever wants to look at it.
+ *
+ * --render CMD lets another program draw the frame straight into the BO:
+ * the BO is exported as a dma-buf, whose fd CMD inherits (its number in
+ * GRING_FRAME_FD, the frame's size in GRING_FRAME_WIDTH, _HEIGHT and
+ * _STRIDE); CMD maps it, brackets its writes with DMA_BUF_IOCTL_SYNC, and
+ * exits 0 before the frame is presented.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xf86drm.h>
+
 #include <gring.h>
 
 #include "gringctl.h"
@@ -37,7 +45,8 @@
 #define RESOURCE_ID	1
 
 const char present_usage[] =
-	"Usage: gringctl present [--pattern NAME | --raw FILE [--width W --height H]]\n"
+	"Usage: gringctl present [--pattern NAME | --raw FILE [--width W --height H]\n"
+	"                         | --render CMD]\n"
 	"                        [--scanout N] [--hold SECONDS] [--exec CMD]\n"
 	"                        [--json] [--device PATH]\n"
 	"\n"
@@ -60,6 +69,11 @@ const char present_usage[] =
 	"                      scanout's)\n"
 	"  -H, --height H      the raw frame's height in pixels (default: the\n"
 	"                      scanout's)\n"
+	"      --render CMD    let CMD (through sh -c) draw the frame into the BO\n"
+	"                      itself: it inherits the BO as a dma-buf, fd\n"
+	"                      $GRING_FRAME_FD, XRGB8888, $GRING_FRAME_WIDTH x\n"
+	"                      $GRING_FRAME_HEIGHT pixels $GRING_FRAME_STRIDE\n"
+	"                      bytes apart; it must exit 0\n"
 	"  -s, --scanout N     the scanout to use (default 0)\n"
 	"      --hold SECONDS  keep the frame up this long before exiting\n"
 	"      --exec CMD      run CMD (through sh -c) while the frame is up;\n"
@@ -78,6 +92,7 @@ enum pattern {
 	PATTERN_GRADIENT,
 	PATTERN_CHECKER,
 	PATTERN_RAW,
+	PATTERN_RENDER,
 };
 
 static const char *const pattern_names[] = {
@@ -85,11 +100,13 @@ static const char *const pattern_names[] = {
 	[PATTERN_GRADIENT] = "gradient",
 	[PATTERN_CHECKER] = "checker",
 	[PATTERN_RAW] = "raw",
+	[PATTERN_RENDER] = "render",
 };
 
 struct present_opts {
 	enum pattern pattern;
 	const char *raw;
+	const char *render;
 	uint32_t width, height;		/* the raw frame's, 0 if not given */
 	uint32_t scanout;
 	unsigned int hold_s;
@@ -312,6 +329,50 @@ static int open_vgpu(const struct global_opts *g, struct gring_device *dev)
 	return -ENODEV;
 }
 
+/*
+ * Run @cmd with the frame's BO as a dma-buf it inherits, and wait for it:
+ * it draws straight into the BO's memory. 0 if it exited 0.
+ */
+static int render_into(const struct gring_device *dev, const struct gring_bo *bo,
+		       const struct gring_vgpu_resource *res, const char *cmd)
+{
+	char num[4][24];
+	int fd, status;
+	pid_t pid;
+
+	/* Not close-on-exec: the renderer is to inherit it. */
+	if (drmPrimeHandleToFD(gring_device_fd(dev), bo->handle, DRM_RDWR, &fd)) {
+		fprintf(stderr, "gringctl present: exporting the frame's BO: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	snprintf(num[0], sizeof(num[0]), "%d", fd);
+	snprintf(num[1], sizeof(num[1]), "%u", res->width);
+	snprintf(num[2], sizeof(num[2]), "%u", res->height);
+	snprintf(num[3], sizeof(num[3]), "%u", res->width * 4);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setenv("GRING_FRAME_FD", num[0], 1);
+		setenv("GRING_FRAME_WIDTH", num[1], 1);
+		setenv("GRING_FRAME_HEIGHT", num[2], 1);
+		setenv("GRING_FRAME_STRIDE", num[3], 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "gringctl present: --render: %s\n", strerror(errno));
+		return -errno;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "gringctl present: --render '%s' failed (status %d)\n",
+			cmd, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Run @cmd through sh -c; its exit status, or -1 if it did not run. */
 static int run_exec(const char *cmd)
 {
@@ -338,6 +399,8 @@ static void report_text(const struct gring_device *dev,
 	       r->bo_size);
 	if (o->pattern == PATTERN_RAW)
 		printf("image:     raw frame %s\n", o->raw);
+	else if (o->pattern == PATTERN_RENDER)
+		printf("image:     drawn into the BO by: %s\n", o->render);
 	else
 		printf("image:     test pattern \"%s\"\n",
 		       pattern_names[o->pattern]);
@@ -396,6 +459,9 @@ static void report_json(const struct gring_device *dev,
 	if (o->raw)
 		json_object_object_add(image, "file",
 				       json_object_new_string(o->raw));
+	if (o->render)
+		json_object_object_add(image, "command",
+				       json_object_new_string(o->render));
 	json_object_object_add(doc, "image", image);
 	json_object_object_add(times, "display_info_ms", ms_json(r->info_ms));
 	json_object_object_add(times, "setup_ms", ms_json(r->setup_ms));
@@ -413,7 +479,7 @@ static void report_json(const struct gring_device *dev,
 static int parse_present_opts(int argc, char **argv, struct global_opts *g,
 			      struct present_opts *o)
 {
-	enum { OPT_HOLD = 0x100, OPT_EXEC };
+	enum { OPT_HOLD = 0x100, OPT_EXEC, OPT_RENDER };
 	static const struct option longopts[] = {
 		{ "pattern", required_argument, NULL, 'p' },
 		{ "raw", required_argument, NULL, 'r' },
@@ -422,6 +488,7 @@ static int parse_present_opts(int argc, char **argv, struct global_opts *g,
 		{ "scanout", required_argument, NULL, 's' },
 		{ "hold", required_argument, NULL, OPT_HOLD },
 		{ "exec", required_argument, NULL, OPT_EXEC },
+		{ "render", required_argument, NULL, OPT_RENDER },
 		{ "json", no_argument, NULL, 'j' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -474,6 +541,9 @@ static int parse_present_opts(int argc, char **argv, struct global_opts *g,
 		case OPT_EXEC:
 			o->exec = optarg;
 			break;
+		case OPT_RENDER:
+			o->render = optarg;
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -490,8 +560,11 @@ static int parse_present_opts(int argc, char **argv, struct global_opts *g,
 	if (optind < argc)
 		return usage_error("present", "unexpected argument '%s'",
 				   argv[optind]);
-	if (o->raw && have_pattern)
-		return usage_error("present", "--pattern and --raw exclude each other");
+	if (!!o->raw + !!o->render + have_pattern > 1)
+		return usage_error("present",
+				   "--pattern, --raw and --render exclude each other");
+	if (o->render)
+		o->pattern = PATTERN_RENDER;
 	if (o->raw && !o->width != !o->height)
 		return usage_error("present", "--width and --height go together");
 	if (!o->raw && (o->width || o->height))
@@ -575,7 +648,10 @@ static int present_show(const struct gring_device *dev,
 			     JOB_TIMEOUT_NS);
 	if (ret)
 		goto fail;
-	if (o->raw) {
+	if (o->render) {
+		/* render_into() said why, if it failed. */
+		ret = render_into(dev, &c->bo, &r->res, o->render);
+	} else if (o->raw) {
 		if (read_raw(o->raw, c->bo.map, gring_vgpu_backing_size(&r->res)))
 			ret = -EINVAL;
 	} else {
