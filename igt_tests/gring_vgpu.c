@@ -14,10 +14,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sync_file.h>
+#include <poll.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -903,6 +906,67 @@ static void test_prep_busy(void)
 }
 
 
+/* ---- virtio-unbind-busy -------------------------------------------------- */
+
+/*
+ * Unbinding the function from gring while a file has a ring with a job
+ * queued (behind a 1 s soft-engine stall), a resource on the scanout and
+ * a mapped BO: the unbind completes; the job's fence signals with an
+ * error; the old file gets -ENODEV; closing it is clean; and binding again
+ * gives a working device. The debug lane's kernel checks (lockdep, KASAN,
+ * DMA-API, kmemleak) watch the whole of it.
+ */
+static void test_unbind_busy(void)
+{
+	const uint64_t size = 64 * 64 * CPP;
+	int fd = vgpu_open(), fd2;
+	uint32_t vring = vring_create(fd), sring = ring_create(fd, 0);
+	uint32_t bo = igt_gring_gem_create(fd, size, NULL);
+	uint32_t gate = syncobj_create(fd), done = syncobj_create(fd);
+	struct drm_gring_cmd stall = cmd_stall(1000 * NSEC_PER_MSEC);
+	struct sync_file_info info = {};
+	struct drm_gring_vgpu_cmd c[3];
+	struct pollfd pfd;
+	uint32_t ring2;
+	int sf;
+
+	c[0] = c_create(1, 64, 64);
+	c[1] = c_attach(1, bo, 0, size);
+	c[2] = c_scanout(0, 1, 64, 64);
+	vrun_ok(fd, vring, c, 3);
+
+	submit(fd, sring, &stall, 1, gate);
+	c[0] = c_transfer(1, 64, 0, 0, 64, 64);
+	c[1] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, 64, 64);
+	igt_assert_eq(__vsubmit(fd, vring, c, 2, gate, done, NULL), 0);
+	igt_assert_eq(syncobj_status(fd, done), 0);
+	/* A sync_file outlives the device; a syncobj ioctl won't. */
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, done, &sf), 0);
+
+	/* The function goes while all of that is in flight. */
+	igt_assert_eq(__igt_gring_write_text(VT_GRING_PCI "/unbind",
+					     devs.second), 0);
+	igt_assert(!vt_bound_to(devs.second, "gring"));
+
+	/* The job has ended, with an error: it never reached a device. */
+	pfd = (struct pollfd){ .fd = sf, .events = POLLIN };
+	igt_assert_eq(poll(&pfd, 1, 10000), 1);
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	igt_assert_f(info.status < 0, "job status %d after the unbind\n",
+		     info.status);
+	close(sf);
+	c[0] = c_id(DRM_GRING_VGPU_GET_DISPLAY_INFO, 0);
+	igt_assert_eq(__vsubmit(fd, vring, c, 1, 0, 0, NULL), -ENODEV);
+	close(fd);
+
+	/* Bound again, it is a new device that works. */
+	fd2 = vgpu_open();
+	ring2 = vring_create(fd2);
+	c[0] = c_create(1, 64, 64);
+	vrun_ok(fd2, ring2, c, 1);
+	close(fd2);
+}
+
 /*
  * The device's own picture: the bench's gring-screendump asks QEMU (QMP
  * screendump) for a PNG of the display and prints its path; gring_png
@@ -1218,6 +1282,10 @@ igt_main
 	igt_describe("While a transfer is queued behind an unsignalled in-fence its backing is the device's: CPU_PREP NOWAIT is -EBUSY there and 0 beside it, then 0 once the job is done.");
 	igt_subtest("virtio-prep-busy-during-transfer")
 		test_prep_busy();
+
+	igt_describe("Unbinding the function with a job queued, a resource on the scanout and a file open: the job fails, the old file gets -ENODEV, and binding again gives a working device.");
+	igt_subtest("virtio-unbind-busy")
+		test_unbind_busy();
 
 	igt_describe("gringctl present --raw FILE --width 1280 --height 800 --json (make run's command) reports a 1280x800 resource on scanout 0, sends 8 commands, leaves nothing behind; without --width/--height the scanout's size is taken; a file of the wrong size is refused.");
 	igt_subtest("virtio-gringctl-present")

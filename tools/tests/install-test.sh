@@ -69,8 +69,14 @@ build() {
 		return
 	fi
 	ok "$name: hello-gring.c builds with: $flags"
-	check "$name: it loads $libdir/libgring.so.0" eval \
-		"LD_LIBRARY_PATH='$libdir' ldd '$T/hello-$name' | grep -q '=> $libdir/libgring.so.0 '"
+	# ldd's whole answer on failure: which libgring it found instead.
+	out=$(LD_LIBRARY_PATH=$libdir ldd "$T/hello-$name" 2>&1)
+	if grep -q "=> $libdir/libgring.so.0 " <<<"$out"; then
+		ok "$name: it loads $libdir/libgring.so.0"
+	else
+		not_ok "$name: it loads $libdir/libgring.so.0; ldd says:"
+		sed 's/^/       /' <<<"$out"
+	fi
 	out=$(LD_LIBRARY_PATH=$libdir "$T/hello-$name" 2>&1)
 	rc=$?
 	if [ $rc = 1 ] && [ "$out" = "hello-gring: no gring device: No such device" ]; then
