@@ -28,9 +28,11 @@
  *
  * vgpu.rt and virtgpu.rt are the round trip of the smallest operation each
  * driver's uapi waits for: a 1x1 resource created with backing (CREATE_2D
- * + ATTACH_BACKING, waited for) and dropped again (UNREF, not waited
- * for). virtio_gpu: RESOURCE_CREATE, WAIT, GEM_CLOSE; gring: one job of
- * the two commands waited for, then one job of the UNREF.
+ * + ATTACH_BACKING, waited for) and one dropped (UNREF): the same three
+ * commands for the device on both sides. virtio_gpu: RESOURCE_CREATE,
+ * WAIT, GEM_CLOSE (whose unref it queues without waiting); gring batches
+ * them as a client would: one job of UNREF (of the previous iteration's
+ * resource) + CREATE_2D + ATTACH_BACKING, waited for.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -370,24 +372,24 @@ static int vgpu_rt_run(struct bench_run *r, uint64_t iters)
 	int ret;
 
 	for (i = 0; i < iters; i++) {
-		const struct drm_gring_vgpu_cmd make[] = {
+		/* Ids 1 and 2 take turns: the job drops the other one. */
+		uint32_t id = 1 + (p->frame & 1), old = 2 - (p->frame & 1);
+		struct drm_gring_vgpu_cmd cmds[] = {
+			{ .type = DRM_GRING_VGPU_RESOURCE_UNREF,
+			  .resource_id = old },
 			{ .type = DRM_GRING_VGPU_RESOURCE_CREATE_2D,
-			  .resource_id = 1, .format = VGPU_FORMAT,
+			  .resource_id = id, .format = VGPU_FORMAT,
 			  .width = 1, .height = 1 },
 			{ .type = DRM_GRING_VGPU_RESOURCE_ATTACH_BACKING,
-			  .resource_id = 1, .bo_handle = p->bo[0],
+			  .resource_id = id, .bo_handle = p->bo[id - 1],
 			  .bo_size = 4096 },
 		};
-		const struct drm_gring_vgpu_cmd drop = {
-			.type = DRM_GRING_VGPU_RESOURCE_UNREF,
-			.resource_id = 1,
-		};
+		/* The very first job has nothing to drop. */
+		bool first = !p->frame++;
 
-		ret = vgpu_submit(r, p, make, 2, p->sync);
+		ret = vgpu_submit(r, p, cmds + first, 3 - first, p->sync);
 		if (!ret)
 			ret = vgpu_wait(r, p);
-		if (!ret)
-			ret = vgpu_submit(r, p, &drop, 1, 0);
 		if (ret)
 			return ret;
 	}
@@ -397,17 +399,21 @@ static int vgpu_rt_run(struct bench_run *r, uint64_t iters)
 static int vgpu_rt_setup(struct bench_run *r)
 {
 	struct vgpu_priv *p = r->priv;
-	struct drm_gring_gem_create c = { .size = 4096 };
+	unsigned int i;
 	int ret = vgpu_setup(r);
 
 	if (ret)
 		return ret;
-	if (drmIoctl(p->fd, DRM_IOCTL_GRING_GEM_CREATE, &c)) {
-		ret = bench_fail(r, "GEM_CREATE: %s", strerror(errno));
-		vgpu_teardown(r);
-		return ret;
+	for (i = 0; i < 2; i++) {
+		struct drm_gring_gem_create c = { .size = 4096 };
+
+		if (drmIoctl(p->fd, DRM_IOCTL_GRING_GEM_CREATE, &c)) {
+			ret = bench_fail(r, "GEM_CREATE: %s", strerror(errno));
+			vgpu_teardown(r);
+			return ret;
+		}
+		p->bo[i] = c.handle;
 	}
-	p->bo[0] = c.handle;
 	return 0;
 }
 
@@ -587,7 +593,7 @@ const struct bench bench_vgpu_frame = {
 
 const struct bench bench_vgpu_rt = {
 	.name = "vgpu.rt",
-	.desc = "gring virtio-gpu: create + attach a 1x1 resource, waited; unref queued",
+	.desc = "gring virtio-gpu: one job of unref (the last one's) + create + attach of a 1x1 resource, waited",
 	.section = BENCH_GRING,
 	.unit = BENCH_US_PER_OP,
 	.per_iter = 1,

@@ -114,7 +114,7 @@ const struct bench_ratio ratio_table[] = {
 		.name = "rt/virtgpu",
 		.num = "vgpu.rt",
 		.den = "virtgpu.rt",
-		.desc = "one waited round trip (create + attach a 1x1 resource; unref queued): gring against virtio_gpu",
+		.desc = "one waited round trip (create + attach a 1x1 resource, unref of another): gring against virtio_gpu",
 		.target_kind = BENCH_AT_MOST,
 		.target = 0.8,
 	},
