@@ -24,6 +24,7 @@
 
 #include "igt_gring.h"
 #include "gring_test.h"
+#include "gring_virtio_test.h"
 
 IGT_TEST_DESCRIPTION("gring drives QEMU's virtio-gpu through its own split virtqueues.");
 
@@ -46,98 +47,36 @@ IGT_TEST_DESCRIPTION("gring drives QEMU's virtio-gpu through its own split virtq
 #define F_VERSION_1	32
 #define F_EVENT_IDX	29
 
-static char first[32], second[32];
-
-/* A sysfs name into a small buffer: "" if it does not fit. */
-static void copy_name(char *out, size_t len, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n >= len)
-		n = 0;
-	memcpy(out, name, n);
-	out[n] = '\0';
-}
-
-/* The name of the driver bound to @bdf, "" if none. */
-static void driver_of(const char *bdf, char *out, size_t len)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0) {
-		out[0] = '\0';
-		return;
-	}
-	link[n] = '\0';
-	copy_name(out, len, strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
-}
-
-static bool bound_to(const char *bdf, const char *drv)
-{
-	char cur[64];
-
-	driver_of(bdf, cur, sizeof(cur));
-	return !strcmp(cur, drv);
-}
-
-static int unbind_any(const char *bdf)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver/unbind", bdf);
-	return access(path, F_OK) ? 0 : __igt_gring_write_text(path, bdf);
-}
-
-static int set_override(const char *bdf, const char *drv)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", bdf);
-	return __igt_gring_write_text(path, drv);
-}
+static struct vt_devices devs;
 
 /*
  * The exit handler, and the last step of each subtest: the device goes
- * back to virtio-pci (and so to the kernel's virtio_gpu).
+ * back to virtio-pci (and so to the kernel's virtio_gpu), and INTx is
+ * no longer forced on devices bound later.
  */
 static void give_back(int sig)
 {
 	(void)sig;
-	if (!second[0] || bound_to(second, "virtio-pci"))
-		return;
-	unbind_any(second);
-	set_override(second, "\n");
-	__igt_gring_write_text("/sys/bus/pci/drivers_probe", second);
+	vt_give_back(&devs);
 	__igt_gring_write_text(FORCE_INTX, "0");
 }
 
 static void take(void)
 {
-	if (bound_to(second, "gring"))
-		return;
-	igt_assert_eq(unbind_any(second), 0);
-	igt_assert_eq(set_override(second, "gring"), 0);
-	igt_assert_eq(__igt_gring_write_text("/sys/bus/pci/drivers_probe", second), 0);
-	igt_assert_f(bound_to(second, "gring"), "%s did not bind to gring\n",
-		     second);
-	/* Never the other one. */
-	igt_assert(bound_to(first, "virtio-pci"));
+	vt_take(&devs);
 }
 
 static void release(void)
 {
-	igt_assert_eq(__igt_gring_write_text(GRING_PCI "/unbind", second), 0);
-	igt_assert(!bound_to(second, "gring"));
+	igt_assert_eq(__igt_gring_write_text(GRING_PCI "/unbind", devs.second), 0);
+	igt_assert(!vt_bound_to(devs.second, "gring"));
 }
 
 static char *debugfs_text(const char *file)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), DEBUGFS "/%s/%s", second, file);
+	snprintf(path, sizeof(path), DEBUGFS "/%s/%s", devs.second, file);
 	return igt_gring_read_text(path);
 }
 
@@ -162,41 +101,6 @@ static uint64_t field(const char *text, const char *key)
 	}
 	igt_assert_f(false, "no %s in:\n%s", key, text);
 	return 0;
-}
-
-/* The bench's two 1af4:1050 devices, in bus order (QEMU: command-line order). */
-static int find_devices(void)
-{
-	struct dirent **names;
-	int n, i, found = 0;
-
-	n = scandir(PCI_DEVICES, &names, NULL, alphasort);
-	igt_assert(n >= 0);
-	for (i = 0; i < n; i++) {
-		char path[PATH_MAX], *ven, *dev;
-		bool gpu;
-
-		if (names[i]->d_name[0] == '.')
-			goto next;
-		snprintf(path, sizeof(path), PCI_DEVICES "/%s/vendor",
-			 names[i]->d_name);
-		ven = igt_gring_read_text(path);
-		snprintf(path, sizeof(path), PCI_DEVICES "/%s/device",
-			 names[i]->d_name);
-		dev = igt_gring_read_text(path);
-		gpu = !strcmp(ven, "0x1af4\n") && !strcmp(dev, "0x1050\n");
-		free(ven);
-		free(dev);
-		if (gpu) {
-			copy_name(found ? second : first, sizeof(first),
-				  names[i]->d_name);
-			found++;
-		}
-next:
-		free(names[i]);
-	}
-	free(names);
-	return found;
 }
 
 /* scanout 0 is XRES x YRES at 0,0, and it is the only one enabled. */
@@ -260,7 +164,7 @@ static void assert_gone(void)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), DEBUGFS "/%s", second);
+	snprintf(path, sizeof(path), DEBUGFS "/%s", devs.second);
 	igt_assert_f(access(path, F_OK) != 0, "%s outlived the unbind\n",
 		     path);
 }
@@ -271,13 +175,13 @@ igt_main
 		igt_require_f(geteuid() == 0, "sysfs and debugfs need root\n");
 		igt_require_f(access(GRING_PCI, F_OK) == 0,
 			      "no " GRING_PCI " (gring.ko not loaded)\n");
-		igt_require_f(find_devices() >= 2,
+		igt_require_f(vt_find_devices(&devs) >= 2,
 			      "needs two virtio-gpu-pci devices\n");
 		igt_install_exit_handler(give_back);
 		give_back(0);
 		/* gring takes nothing by itself. */
-		igt_assert(bound_to(first, "virtio-pci"));
-		igt_assert(bound_to(second, "virtio-pci"));
+		igt_assert(vt_bound_to(devs.first, "virtio-pci"));
+		igt_assert(vt_bound_to(devs.second, "virtio-pci"));
 	}
 
 	igt_describe("Bound through driver_override, gring's GET_DISPLAY_INFO over its own controlq returns the size QEMU was given.");
@@ -329,7 +233,7 @@ igt_main
 
 		take();
 		snprintf(path, sizeof(path), DEBUGFS "/%s/display_query",
-			 second);
+			 devs.second);
 		igt_assert_eq(__igt_gring_write_text(path, "1000"), 0);
 		c = debugfs_text("controlq");
 		t = debugfs_text("transport");
@@ -364,10 +268,10 @@ igt_main
 		take();
 		release();
 		give_back(0);
-		igt_assert(bound_to(second, "virtio-pci"));
+		igt_assert(vt_bound_to(devs.second, "virtio-pci"));
 		/* virtio_gpu bound the virtio device under it. */
-		snprintf(path, sizeof(path), PCI_DEVICES "/%s", second);
-		igt_assert(bound_to(first, "virtio-pci"));
+		snprintf(path, sizeof(path), PCI_DEVICES "/%s", devs.second);
+		igt_assert(vt_bound_to(devs.first, "virtio-pci"));
 		{
 			struct dirent *e;
 			DIR *d = opendir(path);
@@ -389,7 +293,7 @@ igt_main
 				}
 			closedir(d);
 			igt_assert_f(gpu, "virtio_gpu does not drive %s\n",
-				     second);
+				     devs.second);
 		}
 	}
 }

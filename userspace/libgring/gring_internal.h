@@ -6,6 +6,7 @@
 #define _GRING_INTERNAL_H_
 
 #include <errno.h>
+#include <stdint.h>
 #include <xf86drm.h>
 
 /*
@@ -18,5 +19,17 @@ static inline int gring_ioctl(int fd, unsigned long request, void *arg)
 		return -errno;
 	return 0;
 }
+
+struct gring_cmdring_syncs;
+
+/*
+ * SUBMIT of @count commands of @cmd_size bytes each, whatever the ring's
+ * engine: gring_cmdring_submit() and gring_vgpu_submit() differ only in
+ * the command type.
+ */
+int gring_submit_raw(int fd, uint32_t ring_id, const void *cmds,
+		     uint32_t count, uint32_t cmd_size,
+		     const struct gring_cmdring_syncs *syncs, uint32_t flags,
+		     uint64_t *seqno);
 
 #endif /* _GRING_INTERNAL_H_ */

@@ -15,22 +15,21 @@
 #include "gring.h"
 #include "gring_internal.h"
 
-int gring_cmdring_submit(const struct gring_device *dev,
-			 const struct gring_cmdring *ring,
-			 const struct drm_gring_cmd *cmds, uint32_t count,
-			 const struct gring_cmdring_syncs *syncs, uint32_t flags,
-			 uint64_t *seqno)
+int gring_submit_raw(int fd, uint32_t ring_id, const void *cmds,
+		     uint32_t count, uint32_t cmd_size,
+		     const struct gring_cmdring_syncs *syncs, uint32_t flags,
+		     uint64_t *seqno)
 {
 	struct drm_gring_submit req = {
-		.ring_id = ring->id,
+		.ring_id = ring_id,
 		.flags = flags,
 		.cmds = (uintptr_t)cmds,
 		.cmd_count = count,
-		.cmd_size = sizeof(*cmds),
+		.cmd_size = cmd_size,
 	};
 	int ret;
 
-	if (dev->fd < 0)
+	if (fd < 0)
 		return -EBADF;
 	if (syncs) {
 		req.in_syncs = (uintptr_t)syncs->in;
@@ -44,7 +43,7 @@ int gring_cmdring_submit(const struct gring_device *dev,
 	 * DRM_GRING_SUBMIT_NONBLOCK's "ring full" into a busy loop.
 	 */
 	do {
-		ret = ioctl(dev->fd, DRM_IOCTL_GRING_SUBMIT, &req);
+		ret = ioctl(fd, DRM_IOCTL_GRING_SUBMIT, &req);
 	} while (ret == -1 && errno == EINTR);
 	if (ret)
 		return -errno;
@@ -52,6 +51,16 @@ int gring_cmdring_submit(const struct gring_device *dev,
 	if (seqno)
 		*seqno = req.seqno;
 	return 0;
+}
+
+int gring_cmdring_submit(const struct gring_device *dev,
+			 const struct gring_cmdring *ring,
+			 const struct drm_gring_cmd *cmds, uint32_t count,
+			 const struct gring_cmdring_syncs *syncs, uint32_t flags,
+			 uint64_t *seqno)
+{
+	return gring_submit_raw(dev->fd, ring->id, cmds, count, sizeof(*cmds),
+				syncs, flags, seqno);
 }
 
 int gring_syncobj_create(const struct gring_device *dev, uint32_t *handle)

@@ -117,34 +117,8 @@ int gring_vgpu_submit(const struct gring_device *dev,
 		      const struct gring_cmdring_syncs *syncs, uint32_t flags,
 		      uint64_t *seqno)
 {
-	struct drm_gring_submit req = {
-		.ring_id = ring->id,
-		.flags = flags,
-		.cmds = (uintptr_t)cmds,
-		.cmd_count = count,
-		.cmd_size = sizeof(*cmds),
-	};
-	int ret;
-
-	if (dev->fd < 0)
-		return -EBADF;
-	if (syncs) {
-		req.in_syncs = (uintptr_t)syncs->in;
-		req.in_sync_count = syncs->in_count;
-		req.out_sync = syncs->out;
-		req.out_sync_point = syncs->out_point;
-	}
-
-	/* Not drmIoctl(): as in gring_cmdring_submit(), EAGAIN is an answer. */
-	do {
-		ret = ioctl(dev->fd, DRM_IOCTL_GRING_SUBMIT, &req);
-	} while (ret == -1 && errno == EINTR);
-	if (ret)
-		return -errno;
-
-	if (seqno)
-		*seqno = req.seqno;
-	return 0;
+	return gring_submit_raw(dev->fd, ring->id, cmds, count, sizeof(*cmds),
+				syncs, flags, seqno);
 }
 
 int gring_vgpu_run(const struct gring_device *dev,

@@ -230,6 +230,23 @@ static int read_raw(const char *path, uint8_t *p, uint64_t len)
 	return ret;
 }
 
+/* Is sysfs file @dir/@dev/@attr exactly @want (newline included)? */
+static bool pci_attr_is(const char *dir, const char *dev, const char *attr,
+			const char *want)
+{
+	char path[PATH_MAX], val[16] = "";
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, dev, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fgets(val, sizeof(val), f) && !strcmp(val, want);
+	fclose(f);
+	return ok;
+}
+
 /* The virtio-gpu PCI functions and their drivers, for the bind hint. */
 static void hint_virtio_gpus(void)
 {
@@ -242,29 +259,12 @@ static void hint_virtio_gpus(void)
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		char path[PATH_MAX], id[16] = "", link[PATH_MAX] = "";
-		FILE *f;
+		char path[PATH_MAX], link[PATH_MAX] = "";
 		ssize_t n;
 
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/vendor", dir, e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(id, sizeof(id), f))
-			id[0] = '\0';
-		fclose(f);
-		if (strcmp(id, "0x1af4\n"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/device", dir, e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(id, sizeof(id), f))
-			id[0] = '\0';
-		fclose(f);
-		if (strcmp(id, "0x1050\n"))
+		if (e->d_name[0] == '.' ||
+		    !pci_attr_is(dir, e->d_name, "vendor", "0x1af4\n") ||
+		    !pci_attr_is(dir, e->d_name, "device", "0x1050\n"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/driver", dir, e->d_name);
 		n = readlink(path, link, sizeof(link) - 1);
