@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * gring: the virtio-gpu PCI driver's own structures, shared by
+ * gring_virtio_pci.c (transport, interrupts, queues, probe) and
+ * gring_virtio_cmd.c (the driver's own controlq commands, debugfs).
+ */
+#ifndef _GRING_VIRTIO_PRIV_H_
+#define _GRING_VIRTIO_PRIV_H_
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <uapi/linux/virtio_gpu.h>
+#include <uapi/linux/virtio_pci.h>
+
+#include "gring_view.h"
+#include "gring_virtio_pci.h"
+#include "gring_vq.h"
+
+struct dentry;
+struct pci_dev;
+
+#define GRING_VPCI_NAME		"gring"
+#define GRING_VPCI_CONTROLQ	0
+#define GRING_VPCI_CURSORQ	1
+#define GRING_VPCI_NQUEUES	2
+/* Ring entries per queue; the device may offer more (QEMU: 256). */
+#define GRING_VPCI_QUEUE_MAX	64
+/* Each queue's three areas start on their own page of the rings buffer. */
+#define GRING_VPCI_QUEUE_STRIDE	4096
+/*
+ * Commands go out in batches of up to GRING_VPCI_BATCH: request i at
+ * i * REQ_STRIDE, response i at RESP_OFF + i * RESP_STRIDE of the command
+ * buffer, one chain (request view, response view) each.
+ */
+#define GRING_VPCI_BATCH	16
+#define GRING_VPCI_REQ_STRIDE	64
+#define GRING_VPCI_RESP_OFF	4096
+#define GRING_VPCI_RESP_STRIDE	512
+#define GRING_VPCI_CMD_SIZE	(GRING_VPCI_RESP_OFF + \
+				 GRING_VPCI_BATCH * GRING_VPCI_RESP_STRIDE)
+/* The most GET_DISPLAY_INFO round trips one debugfs write may ask for. */
+#define GRING_VPCI_QUERY_MAX	100000
+/* TCG is slow, but a device that answers nothing in this long is dead. */
+#define GRING_VPCI_CMD_TIMEOUT	(10 * HZ)
+
+/* One command of the driver's own batch in flight (batches are serialised). */
+struct gring_vpci_cmd {
+	struct gring_vpci_chain chain;
+	struct completion done;
+	u32 len;
+	int status;
+};
+
+struct gring_vpci_queue {
+	struct gring_vq vq;
+	struct gring_vpci *v;
+	spinlock_t lock;	/* serialises every call on @vq, IRQ included */
+	void __iomem *notify;
+	u16 index;
+	u16 vector;
+	bool ready;
+	u64 irqs;
+	u64 notifies;
+};
+
+struct gring_vpci {
+	struct pci_dev *pdev;
+	struct virtio_pci_common_cfg __iomem *common;
+	u8 __iomem *isr;
+	struct virtio_gpu_config __iomem *config;
+	void __iomem *notify_base;
+	size_t notify_len;
+	u32 notify_mult;
+
+	u64 offered;
+	u64 features;
+	bool msix;
+	int nvec;
+
+	struct gring_coherent *rings;
+	struct gring_coherent *cmdbuf;
+	struct gring_view req, resp;
+	struct gring_vpci_queue queues[GRING_VPCI_NQUEUES];
+
+	struct mutex cmd_lock;	/* one batch of controlq commands at a time */
+	struct gring_vpci_cmd cmd[GRING_VPCI_BATCH];
+	/*
+	 * Chains waiting for controlq descriptors, in order (the controlq's
+	 * lock): gring_vpci_send() and every completion add what fits.
+	 */
+	struct list_head backlog;
+	bool dead;		/* reset for good: nothing is sent any more */
+	struct gring_drm_device *gdev;	/* the DRM device on this function */
+	u64 queries;		/* GET_DISPLAY_INFO round trips completed */
+
+	struct work_struct config_work;
+	u64 config_irqs;
+	u64 display_events;
+
+	struct mutex display_lock;	/* protects display, display_err */
+	struct virtio_gpu_resp_display_info display;
+	int display_err;
+
+	struct dentry *debugfs;
+};
+
+/* gring_virtio_pci.c */
+u8 gring_vpci_status(struct gring_vpci *v);
+
+/* gring_virtio_cmd.c */
+int gring_vpci_get_display_info(struct gring_vpci *v);
+void gring_vpci_config_work(struct work_struct *work);
+void gring_vpci_debugfs_init(struct gring_vpci *v);
+void gring_vpci_debugfs_register(void);
+void gring_vpci_debugfs_unregister(void);
+
+#endif /* _GRING_VIRTIO_PRIV_H_ */
