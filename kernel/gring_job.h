@@ -49,7 +49,8 @@ struct gring_gem_object;
  * @sched: the queue's own scheduler: one ring, one entity
  * @entity: the entity jobs are pushed to
  * @engine_wq: the soft engine's hardware queue for this ring: ordered, so
- *	jobs execute one after another, in ring order
+ *	jobs execute one after another, in ring order; on a virtio-gpu ring,
+ *	the scheduler's submit_wq (see gring_queue_create())
  * @submit_lock: serialises ring writes and the scheduler pushes behind
  *	them, so ring order and job order are the same
  * @space_wq: where SUBMIT waits for ring space
