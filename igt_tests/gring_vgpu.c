@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -967,6 +968,53 @@ static void test_unbind_busy(void)
 	close(fd2);
 }
 
+/* ---- virtio-hung-job-reset ------------------------------------------------ */
+
+/*
+ * A device that never answers (debugfs hold_used: the interrupt handler
+ * leaves the used ring alone) hangs the job: the scheduler times it out
+ * (10 s), the device is reset for good, the job's fence says -ETIMEDOUT,
+ * the next job fails with -ENODEV without reaching the device, and a
+ * rebind gives a working device again.
+ */
+static void test_hung_job(void)
+{
+	struct drm_gring_vgpu_cmd c = c_id(DRM_GRING_VGPU_GET_DISPLAY_INFO, 0);
+	int fd = vgpu_open(), fd2;
+	uint32_t ring = vring_create(fd), ring2;
+	uint32_t hung = syncobj_create(fd), after = syncobj_create(fd);
+	struct timespec t0, t1;
+	char path[PATH_MAX];
+	double secs;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/gring_virtio/%s/hold_used",
+		 devs.second);
+	igt_assert_eq(__igt_gring_write_text(path, "Y"), 0);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	igt_assert_eq(__vsubmit(fd, ring, &c, 1, 0, hung, NULL), 0);
+	igt_assert_eq(syncobj_wait(fd, hung, 30 * NSEC_PER_SEC), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	igt_info("the hung job ended after %.1f s\n", secs);
+	igt_assert_eq(syncobj_status(fd, hung), -ETIMEDOUT);
+	/* Not before the scheduler's timeout (10 s): the device did hang. */
+	igt_assert_f(secs > 9.0, "ended after %.1f s\n", secs);
+
+	/* Reset for good: the next job fails without reaching a device. */
+	igt_assert_eq(__vsubmit(fd, ring, &c, 1, 0, after, NULL), 0);
+	igt_assert_eq(syncobj_wait(fd, after, JOB_TIMEOUT), 0);
+	igt_assert_eq(syncobj_status(fd, after), -ENODEV);
+	close(fd);
+
+	/* Unbound and bound again, it is a new device that works. */
+	vt_give_back(&devs);
+	fd2 = vgpu_open();
+	ring2 = vring_create(fd2);
+	vrun_ok(fd2, ring2, &c, 1);
+	close(fd2);
+}
+
 /*
  * The device's own picture: the bench's gring-screendump asks QEMU (QMP
  * screendump) for a PNG of the display and prints its path; gring_png
@@ -1286,6 +1334,10 @@ igt_main
 	igt_describe("Unbinding the function with a job queued, a resource on the scanout and a file open: the job fails, the old file gets -ENODEV, and binding again gives a working device.");
 	igt_subtest("virtio-unbind-busy")
 		test_unbind_busy();
+
+	igt_describe("A device that never answers: the job times out after 10 s with -ETIMEDOUT, the device is reset for good (the next job is -ENODEV), and a rebind gives a working device.");
+	igt_subtest("virtio-hung-job-reset")
+		test_hung_job();
 
 	igt_describe("gringctl present --raw FILE --width 1280 --height 800 --json (make run's command) reports a 1280x800 resource on scanout 0, sends 8 commands, leaves nothing behind; without --width/--height the scanout's size is taken; a file of the wrong size is refused.");
 	igt_subtest("virtio-gringctl-present")

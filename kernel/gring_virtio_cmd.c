@@ -398,7 +398,8 @@ static const struct file_operations gring_vpci_query_fops = {
  * @v: the transport
  *
  * display, transport, controlq and cursorq (read, root), display_query
- * (write N: N more GET_DISPLAY_INFO round trips, in batches).
+ * (write N: N more GET_DISPLAY_INFO round trips, in batches), hold_used
+ * (a test hook: Y makes the device look hung).
  */
 void gring_vpci_debugfs_init(struct gring_vpci *v)
 {
@@ -410,6 +411,7 @@ void gring_vpci_debugfs_init(struct gring_vpci *v)
 			    &gring_vpci_transport_fops);
 	debugfs_create_file("display_query", 0200, v->debugfs, v,
 			    &gring_vpci_query_fops);
+	debugfs_create_bool("hold_used", 0600, v->debugfs, &v->hold_used);
 	debugfs_create_file("controlq", 0400, v->debugfs,
 			    &v->queues[GRING_VPCI_CONTROLQ],
 			    &gring_vpci_queue_fops);

@@ -95,6 +95,12 @@ struct gring_vpci {
 	 */
 	struct list_head backlog;
 	bool dead;		/* reset for good: nothing is sent any more */
+	/*
+	 * debugfs hold_used (root): while set, the interrupt handler leaves
+	 * returned chains in the used ring, as if the device never answered,
+	 * so tests can prove a hung job resets the device.
+	 */
+	bool hold_used;
 	struct gring_drm_device *gdev;	/* the DRM device on this function */
 	u64 queries;		/* GET_DISPLAY_INFO round trips completed */
 
