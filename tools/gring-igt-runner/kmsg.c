@@ -36,6 +36,13 @@ static const char *const trouble[] = {
 	"Call Trace",
 };
 
+static void drop_ignore(struct kmsg *k)
+{
+	if (k->has_ignore)
+		regfree(&k->ignore);
+	k->has_ignore = false;
+}
+
 /**
  * kmsg_open() - start following the kernel log from its current end.
  * @k: the reader.
@@ -56,6 +63,7 @@ int kmsg_open(struct kmsg *k)
 		return err;
 	}
 	k->rec_cap = REC_CAP_START;
+	k->has_ignore = false;
 	k->rec = xmalloc(k->rec_cap);
 	return 0;
 }
@@ -67,6 +75,7 @@ void kmsg_close(struct kmsg *k)
 	k->fd = -1;
 	free(k->rec);
 	k->rec = NULL;
+	drop_ignore(k);
 }
 
 static int hexval(char c)
@@ -101,21 +110,44 @@ static void append_unescaped(struct buf *b, const char *text)
 	}
 }
 
-static bool is_trouble(unsigned int prio, char flag, const char *line)
+static bool is_trouble(const struct kmsg *k, unsigned int prio, char flag,
+		       const char *line)
 {
 	size_t i;
 
-	/* 'c' marks a continuation of a record already judged (old kernels) */
-	if (prio <= KMSG_WARN_LEVEL && flag != 'c')
-		return true;
 	for (i = 0; i < ARRAY_SIZE(trouble); i++)
 		if (strstr(line, trouble[i]))
 			return true;
-	return false;
+	/* 'c' marks a continuation of a record already judged (old kernels) */
+	if (prio > KMSG_WARN_LEVEL || flag == 'c')
+		return false;
+	/* Expected of this test, by its own word (KMSG_IGNORE_MARK). */
+	return !(k->has_ignore && !regexec(&k->ignore, line, 0, NULL, 0));
+}
+
+/* A test's KMSG_IGNORE_MARK record: remember its regex (the last one wins). */
+static void take_ignore(struct kmsg *k, const char *line, struct buf *text)
+{
+	const char *re = strstr(line, KMSG_IGNORE_MARK);
+	char *copy, *nl;
+
+	if (!re)
+		return;
+	copy = xstrdup(re + strlen(KMSG_IGNORE_MARK));
+	nl = strchr(copy, '\n');
+	if (nl)
+		*nl = '\0';
+	drop_ignore(k);
+	if (!regcomp(&k->ignore, copy, REG_EXTENDED | REG_NOSUB))
+		k->has_ignore = true;
+	else if (text)
+		buf_printf(text, PROG_NAME ": bad ignored-dmesg regex '%s'\n", copy);
+	free(copy);
 }
 
 /* Format one record the way IGT's runner does: "<PRIO> [SEC.USEC] TEXT". */
-static void add_record(char *rec, struct buf *text, struct buf *warnings)
+static void add_record(struct kmsg *k, char *rec, struct buf *text,
+		       struct buf *warnings)
 {
 	unsigned long long seq, usec;
 	struct buf line = { 0 };
@@ -140,7 +172,8 @@ static void add_record(char *rec, struct buf *text, struct buf *warnings)
 
 	if (text)
 		buf_append(text, line.data, line.len);
-	if (warnings && is_trouble(flags & 7, flag, line.data))
+	take_ignore(k, line.data, text);
+	if (warnings && is_trouble(k, flags & 7, flag, line.data))
 		buf_append(warnings, line.data, line.len);
 	buf_free(&line);
 }
@@ -160,11 +193,14 @@ int kmsg_collect(struct kmsg *k, struct buf *text, struct buf *warnings)
 
 		if (n > 0) {
 			k->rec[n] = '\0';
-			add_record(k->rec, text, warnings);
+			add_record(k, k->rec, text, warnings);
 			continue;
 		}
-		if (n == 0 || errno == EAGAIN)
+		if (n == 0 || errno == EAGAIN) {
+			/* One call per test: its ignored regex ends with it. */
+			drop_ignore(k);
 			return 0;
+		}
 		if (errno == EINTR)
 			continue;
 		if (errno == EPIPE) {

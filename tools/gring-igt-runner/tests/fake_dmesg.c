@@ -52,6 +52,32 @@ static int splat_text(void)
 	return IGT_EXIT_SUCCESS;
 }
 
+/* An error the test says it expects (IGT's marker): still a pass. */
+static int ignored(void)
+{
+	if (kmsg_write("<6>[IGT] add ignored dmesg regex: gring-selftest: expected e[r]+or\n") ||
+	    kmsg_write("<3>gring-selftest: expected error\n"))
+		return IGT_EXIT_SKIP;
+	return IGT_EXIT_SUCCESS;
+}
+
+/* The marker never excuses a splat. */
+static int ignored_splat(void)
+{
+	if (kmsg_write("<6>[IGT] add ignored dmesg regex: gring-selftest\n") ||
+	    kmsg_write("<4>gring-selftest: WARNING: expected or not\n"))
+		return IGT_EXIT_SKIP;
+	return IGT_EXIT_SUCCESS;
+}
+
+/* The same error, without the marker, in the next test: it counts. */
+static int after_ignored(void)
+{
+	if (kmsg_write("<3>gring-selftest: expected error\n"))
+		return IGT_EXIT_SKIP;
+	return IGT_EXIT_SUCCESS;
+}
+
 static int quiet(void)
 {
 	if (kmsg_write("<6>gring-selftest: just information\n"))
@@ -64,6 +90,9 @@ static const struct fake_subtest subtests[] = {
 	{ "fail-warn", fail_warn },
 	{ "splat-text", splat_text },
 	{ "quiet", quiet },
+	{ "ignored", ignored },
+	{ "ignored-splat", ignored_splat },
+	{ "after-ignored", after_ignored },
 };
 
 int main(int argc, char **argv)

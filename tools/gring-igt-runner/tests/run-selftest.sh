@@ -118,7 +118,8 @@ check "--list names every test of a directory, sorted by binary" \
 igt@fake_basic@pass igt@fake_basic@skip igt@fake_basic@fail igt@fake_basic@crash \
 igt@fake_basic@invalid igt@fake_basic@exit-code igt@fake_basic@big-output \
 igt@fake_basic@garbage igt@fake_broken igt@fake_dmesg@warn igt@fake_dmesg@fail-warn \
-igt@fake_dmesg@splat-text igt@fake_dmesg@quiet igt@fake_hang@sleep \
+igt@fake_dmesg@splat-text igt@fake_dmesg@quiet igt@fake_dmesg@ignored \
+igt@fake_dmesg@ignored-splat igt@fake_dmesg@after-ignored igt@fake_hang@sleep \
 igt@fake_hang@ignore-term igt@fake_hang@leftover-child igt@fake_simple \
 igt@fake_whoami@as-user igt@fake_whoami@as-root ' ]"
 
@@ -285,9 +286,13 @@ else
 		igt@fake_dmesg@fail-warn=dmesg-fail \
 		igt@fake_dmesg@splat-text=dmesg-warn \
 		igt@fake_dmesg@quiet=pass \
+		igt@fake_dmesg@ignored=pass \
+		igt@fake_dmesg@ignored-splat=dmesg-warn \
+		igt@fake_dmesg@after-ignored=dmesg-warn \
 		"igt@fake_dmesg@warn:dmesg-warnings~=gring-selftest: WARNING: fake warning" \
-		"igt@fake_dmesg@quiet:dmesg~=gring-selftest: just information"
-	check "dmesg: closing line" closing_is dmesg "1 passed, 3 failed, 0 skipped"
+		"igt@fake_dmesg@quiet:dmesg~=gring-selftest: just information" \
+		"igt@fake_dmesg@ignored:dmesg~=gring-selftest: expected error"
+	check "dmesg: closing line" closing_is dmesg "2 passed, 5 failed, 0 skipped"
 	check "dmesg: the offending record is shown" \
 		out_has dmesg "gring-selftest: WARNING: fake warning"
 fi
