@@ -131,7 +131,7 @@ static int gring_file_open(struct drm_device *drm, struct drm_file *file)
 	/* Ring ids start at 1: 0 never names a ring. */
 	xa_init_flags(&gfile->queues, XA_FLAGS_ALLOC1);
 	INIT_LIST_HEAD(&gfile->holds);
-	/* The file's virtio-gpu resources (gring_vgpu.c says why here). */
+	/* The file's virtio-gpu resources (gring_vgpu.c). */
 	mutex_init(&gfile->vgpu_lock);
 	xa_init(&gfile->vgpu_res);
 	file->driver_priv = gfile;

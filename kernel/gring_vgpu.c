@@ -33,6 +33,7 @@
 #include <linux/dma-fence.h>
 #include <linux/idr.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/overflow.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -54,6 +55,8 @@
 #include "gring_job.h"
 #include "gring_job_trace.h"
 #include "gring_vgpu_priv.h"
+
+static struct lock_class_key gring_vgpu_ids_key;
 
 static void gring_vgpu_ida_destroy(struct drm_device *drm, void *ids)
 {
@@ -78,12 +81,12 @@ int gring_vgpu_device_init(struct gring_drm_device *gdev,
 	vgpu->vpci = vpci;
 	/*
 	 * Device ids are given back in the interrupt handler (the IDA
-	 * takes its lock irqsave). Lockdep names an xarray's lock after the
-	 * file that initialises it, so no other xarray is initialised in
-	 * this file: the files' resource tables (process context only, see
-	 * gring_file_open()) must not share the IDA's lock class.
+	 * takes its lock irqsave). Lockdep would otherwise give the IDA's
+	 * lock the class of every xarray initialised in the same file, and
+	 * take a process-context-only one for the same lock: its own class.
 	 */
 	ida_init(&vgpu->ids);
+	lockdep_set_class(&vgpu->ids.xa.xa_lock, &gring_vgpu_ids_key);
 	gdev->vgpu = vgpu;
 	return drmm_add_action_or_reset(&gdev->drm, gring_vgpu_ida_destroy,
 					&vgpu->ids);
@@ -188,17 +191,14 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 	gring_job_take_ranges(job);
 	for (i = 0; i < vjob->count; i++) {
 		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
-		struct gring_view req, resp;
 
-		ret = gring_vgpu_slot_views(q, cmd->slot, cmd->req_len,
-					    cmd->resp_len, &req, &resp);
-		if (!ret)
-			ret = gring_vgpu_response(vgpu, q, cmd, &resp);
+		/* The response view is the chain's: the CPU's again now. */
+		ret = gring_vgpu_response(vgpu, q, cmd, &cmd->chain.in);
 		if (ret && !err)
 			err = ret;
 		/* An error response is copied too: it says what went wrong. */
 		if (cmd->resp_bo && !cmd->status && cmd->len)
-			gring_vgpu_copy_resp(cmd, &resp);
+			gring_vgpu_copy_resp(cmd, &cmd->chain.in);
 		if (cmd->unref && !cmd->status) {
 			ida_free(&vgpu->ids, cmd->unref->hw_id);
 			atomic_dec(&vgpu->resources);
@@ -434,7 +434,7 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 		if (c->ranges[nr].size)
 			nr++;
 		if (c->resp[i]) {
-			c->ranges[nr++] = (struct gring_job_range){
+			c->ranges[nr++] = (struct gring_vgpu_range){
 				.bo = c->resp[i],
 				.offset = cmd->resp_off,
 				.size = cmd->resp_len,

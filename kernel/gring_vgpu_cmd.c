@@ -257,7 +257,7 @@ static int gring_vgpu_check_attach(struct gring_vgpu_check *c,
 static int gring_vgpu_check_transfer(const struct drm_gring_vgpu_cmd *u,
 				     struct gring_vgpu_shadow *sh,
 				     struct gring_vgpu_cmd *cmd,
-				     struct gring_job_range *range)
+				     struct gring_vgpu_range *range)
 {
 	struct virtio_gpu_transfer_to_host_2d *req = (void *)cmd->req;
 	u64 stride = (u64)sh->res->width * GRING_VGPU_CPP;
@@ -324,7 +324,7 @@ static int gring_vgpu_check_scanout(struct gring_vgpu_check *c,
  */
 int gring_vgpu_check_one(struct gring_vgpu_check *c, u32 i,
 			 struct gring_vgpu_cmd *cmd,
-			 struct gring_job_range *range)
+			 struct gring_vgpu_range *range)
 {
 	const struct drm_gring_vgpu_cmd *u = &c->ucmd[i];
 	struct virtio_gpu_ctrl_hdr *hdr = (void *)cmd->req;

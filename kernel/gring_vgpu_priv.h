@@ -123,6 +123,22 @@ struct gring_vgpu_shadow {
 	u64 b_size;
 };
 
+/**
+ * struct gring_vgpu_range - a BO range a command touches, while checking
+ * @bo: the BO (the checking state holds the reference)
+ * @offset: first byte
+ * @size: bytes; 0 for none
+ * @write: the device writes it
+ *
+ * What becomes a struct gring_job_range once the job is allocated.
+ */
+struct gring_vgpu_range {
+	struct gring_gem_object *bo;
+	u64 offset;
+	u64 size;
+	bool write;
+};
+
 struct gring_vgpu_check {
 	struct drm_file *file;
 	struct gring_vgpu *vgpu;
@@ -136,12 +152,12 @@ struct gring_vgpu_check {
 	struct drm_gring_vgpu_cmd ucmd[DRM_GRING_VGPU_MAX_CMDS];
 	u32 count;
 	/* A TRANSFER's backing rows and a response's range, per command. */
-	struct gring_job_range ranges[2 * DRM_GRING_VGPU_MAX_CMDS];
+	struct gring_vgpu_range ranges[2 * DRM_GRING_VGPU_MAX_CMDS];
 };
 
 int gring_vgpu_check_one(struct gring_vgpu_check *c, u32 i,
 			 struct gring_vgpu_cmd *cmd,
-			 struct gring_job_range *range);
+			 struct gring_vgpu_range *range);
 int gring_vgpu_check_resp(struct gring_vgpu_check *c, u32 i,
 			  struct gring_vgpu_cmd *cmd);
 void gring_vgpu_check_fini(struct gring_vgpu_check *c);

@@ -347,12 +347,15 @@ void gring_vpci_controlq_show(struct gring_vpci *v, struct seq_file *m)
  * gring_vpci_num_scanouts() - how many scanouts the device has
  * @v: the transport
  *
+ * Read once at probe: the field is fixed for the device's life, and
+ * SUBMIT, which checks SET_SCANOUT against it, should not pay for an MMIO
+ * read each time.
+ *
  * Return: the device's num_scanouts, at most VIRTIO_GPU_MAX_SCANOUTS.
  */
 u32 gring_vpci_num_scanouts(struct gring_vpci *v)
 {
-	return min_t(u32, ioread32(&v->config->num_scanouts),
-		     VIRTIO_GPU_MAX_SCANOUTS);
+	return v->num_scanouts;
 }
 
 static int gring_vpci_transport_show(struct seq_file *m, void *unused)

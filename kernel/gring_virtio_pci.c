@@ -614,6 +614,9 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 	err = gring_vpci_negotiate(v);
 	if (err)
 		goto err_failed;
+	/* Device config is valid once FEATURES_OK is set (spec 3.1.1). */
+	v->num_scanouts = min_t(u32, ioread32(&v->config->num_scanouts),
+				VIRTIO_GPU_MAX_SCANOUTS);
 
 	err = gring_vpci_alloc_buffers(v);
 	if (err)

@@ -79,6 +79,7 @@ struct gring_vpci {
 
 	u64 offered;
 	u64 features;
+	u32 num_scanouts;	/* read at probe; see gring_vpci_num_scanouts() */
 	bool msix;
 	int nvec;
 
