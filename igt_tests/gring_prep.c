@@ -160,12 +160,16 @@ struct stress {
 	volatile bool stop;
 	unsigned int submits, busy, preps, timeouts, queries, errors;
 	int first_error;
+	const char *first_op;
 };
 
-static void stress_error(struct stress *st, int err)
+/* The first unexpected error, and which call gave it, for the report. */
+static void stress_error(struct stress *st, const char *op, int err)
 {
-	if (!st->errors++)
+	if (!st->errors++) {
 		st->first_error = err;
+		st->first_op = op;
+	}
 }
 
 static void *stress_submitter(void *arg)
@@ -186,7 +190,7 @@ static void *stress_submitter(void *arg)
 		else if (ret == -EBUSY)
 			st->busy++;
 		else
-			stress_error(st, ret);
+			stress_error(st, "SUBMIT", ret);
 	}
 	return NULL;
 }
@@ -209,13 +213,13 @@ static void *stress_prepper(void *arg)
 			continue;
 		}
 		if (ret) {
-			stress_error(st, ret);
+			stress_error(st, "CPU_PREP", ret);
 			continue;
 		}
 		st->preps++;
 		ret = __cpu_fini(st->fd, st->bo, 0, 4);
 		if (ret)
-			stress_error(st, ret);
+			stress_error(st, "CPU_FINI", ret);
 	}
 	return NULL;
 }
@@ -231,14 +235,19 @@ static void *stress_querier(void *arg)
 		};
 		struct drm_gring_region r[3];
 		struct drm_gring_ring_query q;
+		const char *op = "RING_QUERY";
 		int ret = __query(st->fd, st->ring, &q, r, 3);
 
-		if (!ret)
+		if (!ret) {
+			op = "RING_CREATE";
 			ret = __ring_create(st->fd, &rc);
-		if (!ret)
+		}
+		if (!ret) {
+			op = "RING_DESTROY";
 			ret = __ring_destroy(st->fd, rc.ring_id);
+		}
 		if (ret)
-			stress_error(st, ret);
+			stress_error(st, op, ret);
 		else
 			st->queries++;
 	}
@@ -270,8 +279,8 @@ static void test_concurrent(int fd)
 
 	igt_info("%u submits (%u refused: held), %u preps (%u timed out), %u queries\n",
 		 st.submits, st.busy, st.preps, st.timeouts, st.queries);
-	igt_assert_f(!st.errors, "%u unexpected errors, the first %d\n",
-		     st.errors, st.first_error);
+	igt_assert_f(!st.errors, "%u unexpected errors, the first %d from %s\n",
+		     st.errors, st.first_error, st.first_op);
 	igt_assert(st.submits > 0 && st.preps > 0 && st.queries > 0);
 
 	/* Whatever happened, the ring still works: a last write lands. */

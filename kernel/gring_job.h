@@ -179,18 +179,21 @@ struct gring_file {
 };
 
 /* gring_job.c */
+extern const struct drm_sched_backend_ops gring_sched_ops;
 unsigned int gring_job_timeout_ms(void);
+int gring_job_give_ranges(struct gring_job *job);
+void gring_job_take_ranges(struct gring_job *job);
+void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
+			  int err, u64 ns);
+void gring_queue_job_lost(struct gring_queue *q, struct gring_job *job);
+
+/* gring_queue.c */
 struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 				       struct gring_file *gfile, u32 engine,
 				       u32 size);
 void gring_queue_put(struct gring_queue *q);
 struct gring_queue *gring_queue_lookup(struct gring_file *gfile, u32 id);
 void gring_engine_stop_all(struct gring_drm_device *gdev);
-int gring_job_give_ranges(struct gring_job *job);
-void gring_job_take_ranges(struct gring_job *job);
-void gring_queue_job_done(struct gring_queue *q, struct gring_job *job,
-			  int err, u64 ns);
-void gring_queue_job_lost(struct gring_queue *q, struct gring_job *job);
 
 /* gring_query.c */
 void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m);
