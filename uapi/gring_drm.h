@@ -26,8 +26,13 @@ extern "C" {
  *     out-syncobjs, timeline points), CPU_PREP, CPU_FINI, RING_QUERY.
  * 4 - DRM_GRING_PARAM_ENGINES; rings on a virtio-gpu device bound to gring
  *     (DRM_GRING_ENGINE_VIRTIO_GPU, struct drm_gring_vgpu_cmd).
+ * 5 - DRM_GRING_PARAM_MAX_RINGS and -EMFILE from RING_CREATE beyond it;
+ *     RING_DESTROY and close return at once while the ring's jobs run on;
+ *     jobs' fences in each BO's dma_resv (implicit sync with dma-buf
+ *     users); a job whose dependency failed is skipped with -ECANCELED;
+ *     CPU_PREP: timeout_ns 0 does not wait, NOWAIT ignores timeout_ns.
  */
-#define DRM_GRING_UAPI_VERSION		4
+#define DRM_GRING_UAPI_VERSION		5
 
 #define DRM_GRING_GET_PARAM		0x00
 #define DRM_GRING_GEM_CREATE		0x01
@@ -79,6 +84,8 @@ extern "C" {
  *	mask of (1 << enum drm_gring_engine). Every gring device has the soft
  *	engine; one bound to a virtio-gpu PCI function also has
  *	DRM_GRING_ENGINE_VIRTIO_GPU.
+ * @DRM_GRING_PARAM_MAX_RINGS: most rings one DRM file may have at once
+ *	(since version 5); RING_CREATE beyond it fails with -EMFILE.
  */
 enum drm_gring_param {
 	DRM_GRING_PARAM_UAPI_VERSION = 0,
@@ -86,6 +93,7 @@ enum drm_gring_param {
 	DRM_GRING_PARAM_BO_ALIGN = 2,
 	DRM_GRING_PARAM_PINNED_CAP = 3,
 	DRM_GRING_PARAM_ENGINES = 4,
+	DRM_GRING_PARAM_MAX_RINGS = 5,
 };
 
 /**
@@ -189,7 +197,11 @@ struct drm_gring_ring_create {
  * @ring_id: in, a ring of this file.
  * @flags: must be zero.
  *
- * Jobs already submitted still complete (or time out) first.
+ * The id is free at once and the call does not wait for the ring's jobs:
+ * jobs already submitted still run (or time out) afterwards, and their
+ * fences signal with their status as if the ring were still there. The
+ * same holds when the file is closed. (Before version 5, RING_DESTROY
+ * waited for the jobs, and cancelled those still running.)
  */
 struct drm_gring_ring_destroy {
 	__u32 ring_id;
@@ -293,6 +305,30 @@ struct drm_gring_sync {
  * room (up to the engine's job timeout), or fails with -EAGAIN under
  * DRM_GRING_SUBMIT_NONBLOCK. A job the engine cannot complete (a device
  * fault, a hang) signals its fence with an error; the ring goes on.
+ *
+ * Ordering. Jobs of one ring run in submission order. Besides its
+ * in-syncs, a job waits for every earlier job, of any ring and any file,
+ * that touches bytes of the same BO it touches (reads included: the engine
+ * owns each byte exclusively), and for the fences other drivers put in the
+ * BO's reservation object (dma_resv) that its access conflicts with. Its
+ * own fence is added to the reservation object of each BO it touches, as a
+ * write where it writes and a read where it only reads, so dma-buf
+ * importers (poll, DMA_BUF_IOCTL_SYNC, other drivers) wait for it.
+ * A job whose in-sync fence, or whose implicit dependency on another
+ * ring's job, ended in an error does not run: its fence signals with
+ * -ECANCELED. An earlier job of the same ring that failed does not stop
+ * the ring's later jobs.
+ *
+ * @cmd_size may exceed this header's struct size when the bytes beyond it
+ * are zero (a newer header's unused fields); non-zero bytes there give
+ * -EINVAL. A smaller size reads the missing fields as zero.
+ *
+ * Return: 0; -EINVAL for a bad field or command; -ENOENT for an unknown
+ * ring, BO or syncobj; -EFAULT for unreadable arrays; -E2BIG when the
+ * commands take more than half the ring; -EBUSY when a command touches a
+ * range the CPU holds (CPU_PREP); -EAGAIN (NONBLOCK, ring full) or
+ * -ETIMEDOUT (the ring stayed full); -ENODEV once the device is gone;
+ * -ENOMEM. Nothing is queued and nothing changes on failure.
  */
 struct drm_gring_submit {
 	__u32 ring_id;
@@ -409,12 +445,16 @@ struct drm_gring_vgpu_cmd {
  * @flags: in, DRM_GRING_PREP_READ and/or _WRITE, optionally _NOWAIT.
  * @offset: in, first byte of the range.
  * @size: in, bytes in the range (non-zero, inside the BO).
- * @timeout_ns: in, longest wait in ns (relative); ignored with NOWAIT.
+ * @timeout_ns: in, longest wait in ns (relative): 0 does not wait (-ETIMEDOUT
+ *	at once if busy); ignored with NOWAIT.
  *
  * Waits until no job in flight writes the range (READ) or touches it at
- * all (WRITE); after that, the CPU's view of those bytes is current and a
- * CPU write through the mapping cannot race the engine. The range stays
- * the CPU's until CPU_FINI: a SUBMIT touching it fails with -EBUSY.
+ * all (WRITE), and for the conflicting fences other drivers put in the
+ * BO's reservation object; after that, the CPU's view of those bytes is
+ * current. The range stays the CPU's until CPU_FINI: a SUBMIT touching it
+ * fails with -EBUSY. This is a contract between gring's ioctls, not a
+ * hardware protection: a store through a mapping into bytes a queued job
+ * uses is neither refused nor counted (no MMU trap sits on the mapping).
  * Return: 0; -EBUSY (NOWAIT, busy) or -ETIMEDOUT; -EINVAL for bad fields;
  * -ENOENT for an unknown handle.
  */
