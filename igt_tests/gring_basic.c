@@ -80,7 +80,7 @@ igt_main
 
 	igt_describe("An unknown parameter is refused with EINVAL and value is left alone.");
 	igt_subtest("get-param-invalid") {
-		check_param_einval(fd, DRM_GRING_PARAM_ENGINES + 1, 0);
+		check_param_einval(fd, DRM_GRING_PARAM_MAX_RINGS + 1, 0);
 		check_param_einval(fd, 0x80000000u, 0);
 		check_param_einval(fd, ~0u, 0);
 	}

@@ -282,3 +282,18 @@ struct igt_gring_gem_stats igt_gring_gem_stats(int fd)
 		     buf);
 	return stats;
 }
+
+struct igt_gring_gem_stats igt_gring_gem_stats_settle(int fd,
+						      struct igt_gring_gem_stats want)
+{
+	struct igt_gring_gem_stats now;
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		now = igt_gring_gem_stats(fd);
+		if (now.objects == want.objects && now.bytes == want.bytes)
+			break;
+		usleep(10 * 1000);
+	}
+	return now;
+}

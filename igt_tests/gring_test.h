@@ -81,5 +81,13 @@ struct igt_gring_gem_stats {
 };
 
 struct igt_gring_gem_stats igt_gring_gem_stats(int fd);
+/*
+ * The counts once they are back to @want, or as they are after 10 s.
+ * Since uapi version 5 a closed file's or destroyed ring's last jobs free
+ * what they hold after close or RING_DESTROY has returned, so counts
+ * settle shortly after rather than at once.
+ */
+struct igt_gring_gem_stats igt_gring_gem_stats_settle(int fd,
+						      struct igt_gring_gem_stats want);
 
 #endif /* GRING_TEST_H */

@@ -460,7 +460,7 @@ static void test_device_error(void)
 	munmap(map, 4096);
 	gem_close(fd, resp);
 	close(fd);
-	s = vgpu_stats(watch);
+	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	igt_assert_eq_u64(s.sent, base.sent + 2);
 	igt_assert_eq_u64(s.completed, base.completed + 2);
@@ -523,7 +523,7 @@ static void test_many(void)
 	gem_close(fd, bo);
 	drmSyncobjDestroy(fd, sync);
 	ring_destroy(fd, ring);
-	gem1 = igt_gring_gem_stats(fd);
+	gem1 = igt_gring_gem_stats_settle(fd, gem0);
 	igt_assert_eq_u64(gem1.objects, gem0.objects);
 	igt_assert_eq_u64(gem1.bytes, gem0.bytes);
 	close(fd);
@@ -549,13 +549,16 @@ static void test_close_frees(void)
 	s = vgpu_stats(watch);
 	igt_assert_eq_u64(s.resources, base.resources + 2);
 
-	/* No unref, no detach, the BO still open: the close does it all. */
+	/*
+	 * No unref, no detach, the BO still open: the close does it all,
+	 * once the file's last job has let go (shortly after close).
+	 */
 	close(fd);
+	gem1 = igt_gring_gem_stats_settle(watch, gem0);
+	igt_assert_eq_u64(gem1.objects, gem0.objects);
 	s = vgpu_stats(watch);
 	igt_assert_eq_u64(s.resources, base.resources);
 	assert_queue_idle(&s);
-	gem1 = igt_gring_gem_stats(watch);
-	igt_assert_eq_u64(gem1.objects, gem0.objects);
 	close(watch);
 }
 
@@ -699,7 +702,7 @@ static void test_hung_job(void)
 	 * the rest of this test; a splat would still count).
 	 */
 	igt_assert_eq(__igt_gring_write_text("/dev/kmsg",
-		"<6>[IGT] add ignored dmesg regex: gring-vgpu-[0-9]+: job [0-9]+ hung; resetting the device\n"),
+		"<6>[IGT] add ignored dmesg regex: gring-virtio-gpu-[0-9]+: job [0-9]+ hung; resetting the device\n"),
 		      0);
 	snprintf(path, sizeof(path), "/sys/kernel/debug/gring_virtio/%s/hold_used",
 		 devs.second);

@@ -115,6 +115,25 @@ static inline struct vgpu_stats vgpu_stats(int fd)
 	return s;
 }
 
+/*
+ * The counts once the device holds @resources resources again, or as they
+ * are after 10 s: a closed file's resources are given back once its last
+ * job has let go, shortly after close returned (uapi version 5).
+ */
+static inline struct vgpu_stats vgpu_stats_settle(int fd, uint64_t resources)
+{
+	struct vgpu_stats s;
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		s = vgpu_stats(fd);
+		if (s.resources == resources)
+			break;
+		usleep(10 * 1000);
+	}
+	return s;
+}
+
 /* Every descriptor back: none in flight, none the device's. */
 static inline void assert_queue_idle(const struct vgpu_stats *s)
 {

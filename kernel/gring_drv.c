@@ -20,6 +20,7 @@
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_debugfs.h>
@@ -39,7 +40,7 @@
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
 #define DRIVER_MAJOR	1
-#define DRIVER_MINOR	3
+#define DRIVER_MINOR	4
 #define DRIVER_PATCHLEVEL 0
 
 /*
@@ -121,6 +122,37 @@ static void gring_debugfs_init(struct drm_minor *minor)
 				minor->debugfs_root, &gdev->inject_faults);
 }
 
+static void gring_file_release_work(struct work_struct *work)
+{
+	struct gring_file *gfile = container_of(work, struct gring_file,
+						release_work);
+	struct gring_drm_device *gdev = gfile->gdev;
+
+	/* No ring and no job of the file is left: its resources can go. */
+	gring_vgpu_file_close(gdev, gfile);
+	xa_destroy(&gfile->queues);
+	kfree(gfile);
+	drm_dev_put(&gdev->drm);
+}
+
+static void gring_file_release(struct kref *ref)
+{
+	struct gring_file *gfile = container_of(ref, struct gring_file, ref);
+
+	/* Often dropped by a queue's teardown, itself on gring_wq. */
+	INIT_WORK(&gfile->release_work, gring_file_release_work);
+	queue_work(gring_wq, &gfile->release_work);
+}
+
+/**
+ * gring_file_put() - drop a reference to a file's gring state
+ * @gfile: the state; the last reference releases it from gring_wq
+ */
+void gring_file_put(struct gring_file *gfile)
+{
+	kref_put(&gfile->ref, gring_file_release);
+}
+
 static int gring_file_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct gring_file *gfile;
@@ -128,8 +160,12 @@ static int gring_file_open(struct drm_device *drm, struct drm_file *file)
 	gfile = kzalloc(sizeof(*gfile), GFP_KERNEL_ACCOUNT);
 	if (!gfile)
 		return -ENOMEM;
+	kref_init(&gfile->ref);
+	gfile->gdev = to_gring_drm_device(drm);
+	drm_dev_get(drm);
 	/* Ring ids start at 1: 0 never names a ring. */
 	xa_init_flags(&gfile->queues, XA_FLAGS_ALLOC1);
+	spin_lock_init(&gfile->holds_lock);
 	INIT_LIST_HEAD(&gfile->holds);
 	/* The file's virtio-gpu resources (gring_vgpu.c). */
 	mutex_init(&gfile->vgpu_lock);
@@ -138,6 +174,12 @@ static int gring_file_open(struct drm_device *drm, struct drm_file *file)
 	return 0;
 }
 
+/*
+ * Closing never waits for jobs: each ring is let go of as RING_DESTROY
+ * does, and its jobs run on holding it (and, through it, the file's
+ * state and the device). The CPU's holds go now: nobody can give them
+ * back any more.
+ */
 static void gring_file_postclose(struct drm_device *drm,
 				 struct drm_file *file)
 {
@@ -145,15 +187,12 @@ static void gring_file_postclose(struct drm_device *drm,
 	struct gring_queue *q;
 	unsigned long id;
 
-	/* Each queue waits for its jobs: nothing of the file runs after. */
 	xa_for_each(&gfile->queues, id, q) {
 		xa_erase(&gfile->queues, id);
 		gring_queue_put(q);
 	}
-	xa_destroy(&gfile->queues);
-	gring_vgpu_file_close(to_gring_drm_device(drm), gfile);
-	gring_prep_file_close(to_gring_drm_device(drm), gfile);
-	kfree(gfile);
+	gring_prep_file_close(gfile);
+	gring_file_put(gfile);
 }
 
 static const struct drm_ioctl_desc gring_ioctls[] = {
@@ -183,17 +222,23 @@ static const struct file_operations gring_fops = {
 };
 
 /*
- * The standard drm-*-memory keys, and the time the soft engine spent on
- * the file's jobs (Documentation/gpu/drm-usage-stats.rst), so that generic
- * GPU top tools see every client.
+ * The standard drm-*-memory keys, and the time each engine spent on the
+ * file's jobs (Documentation/gpu/drm-usage-stats.rst), one
+ * drm-engine-<name> key per engine the device has, so that generic GPU
+ * top tools see every client.
  */
 static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
+	struct gring_drm_device *gdev = to_gring_drm_device(file->minor->dev);
 	struct gring_file *gfile = file->driver_priv;
+	unsigned int i;
 
 	drm_show_memory_stats(p, file);
-	drm_printf(p, "drm-engine-soft:\t%llu ns\n",
-		   (u64)atomic64_read(&gfile->engine_ns));
+	for (i = 0; i < GRING_ENGINE_KINDS; i++)
+		if (gdev->engine[i])
+			drm_printf(p, "drm-engine-%s:\t%llu ns\n",
+				   gdev->engine[i]->ops->name,
+				   (u64)atomic64_read(&gfile->engine_ns[i]));
 }
 
 /*
@@ -206,6 +251,10 @@ static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
  *       RING_QUERY; drm-engine-soft in fdinfo
  * 1.3 - PARAM_ENGINES; a gring device per virtio-gpu PCI function bound
  *       to gring, with DRM_GRING_ENGINE_VIRTIO_GPU rings
+ * 1.4 - PARAM_MAX_RINGS (-EMFILE beyond); RING_DESTROY and close do not
+ *       wait for jobs; fences in BOs' dma_resv; failed dependencies skip
+ *       a job (-ECANCELED); CPU_PREP timeouts as documented;
+ *       drm-engine-virtio-gpu in fdinfo
  */
 static const struct drm_driver gring_drm_driver = {
 	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
@@ -277,9 +326,6 @@ struct gring_drm_device *gring_drm_device_create(struct device *dev,
 	if (ret)
 		return ERR_PTR(ret);
 	INIT_LIST_HEAD(&gdev->bo_list);
-	ret = drmm_mutex_init(&gdev->drm, &gdev->busy_lock);
-	if (ret)
-		return ERR_PTR(ret);
 	ret = drmm_mutex_init(&gdev->drm, &gdev->queues_lock);
 	if (ret)
 		return ERR_PTR(ret);
@@ -290,12 +336,14 @@ struct gring_drm_device *gring_drm_device_create(struct device *dev,
 				       &gdev->soft_mmu);
 	if (ret)
 		return ERR_PTR(ret);
-	gdev->engines = BIT(DRM_GRING_ENGINE_SOFT);
+	ret = gring_engine_create(gdev, DRM_GRING_ENGINE_SOFT,
+				  &gring_soft_engine_ops, NULL);
+	if (ret)
+		return ERR_PTR(ret);
 	if (vpci) {
 		ret = gring_vgpu_device_init(gdev, vpci);
 		if (ret)
 			return ERR_PTR(ret);
-		gdev->engines |= BIT(DRM_GRING_ENGINE_VIRTIO_GPU);
 	}
 	gdev->max_bo_size = clamp_t(u64, round_down(max_bo_size, PAGE_SIZE),
 				    PAGE_SIZE, GRING_BO_SIZE_LIMIT);
@@ -341,12 +389,13 @@ void gring_drm_device_remove(struct gring_drm_device *gdev)
 	 * The engines reach BO memory too, so they stop first: a virtio-gpu
 	 * device is reset, which ends its DMA, and its commands in flight
 	 * complete with -ENODEV; soft-engine jobs are cancelled, and jobs
-	 * the scheduler hands an engine later complete with -ENODEV without
+	 * the schedulers hand an engine later complete with -ENODEV without
 	 * executing. Engine work runs inside drm_dev_enter(), so
-	 * drm_dev_unplug() also waits for the last of it.
+	 * drm_dev_unplug() also waits for the last of it. The schedulers
+	 * live on until the DRM device is released (gring_sched.c): files
+	 * still open end their rings the ordinary way.
 	 */
-	gring_vgpu_device_stop(gdev);
-	gring_engine_stop_all(gdev);
+	gring_engines_stop(gdev);
 	drm_dev_unplug(&gdev->drm);
 	gring_gem_revoke_all(gdev);
 }
@@ -381,9 +430,12 @@ static int __init gring_init(void)
 {
 	int ret;
 
+	gring_wq = alloc_workqueue("gring", WQ_UNBOUND, 0);
+	if (!gring_wq)
+		return -ENOMEM;
 	ret = platform_driver_register(&gring_platform_driver);
 	if (ret)
-		return ret;
+		goto err_wq;
 
 	gring_pdev = platform_device_register_simple(DRIVER_NAME,
 						     PLATFORM_DEVID_NONE,
@@ -414,14 +466,23 @@ err_unregister_device:
 	platform_device_unregister(gring_pdev);
 err_unregister_driver:
 	platform_driver_unregister(&gring_platform_driver);
+err_wq:
+	destroy_workqueue(gring_wq);
 	return ret;
 }
 
+/*
+ * No file and no fence is left (each holds the module), but releases of
+ * queues and files may still be queued, and hardware fences' RCU frees
+ * may be in flight: both run this module's code.
+ */
 static void __exit gring_exit(void)
 {
 	gring_virtio_pci_unregister();
 	platform_device_unregister(gring_pdev);
 	platform_driver_unregister(&gring_platform_driver);
+	destroy_workqueue(gring_wq);
+	rcu_barrier();
 }
 
 module_init(gring_init);

@@ -9,12 +9,14 @@
 #include <linux/container_of.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/types.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
 
 #include "gring_engine_soft.h"
+#include "gring_job.h"
 #include "gring_view.h"
 
 struct drm_file;
@@ -45,17 +47,18 @@ struct gring_vpci;
  *	gets memory after that.
  * @soft_mmu: the soft engine's table of the buffers it may reach: every
  *	buffer object is mapped in it from creation until its memory goes.
- * @busy_lock: protects every buffer object's @busy and @holds lists, and
- *	every file's list of holds (see gring_prep.c).
  * @queue_serial: numbers queues for names that are unique on the device.
- * @queues_lock: protects @queues and @engine_stopped.
- * @queues: every queue of every file (struct gring_queue.dev_link), so that
- *	remove can stop the engine before the memory goes.
- * @engine_stopped: set by remove: the engine executes nothing any more.
+ * @queues_lock: protects @queues.
+ * @queues: every queue of every file (struct gring_queue.dev_link), for
+ *	debugfs.
  * @inject_faults: debugfs gring_inject_faults: this many coming jobs get
  *	an address outside every mapping for their first destination, so
  *	tests can prove a device fault is caught and reported.
+ * @wq: the device's workqueue: its schedulers' submit_wq and the soft
+ *	engine's execution; made with the first engine, destroyed at the
+ *	DRM device's release.
  * @engines: the engines rings may use, (1 << enum drm_gring_engine) each.
+ * @engine: each engine by its enum drm_gring_engine value, or NULL.
  * @vgpu: the virtio-gpu engine, on a device bound to a virtio-gpu PCI
  *	function; NULL otherwise.
  */
@@ -71,13 +74,13 @@ struct gring_drm_device {
 	bool revoked;
 
 	struct gring_soft_mmu soft_mmu;
-	struct mutex busy_lock; /* BO busy ranges and CPU holds */
 	atomic_t queue_serial;
-	struct mutex queues_lock; /* queues, engine_stopped */
+	struct mutex queues_lock; /* queues */
 	struct list_head queues;
-	bool engine_stopped;
 	atomic_t inject_faults;
+	struct workqueue_struct *wq;
 	u32 engines;
+	struct gring_engine *engine[GRING_ENGINE_KINDS];
 	struct gring_vgpu *vgpu;
 };
 
@@ -95,8 +98,12 @@ struct gring_drm_device {
  *	between a handoff and its return.
  * @soft_map: the buffer's entry in the soft engine's table, while it has
  *	memory.
- * @busy: ranges jobs in flight touch (struct gring_job_range), busy_lock.
- * @holds: ranges CPU_PREP gave the CPU (struct gring_cpu_hold), busy_lock.
+ * @busy: ranges jobs in flight touch (struct gring_busy_range): an
+ *	interval tree under the object's reservation lock (gring_busy.c).
+ * @holds: ranges CPU_PREP gave the CPU (struct gring_cpu_hold): an
+ *	interval tree under the reservation lock.
+ * @nr_busy: entries in @busy.
+ * @prune_at: @nr_busy at which @busy is next swept of finished jobs.
  */
 struct gring_gem_object {
 	struct drm_gem_object base;
@@ -105,8 +112,10 @@ struct gring_gem_object {
 	struct list_head link;
 	struct gring_coherent coh;
 	struct gring_soft_mapping soft_map;
-	struct list_head busy;
-	struct list_head holds;
+	struct rb_root_cached busy;
+	struct rb_root_cached holds;
+	unsigned int nr_busy;
+	unsigned int prune_at;
 };
 
 static inline struct gring_drm_device *
@@ -120,6 +129,10 @@ static inline struct gring_gem_object *to_gring_gem_object(struct drm_gem_object
 	return container_of(obj, struct gring_gem_object, base);
 }
 
+/* The engine kinds (gring_soft.c, gring_vgpu.c). */
+extern const struct gring_engine_ops gring_soft_engine_ops;
+extern const struct gring_engine_ops gring_vgpu_engine_ops;
+
 /* gring_drv.c */
 struct gring_drm_device *gring_drm_device_create(struct device *dev,
 						 struct gring_vpci *vpci);
@@ -132,12 +145,6 @@ int gring_gem_create_with_handle(struct gring_drm_device *gdev,
 				 struct drm_file *file, size_t size,
 				 u32 *handle);
 void gring_gem_revoke_all(struct gring_drm_device *gdev);
-
-/* gring_prep.c */
-int gring_ioctl_cpu_prep(struct drm_device *drm, void *data,
-			 struct drm_file *file);
-int gring_ioctl_cpu_fini(struct drm_device *drm, void *data,
-			 struct drm_file *file);
 
 /* gring_submit.c */
 int gring_ioctl_ring_create(struct drm_device *drm, void *data,

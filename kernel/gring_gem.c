@@ -76,8 +76,8 @@ static void gring_gem_free(struct drm_gem_object *obj)
 		gring_gem_release_memory(gdev, bo);
 	mutex_unlock(&gdev->bo_lock);
 
-	/* Jobs and holds keep a reference: none is left at free. */
-	WARN_ON(!list_empty(&bo->busy) || !list_empty(&bo->holds));
+	/* Jobs and holds keep a reference: only finished ranges are left. */
+	gring_busy_bo_fini(bo);
 	/*
 	 * Nothing may be the engine's any more -- except on a device whose
 	 * engine was stopped mid-job by remove, where the memory is gone
@@ -305,8 +305,7 @@ struct gring_gem_object *gring_gem_create(struct gring_drm_device *gdev,
 	if (ret)
 		goto err_release;
 
-	INIT_LIST_HEAD(&bo->busy);
-	INIT_LIST_HEAD(&bo->holds);
+	gring_busy_bo_init(bo);
 	gring_coherent_init(&bo->coh, bo->vaddr, bo->dma_addr, size, "gring-bo");
 	bo->soft_map = (struct gring_soft_mapping){
 		.dma = bo->dma_addr, .size = size, .vaddr = bo->vaddr,

@@ -17,6 +17,7 @@
 
 #include "gring_drm.h"
 #include "gring_drv.h"
+#include "gring_job.h"
 
 /**
  * gring_ioctl_get_param() - DRM_IOCTL_GRING_GET_PARAM: read one parameter
@@ -52,6 +53,9 @@ int gring_ioctl_get_param(struct drm_device *drm, void *data,
 		break;
 	case DRM_GRING_PARAM_PINNED_CAP:
 		value = gdev->pinned_cap;
+		break;
+	case DRM_GRING_PARAM_MAX_RINGS:
+		value = gring_max_rings();
 		break;
 	default:
 		return -EINVAL;

@@ -16,20 +16,18 @@
 #include <linux/tracepoint.h>
 #include <linux/types.h>
 
-/* SUBMIT wrote the job's commands at @offset and queued it. */
+/* SUBMIT queued the job, which touches @ranges buffer ranges. */
 TRACE_EVENT(gring_job_submit,
-	    TP_PROTO(const char *ring, u64 seqno, u32 offset, u32 bytes),
-	    TP_ARGS(ring, seqno, offset, bytes),
+	    TP_PROTO(const char *ring, u64 seqno, u32 ranges),
+	    TP_ARGS(ring, seqno, ranges),
 	    TP_STRUCT__entry(__string(ring, ring)
 			     __field(u64, seqno)
-			     __field(u32, offset)
-			     __field(u32, bytes)),
+			     __field(u32, ranges)),
 	    TP_fast_assign(__assign_str(ring);
 			   __entry->seqno = seqno;
-			   __entry->offset = offset;
-			   __entry->bytes = bytes;),
-	    TP_printk("%s job %llu at [%#x, +%#x)", __get_str(ring),
-		      __entry->seqno, __entry->offset, __entry->bytes)
+			   __entry->ranges = ranges;),
+	    TP_printk("%s job %llu, %u buffer ranges", __get_str(ring),
+		      __entry->seqno, __entry->ranges)
 );
 
 /* The engine starts executing the job. */

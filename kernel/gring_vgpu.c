@@ -54,6 +54,7 @@
 #include "gring_drv.h"
 #include "gring_job.h"
 #include "gring_job_trace.h"
+#include "gring_ring.h"
 #include "gring_vgpu_priv.h"
 
 static struct lock_class_key gring_vgpu_ids_key;
@@ -68,12 +69,13 @@ static void gring_vgpu_ida_destroy(struct drm_device *drm, void *ids)
  * @gdev: the device being created
  * @vpci: the transport of the PCI function it sits on
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM or the scheduler's error.
  */
 int gring_vgpu_device_init(struct gring_drm_device *gdev,
 			   struct gring_vpci *vpci)
 {
 	struct gring_vgpu *vgpu;
+	int ret;
 
 	vgpu = drmm_kzalloc(&gdev->drm, sizeof(*vgpu), GFP_KERNEL);
 	if (!vgpu)
@@ -88,28 +90,54 @@ int gring_vgpu_device_init(struct gring_drm_device *gdev,
 	ida_init(&vgpu->ids);
 	lockdep_set_class(&vgpu->ids.xa.xa_lock, &gring_vgpu_ids_key);
 	gdev->vgpu = vgpu;
-	return drmm_add_action_or_reset(&gdev->drm, gring_vgpu_ida_destroy,
-					&vgpu->ids);
+	ret = drmm_add_action_or_reset(&gdev->drm, gring_vgpu_ida_destroy,
+				       &vgpu->ids);
+	if (ret)
+		return ret;
+	return gring_engine_create(gdev, DRM_GRING_ENGINE_VIRTIO_GPU,
+				   &gring_vgpu_engine_ops, vgpu);
 }
 
-/**
- * gring_vgpu_device_stop() - reset the device behind a gring device
- * @gdev: a device being removed
- *
- * Commands in flight complete with -ENODEV; nothing is sent afterwards.
- * A device without the engine is left alone.
+/*
+ * Remove: reset the device. Commands in flight complete with -ENODEV;
+ * nothing is sent afterwards.
  */
-void gring_vgpu_device_stop(struct gring_drm_device *gdev)
+static void gring_vgpu_stop(struct gring_engine *engine)
 {
-	if (gdev->vgpu)
-		gring_vpci_quiesce(gdev->vgpu->vpci, -ENODEV);
+	struct gring_vgpu *vgpu = engine->priv;
+
+	gring_vpci_quiesce(vgpu->vpci, -ENODEV);
 }
 
 /* --- running ---------------------------------------------------------------- */
 
 static struct gring_vgpu_job *to_vjob(struct gring_job *job)
 {
-	return job->engine_data;
+	return container_of(job, struct gring_vgpu_job, base);
+}
+
+/* A virtio-gpu command cannot be cancelled: give an emulated device long. */
+static unsigned int gring_vgpu_timeout_ms(void)
+{
+	return GRING_VGPU_TIMEOUT_MS;
+}
+
+static struct gring_vgpu_queue *to_vgpu_queue(struct gring_queue *q)
+{
+	return container_of(q, struct gring_vgpu_queue, base);
+}
+
+/* A virtio-gpu ring's buffer: its command slots, nothing else. */
+static int gring_vgpu_queue_init(struct gring_queue *q, u32 size)
+{
+	q->bo = gring_gem_create(q->gdev, DRM_GRING_VGPU_MAX_CMDS *
+				 GRING_VGPU_SLOT_SIZE);
+	return PTR_ERR_OR_ZERO(q->bo);
+}
+
+/* Slots come back with their chains: nothing to take back here. */
+static void gring_vgpu_queue_fini(struct gring_queue *q)
+{
 }
 
 /* What a response says: 0, or the error it reports. */
@@ -180,9 +208,10 @@ static void gring_vgpu_copy_resp(struct gring_vgpu_cmd *cmd,
  */
 static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 {
-	struct gring_job *job = vjob->job;
+	struct gring_job *job = &vjob->base;
 	struct gring_queue *q = job->queue;
-	struct gring_vgpu *vgpu = q->gdev->vgpu;
+	struct gring_vgpu_queue *vq = to_vgpu_queue(q);
+	struct gring_vgpu *vgpu = q->engine->priv;
 	unsigned long flags;
 	int err = 0, ret;
 	u32 i;
@@ -208,9 +237,9 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 	}
 	spin_lock_irqsave(&q->lock, flags);
 	for (i = 0; i < vjob->count; i++)
-		__clear_bit(vjob->cmds[i].slot, q->vgpu_slots);
+		__clear_bit(vjob->cmds[i].slot, vq->slots);
 	spin_unlock_irqrestore(&q->lock, flags);
-	gring_queue_job_done(q, job, err, ktime_get_ns() - vjob->start_ns);
+	gring_job_done(job, err, ktime_get_ns() - vjob->start_ns);
 }
 
 /* Called under the controlq's lock, maybe in its interrupt handler. */
@@ -227,26 +256,32 @@ static void gring_vgpu_chain_done(struct gring_vpci_chain *chain, u32 len,
 		gring_vgpu_job_done(vjob);
 }
 
-/* The engine's side of run_job, called from it (gring_job_run()). */
-static void gring_vgpu_job_start(struct work_struct *work)
+/*
+ * run_job: send the job's commands to the device right here. Sending never
+ * sleeps (chains without descriptors wait in the transport's backlog),
+ * and the scheduler calls run_job in submission order.
+ */
+static struct dma_fence *gring_vgpu_run_job(struct drm_sched_job *sched_job)
 {
-	struct gring_job *job = container_of(work, struct gring_job, work);
+	struct gring_job *job = to_gring_job(sched_job);
+	struct dma_fence *fence = gring_job_run_begin(job);
 	struct gring_vgpu_job *vjob = to_vjob(job);
 	struct gring_queue *q = job->queue;
-	struct gring_vgpu *vgpu = q->gdev->vgpu;
+	struct gring_vgpu_queue *vq = to_vgpu_queue(q);
+	struct gring_vgpu *vgpu = q->engine->priv;
 	LIST_HEAD(chains);
+	bool cookie;
 	int err, idx;
 	u32 i;
 
-	if (READ_ONCE(q->gdev->engine_stopped) ||
-	    !drm_dev_enter(&q->gdev->drm, &idx)) {
-		gring_queue_job_lost(q, job);
-		return;
-	}
-	trace_gring_job_start(q->name, job->seqno);
+	cookie = dma_fence_begin_signalling();
 	vjob->start_ns = ktime_get_ns();
-	/* A job whose in-fence failed is not sent; it completes with that. */
-	err = job->base.s_fence->finished.error;
+	if (READ_ONCE(q->engine->stopped) || !drm_dev_enter(&q->gdev->drm, &idx)) {
+		gring_job_done(job, -ENODEV, 0);
+		goto out;
+	}
+	/* A job whose dependency failed is not sent; it ends -ECANCELED. */
+	err = gring_job_deps_status(job);
 	if (!err)
 		err = gring_job_give_ranges(job);
 	if (err)
@@ -255,13 +290,13 @@ static void gring_vgpu_job_start(struct work_struct *work)
 	/* The credits guarantee a free slot for each command. */
 	spin_lock_irq(&q->lock);
 	for (i = 0; i < vjob->count; i++) {
-		vjob->cmds[i].slot = find_first_zero_bit(q->vgpu_slots,
+		vjob->cmds[i].slot = find_first_zero_bit(vq->slots,
 							 DRM_GRING_VGPU_MAX_CMDS);
 		if (WARN_ON(vjob->cmds[i].slot >= DRM_GRING_VGPU_MAX_CMDS)) {
 			err = -EIO;
 			break;
 		}
-		__set_bit(vjob->cmds[i].slot, q->vgpu_slots);
+		__set_bit(vjob->cmds[i].slot, vq->slots);
 	}
 	spin_unlock_irq(&q->lock);
 	if (err)
@@ -286,54 +321,101 @@ static void gring_vgpu_job_start(struct work_struct *work)
 		goto out_slots;
 	atomic64_add(vjob->count, &vgpu->sent);
 	drm_dev_exit(idx);
-	return;
+	goto out;
 
 out_slots:
 	spin_lock_irq(&q->lock);
 	for (i = 0; i < vjob->count; i++)
 		if (vjob->cmds[i].slot < DRM_GRING_VGPU_MAX_CMDS)
-			__clear_bit(vjob->cmds[i].slot, q->vgpu_slots);
+			__clear_bit(vjob->cmds[i].slot, vq->slots);
 	spin_unlock_irq(&q->lock);
 out_done:
 	/*
 	 * Nothing reached the device: an UNREF in the job did not run, so
-	 * its device id stays taken (gring_vgpu_job_free()).
+	 * its device id stays taken (gring_vgpu_job_fini()).
 	 */
-	gring_queue_job_done(q, job, err, 0);
+	gring_job_take_ranges(job);
+	gring_job_done(job, err, 0);
 	drm_dev_exit(idx);
+out:
+	dma_fence_end_signalling(cookie);
+	return fence;
 }
 
-/**
- * gring_vgpu_job_timedout() - a virtio-gpu job hung
- * @job: the job the scheduler gave up on
- *
- * The device cannot cancel a command, so it is reset for good: its
- * commands in flight complete with -ETIMEDOUT, and the device with them.
+/*
+ * Jobs of one virtio-gpu ring overlap on the device, but drm_sched does
+ * not wait for a fence of the job's own entity. A later job touching
+ * bytes an earlier job of the same ring touches (SUBMIT recorded that
+ * dependency; the scheduler keeps the latest of each ring) waits here for
+ * that job's hardware fence, which is of another context. The controlq
+ * completes in order, so the latest such job done means all are.
  */
-void gring_vgpu_job_timedout(struct gring_job *job)
+static struct dma_fence *gring_vgpu_prepare_job(struct drm_sched_job *sched_job,
+						struct drm_sched_entity *entity)
+{
+	u64 finished_ctx = entity->fence_context + 1;
+	struct dma_fence *dep;
+	unsigned long index;
+
+	xa_for_each(&sched_job->dependencies, index, dep) {
+		struct drm_sched_fence *s_fence;
+		struct dma_fence *hw;
+
+		if (dep->context != finished_ctx || dma_fence_is_signaled(dep))
+			continue;
+		/* Run before this one: its parent is set. */
+		s_fence = to_drm_sched_fence(dep);
+		hw = s_fence ? s_fence->parent : NULL;
+		if (hw && !dma_fence_is_signaled(hw))
+			return dma_fence_get(hw);
+	}
+	return NULL;
+}
+
+/*
+ * The job really hung (gring_job_timedout() checked its fence): first
+ * collect what the device already answered, as an interrupt may be
+ * pending. A command cannot be cancelled: if the job is still not done,
+ * the device is reset for good; its commands in flight complete with
+ * -ETIMEDOUT, and the device with them.
+ */
+static void gring_vgpu_reset(struct gring_job *job)
 {
 	struct gring_queue *q = job->queue;
+	struct gring_vgpu *vgpu = q->engine->priv;
 	int idx;
 
 	if (!drm_dev_enter(&q->gdev->drm, &idx))
 		return;
-	drm_err(&q->gdev->drm, "%s: job %llu hung; resetting the device\n",
-		q->name, job->seqno);
-	gring_vpci_quiesce(q->gdev->vgpu->vpci, -ETIMEDOUT);
+	gring_vpci_sync(vgpu->vpci);
+	if (!dma_fence_is_signaled(job->hw_fence)) {
+		drm_err_ratelimited(&q->gdev->drm,
+				    "%s: job %llu hung; resetting the device\n",
+				    q->name, job->seqno);
+		gring_vpci_quiesce(vgpu->vpci, -ETIMEDOUT);
+	}
 	drm_dev_exit(idx);
 }
 
-/**
- * gring_vgpu_job_free() - release what a virtio-gpu job held
- * @job: the job, done or never run
- */
-void gring_vgpu_job_free(struct gring_job *job)
+static enum drm_gpu_sched_stat
+gring_vgpu_timedout_job(struct drm_sched_job *sched_job)
+{
+	return gring_job_timedout(sched_job, gring_vgpu_reset);
+}
+
+static const struct drm_sched_backend_ops gring_vgpu_sched_ops = {
+	.prepare_job = gring_vgpu_prepare_job,
+	.run_job = gring_vgpu_run_job,
+	.timedout_job = gring_vgpu_timedout_job,
+	.free_job = gring_job_free,
+};
+
+/* Release what a virtio-gpu job held, done or never run. */
+static void gring_vgpu_job_fini(struct gring_job *job)
 {
 	struct gring_vgpu_job *vjob = to_vjob(job);
 	u32 i;
 
-	if (!vjob)
-		return;
 	for (i = 0; i < vjob->count; i++) {
 		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
 
@@ -347,33 +429,30 @@ void gring_vgpu_job_free(struct gring_job *job)
 		 */
 		kfree(cmd->unref);
 	}
-	kfree(vjob);
-	job->engine_data = NULL;
+	kfree(vjob->cmds);
 }
 
 /* --- SUBMIT ------------------------------------------------------------------- */
 
-/**
- * gring_vgpu_submit() - SUBMIT on a virtio-gpu ring
- * @file: the submitting file
- * @q: its ring, of engine DRM_GRING_ENGINE_VIRTIO_GPU
- * @args: the ioctl's arguments, whose generic fields the caller checked
- * @seqno: set to the job's seqno on success
- *
- * Return: 0; -EINVAL for a bad command or field; -ENOENT for an unknown
- * BO, resource or syncobj; -EEXIST for a resource id the file has;
- * -EBUSY for an attach to a backed resource or a range the CPU holds;
- * -EFAULT; -ENOMEM; -ENODEV once the device is gone. Nothing changes on
- * failure.
+/*
+ * SUBMIT on a virtio-gpu ring: each command is checked against the file's
+ * resources as the earlier commands of the same SUBMIT leave them, under
+ * the file's vgpu_lock, which is held until the job is pushed so that the
+ * file's state changes in job order. Returns the errors of
+ * gring_ioctl_submit(), plus -EEXIST for a resource id the file has and
+ * -EBUSY for an attach to a backed resource. Nothing changes on failure.
  */
-int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
-		      const struct drm_gring_submit *args, u64 *seqno)
+static int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
+			     const struct drm_gring_submit *args, u64 *seqno)
 {
 	const u8 __user *ucmds = u64_to_user_ptr(args->cmds);
 	struct gring_drm_device *gdev = q->gdev;
+	struct gring_vgpu *vgpu = q->engine->priv;
 	struct gring_file *gfile = file->driver_priv;
 	struct gring_out_sync out = {};
-	struct gring_vgpu_job *vjob = NULL;
+	struct gring_vgpu_cmd *cmds = NULL;
+	struct gring_busy_lock bl = {};
+	struct gring_vgpu_job *vjob;
 	struct gring_vgpu_check *c;
 	struct gring_job *job = NULL;
 	struct dma_fence *fence;
@@ -387,7 +466,7 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 	if (!c)
 		return -ENOMEM;
 	c->file = file;
-	c->vgpu = gdev->vgpu;
+	c->vgpu = vgpu;
 	c->gfile = gfile;
 
 	for (i = 0; i < args->cmd_count; i++) {
@@ -400,12 +479,11 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 		}
 	}
 
-	vjob = kzalloc(struct_size(vjob, cmds, args->cmd_count), GFP_KERNEL);
-	if (!vjob) {
+	cmds = kcalloc(args->cmd_count, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
+	if (!cmds) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	vjob->count = args->cmd_count;
 
 	ret = gring_out_sync_prepare(file, args, &out);
 	if (ret)
@@ -416,15 +494,14 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 		ret = -ENODEV;
 		goto out_fini;
 	}
-	c->scanouts = gring_vpci_num_scanouts(gdev->vgpu->vpci);
+	c->scanouts = gring_vpci_num_scanouts(vgpu->vpci);
 
 	mutex_lock(&gfile->vgpu_lock);
 	for (i = 0; i < args->cmd_count; i++) {
-		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
+		struct gring_vgpu_cmd *cmd = &cmds[i];
 
 		/* Counted first, so gring_vgpu_check_fini() drops what is held. */
 		c->count = i + 1;
-		cmd->vjob = vjob;
 		cmd->slot = DRM_GRING_VGPU_MAX_CMDS;
 		ret = gring_vgpu_check_one(c, i, cmd, &c->ranges[nr]);
 		if (!ret)
@@ -449,6 +526,7 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 		job = NULL;
 		goto out_unlock;
 	}
+	vjob = to_vjob(job);
 	for (k = 0; k < nr; k++) {
 		job->ranges[k].bo = c->ranges[k].bo;
 		drm_gem_object_get(&c->ranges[k].bo->base);
@@ -462,28 +540,27 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 		goto out_unlock;
 
 	mutex_lock(&q->submit_lock);
-	mutex_lock(&gdev->busy_lock);
-	ret = gring_busy_check_job(gdev, job);
-	if (ret) {
-		mutex_unlock(&gdev->busy_lock);
-		mutex_unlock(&q->submit_lock);
-		goto out_unlock;
-	}
+	ret = gring_busy_lock_job(job, &bl);
+	if (ret)
+		goto out_unlock_submit;
+	ret = gring_busy_check_job(job);
+	if (ret)
+		goto out_unlock_busy;
 
 	/* From here on nothing fails: the job is queued. */
 	for (i = 0; i < args->cmd_count; i++) {
-		vjob->cmds[i].resp_bo = c->resp[i];
+		cmds[i].vjob = vjob;
+		cmds[i].resp_bo = c->resp[i];
 		c->resp[i] = NULL;	/* the job's reference now */
 	}
+	vjob->cmds = cmds;
+	vjob->count = args->cmd_count;
+	cmds = NULL;
 	gring_vgpu_commit(c, vjob);
 	mutex_unlock(&gfile->vgpu_lock);
-	vjob->job = job;
-	job->engine_data = vjob;
-	vjob = NULL;
-	INIT_WORK(&job->work, gring_vgpu_job_start);
-	*seqno = ++q->seqno;
-	fence = gring_job_push(job, *seqno);
-	mutex_unlock(&gdev->busy_lock);
+	fence = gring_job_push(job);
+	*seqno = q->seqno;
+	gring_busy_unlock(&bl);
 	mutex_unlock(&q->submit_lock);
 	drm_dev_exit(idx);
 
@@ -491,6 +568,10 @@ int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 	dma_fence_put(fence);
 	goto out_fini;
 
+out_unlock_busy:
+	gring_busy_unlock(&bl);
+out_unlock_submit:
+	mutex_unlock(&q->submit_lock);
 out_unlock:
 	mutex_unlock(&gfile->vgpu_lock);
 	drm_dev_exit(idx);
@@ -500,7 +581,7 @@ out_fini:
 	gring_out_sync_fini(&out);
 	gring_vgpu_check_fini(c);
 out_free:
-	kfree(vjob);
+	kfree(cmds);
 	kfree(c);
 	return ret;
 }
@@ -551,15 +632,10 @@ void gring_vgpu_file_close(struct gring_drm_device *gdev,
 	mutex_destroy(&gfile->vgpu_lock);
 }
 
-/**
- * gring_vgpu_queue_show() - a virtio-gpu ring for debugfs gring_rings
- * @q: the queue
- * @m: the debugfs file
- *
- * Context: inside drm_dev_enter().
- */
-void gring_vgpu_queue_show(struct gring_queue *q, struct seq_file *m)
+/* A virtio-gpu ring for debugfs gring_rings, inside drm_dev_enter(). */
+static void gring_vgpu_queue_show(struct gring_queue *q, struct seq_file *m)
 {
+	struct gring_vgpu *vgpu = q->engine->priv;
 	u64 completed, faults, timeouts;
 	u32 used;
 
@@ -567,7 +643,7 @@ void gring_vgpu_queue_show(struct gring_queue *q, struct seq_file *m)
 	completed = q->completed;
 	faults = q->faults;
 	timeouts = q->timeouts;
-	used = bitmap_weight(q->vgpu_slots, DRM_GRING_VGPU_MAX_CMDS);
+	used = bitmap_weight(to_vgpu_queue(q)->slots, DRM_GRING_VGPU_MAX_CMDS);
 	spin_unlock_irq(&q->lock);
 	seq_printf(m, "%s: ring id %u, engine virtio-gpu, slots %u of %u in use\n",
 		   q->name, q->id, used, DRM_GRING_VGPU_MAX_CMDS);
@@ -575,7 +651,14 @@ void gring_vgpu_queue_show(struct gring_queue *q, struct seq_file *m)
 		   completed);
 	seq_printf(m, "  jobs failed %llu timed out %llu\n", faults, timeouts);
 	seq_puts(m, "  controlq:\n");
-	gring_vpci_controlq_show(q->gdev->vgpu->vpci, m);
+	gring_vpci_controlq_show(vgpu->vpci, m);
+}
+
+/* RING_QUERY: no ring of gring's own (see the uapi), only the seqno. */
+static void gring_vgpu_query(struct gring_queue *q,
+			     struct gring_ring_state *st)
+{
+	*st = (struct gring_ring_state){ .seqno = READ_ONCE(q->completed) };
 }
 
 /**
@@ -605,3 +688,26 @@ int gring_vgpu_debugfs_show(struct seq_file *m, void *data)
 	}
 	return 0;
 }
+
+/*
+ * The virtio-gpu engine.
+ * One hardware queue, the device's controlq: jobs overlap on it, with
+ * one credit per command so that a job that runs finds a free slot in
+ * its ring (each ring has DRM_GRING_VGPU_MAX_CMDS).
+ */
+const struct gring_engine_ops gring_vgpu_engine_ops = {
+	.name = "virtio-gpu",
+	.sched_ops = &gring_vgpu_sched_ops,
+	.nr_scheds = 1,
+	.credit_limit = DRM_GRING_VGPU_MAX_CMDS,
+	.timeout_ms = gring_vgpu_timeout_ms,
+	.queue_size = sizeof(struct gring_vgpu_queue),
+	.job_size = sizeof(struct gring_vgpu_job),
+	.queue_init = gring_vgpu_queue_init,
+	.queue_fini = gring_vgpu_queue_fini,
+	.submit = gring_vgpu_submit,
+	.query = gring_vgpu_query,
+	.show = gring_vgpu_queue_show,
+	.job_fini = gring_vgpu_job_fini,
+	.stop = gring_vgpu_stop,
+};

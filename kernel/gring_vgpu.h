@@ -26,14 +26,8 @@ struct gring_vpci;
 
 int gring_vgpu_device_init(struct gring_drm_device *gdev,
 			   struct gring_vpci *vpci);
-void gring_vgpu_device_stop(struct gring_drm_device *gdev);
 void gring_vgpu_file_close(struct gring_drm_device *gdev,
 			   struct gring_file *gfile);
-int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
-		      const struct drm_gring_submit *args, u64 *seqno);
-void gring_vgpu_job_timedout(struct gring_job *job);
-void gring_vgpu_job_free(struct gring_job *job);
-void gring_vgpu_queue_show(struct gring_queue *q, struct seq_file *m);
 int gring_vgpu_debugfs_show(struct seq_file *m, void *data);
 
 #endif /* _GRING_VGPU_H_ */

@@ -7,6 +7,7 @@
 #define _GRING_VGPU_PRIV_H_
 
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/idr.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -90,19 +91,29 @@ struct gring_vgpu_cmd {
 };
 
 /**
- * struct gring_vgpu_job - the virtio-gpu part of a job
- * @job: the job
+ * struct gring_vgpu_job - a virtio-gpu job
+ * @base: the job
  * @pending: chains not back yet
  * @start_ns: when the job was sent
  * @count: entries in @cmds
- * @cmds: its commands
+ * @cmds: its commands, allocated at SUBMIT
  */
 struct gring_vgpu_job {
-	struct gring_job *job;
+	struct gring_job base;
 	atomic_t pending;
 	u64 start_ns;
 	u32 count;
-	struct gring_vgpu_cmd cmds[] __counted_by(count);
+	struct gring_vgpu_cmd *cmds;
+};
+
+/**
+ * struct gring_vgpu_queue - a virtio-gpu ring
+ * @base: the queue; its BO holds the command slots
+ * @slots: the slots in use (@base.lock)
+ */
+struct gring_vgpu_queue {
+	struct gring_queue base;
+	DECLARE_BITMAP(slots, DRM_GRING_VGPU_MAX_CMDS);
 };
 
 /* Every 2D format is 4 bytes a pixel. */

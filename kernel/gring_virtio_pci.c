@@ -312,6 +312,25 @@ out:
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
+/**
+ * gring_vpci_sync() - collect what the device has already answered
+ * @v: the transport
+ *
+ * What a timeout handler asks before it calls a command hung: an
+ * interrupt may be pending or running. Wait for the handlers in flight,
+ * then look at the controlq's used ring as the handler would.
+ *
+ * Context: process context.
+ */
+void gring_vpci_sync(struct gring_vpci *v)
+{
+	int i;
+
+	for (i = 0; i < v->nvec; i++)
+		synchronize_irq(pci_irq_vector(v->pdev, i));
+	gring_vpci_queue_irq(&v->queues[GRING_VPCI_CONTROLQ]);
+}
+
 static void gring_vpci_config_irq(struct gring_vpci *v)
 {
 	v->config_irqs++;

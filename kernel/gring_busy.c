@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gring: who may touch which bytes of a buffer object -- implicit sync,
+ * range by range, under each BO's reservation lock.
+ *
+ * Two kinds of claim sit on a BO's bytes, each in an interval tree of the
+ * BO, both protected by the BO's dma_resv lock (no device-wide lock: two
+ * SUBMITs or CPU_PREPs on different BOs never wait for each other):
+ *
+ * - busy ranges: a job in flight reads or writes them. Each carries the
+ *   job's finished fence. A later job touching an overlapping range waits
+ *   for it, so two jobs never hand the same bytes to the engine at once;
+ *   CPU_PREP waits for it (for writers only, when the CPU only reads).
+ *   A busy range whose fence has signalled is pruned by whoever finds it:
+ *   the scheduler's free_job takes no reservation lock.
+ * - CPU holds: CPU_PREP took the range for the CPU, until CPU_FINI. A
+ *   SUBMIT touching a held range is refused with -EBUSY.
+ *
+ * The rest of the world sees gring's jobs the standard way: each job's
+ * finished fence is added to the reservation object of every BO it
+ * touches (a write where it writes), so dma-buf poll, DMA_BUF_IOCTL_SYNC
+ * and other drivers wait for it. Fences other drivers put there are
+ * waited for whole-BO, as drm_sched_job_add_implicit_dependencies() would;
+ * gring's own are skipped there, since the busy ranges say more precisely
+ * which bytes they cover. A SUBMIT's cost is linear in its own ranges
+ * (times the log of the claims on its BOs).
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
+#include <linux/interval_tree_generic.h>
+#include <linux/slab.h>
+
+#include <drm/drm_gem.h>
+#include <drm/gpu_scheduler.h>
+
+#include "gring_drm.h"
+#include "gring_drv.h"
+#include "gring_job.h"
+
+/* Prune a BO's whole tree of signalled ranges at least this rarely. */
+#define GRING_BUSY_PRUNE_MIN	64
+
+static u64 gring_claim_start(struct gring_claim *c)
+{
+	return c->start;
+}
+
+static u64 gring_claim_last(struct gring_claim *c)
+{
+	return c->last;
+}
+
+INTERVAL_TREE_DEFINE(struct gring_claim, rb, u64, subtree_last,
+		     gring_claim_start, gring_claim_last, static,
+		     gring_claim_tree)
+
+/**
+ * struct gring_busy_range - bytes of a BO a job in flight touches
+ * @node: in the BO's busy tree
+ * @fence: the job's finished fence (a reference)
+ * @write: the job writes them
+ */
+struct gring_busy_range {
+	struct gring_claim node;
+	struct dma_fence *fence;
+	bool write;
+};
+
+static void gring_busy_range_free(struct gring_busy_range *br)
+{
+	if (br->fence)
+		dma_fence_put(br->fence);
+	kfree(br);
+}
+
+static void gring_busy_remove(struct gring_gem_object *bo,
+			      struct gring_busy_range *br)
+{
+	gring_claim_tree_remove(&br->node, &bo->busy);
+	bo->nr_busy--;
+	gring_busy_range_free(br);
+}
+
+/* Forget every busy range whose job is done; amortised by the caller. */
+static void gring_busy_prune(struct gring_gem_object *bo)
+{
+	struct gring_claim *c, *next;
+
+	for (c = gring_claim_tree_iter_first(&bo->busy, 0, U64_MAX); c;
+	     c = next) {
+		struct gring_busy_range *br =
+			container_of(c, struct gring_busy_range, node);
+
+		next = gring_claim_tree_iter_next(c, 0, U64_MAX);
+		if (dma_fence_is_signaled(br->fence))
+			gring_busy_remove(bo, br);
+	}
+	bo->prune_at = max_t(unsigned int, GRING_BUSY_PRUNE_MIN,
+			     2 * bo->nr_busy);
+}
+
+/**
+ * gring_busy_bo_init() - a new BO has no claims
+ * @bo: the BO
+ */
+void gring_busy_bo_init(struct gring_gem_object *bo)
+{
+	bo->busy = RB_ROOT_CACHED;
+	bo->holds = RB_ROOT_CACHED;
+	bo->nr_busy = 0;
+	bo->prune_at = GRING_BUSY_PRUNE_MIN;
+}
+
+/**
+ * gring_busy_bo_fini() - forget a freed BO's busy ranges
+ * @bo: the BO, with no reference left: no job and no hold uses it
+ */
+void gring_busy_bo_fini(struct gring_gem_object *bo)
+{
+	struct gring_claim *c;
+
+	while ((c = gring_claim_tree_iter_first(&bo->busy, 0, U64_MAX)))
+		gring_busy_remove(bo, container_of(c, struct gring_busy_range,
+						   node));
+	WARN_ON(!RB_EMPTY_ROOT(&bo->holds.rb_root));
+}
+
+/* Is @fence a job's of this device? Its schedulers run on the device's wq. */
+static bool gring_busy_own_fence(struct gring_drm_device *gdev,
+				 struct dma_fence *fence)
+{
+	struct drm_sched_fence *s_fence = to_drm_sched_fence(fence);
+
+	return s_fence && s_fence->sched->submit_wq == gdev->wq;
+}
+
+/**
+ * gring_busy_lock_job() - lock the reservations of every BO a job touches
+ * @job: a job whose ranges are merged (so sorted by BO)
+ * @l: filled in; gring_busy_unlock() releases it
+ *
+ * Each reservation gets room for the job's fence, so that publishing it
+ * cannot fail.
+ *
+ * Return: 0 with every reservation locked, or -ENOMEM, -EINTR or
+ * -ERESTARTSYS with none.
+ */
+int gring_busy_lock_job(struct gring_job *job, struct gring_busy_lock *l)
+{
+	unsigned int i;
+	int ret;
+
+	l->count = 0;
+	l->objs = kvmalloc_array(max(job->nr_ranges, 1U), sizeof(*l->objs),
+				 GFP_KERNEL);
+	if (!l->objs)
+		return -ENOMEM;
+	for (i = 0; i < job->nr_ranges; i++) {
+		struct drm_gem_object *obj = &job->ranges[i].bo->base;
+
+		if (!l->count || l->objs[l->count - 1] != obj)
+			l->objs[l->count++] = obj;
+	}
+	if (!l->count)
+		return 0;
+
+	ret = drm_gem_lock_reservations(l->objs, l->count, &l->ctx);
+	if (ret)
+		goto err_free;
+	for (i = 0; i < l->count; i++) {
+		ret = dma_resv_reserve_fences(l->objs[i]->resv, 1);
+		if (ret)
+			goto err_unlock;
+	}
+	return 0;
+
+err_unlock:
+	drm_gem_unlock_reservations(l->objs, l->count, &l->ctx);
+err_free:
+	kvfree(l->objs);
+	l->objs = NULL;
+	l->count = 0;
+	return ret;
+}
+
+/**
+ * gring_busy_unlock() - drop what gring_busy_lock_job() took
+ * @l: the locks; may be the zeroed state of a job without ranges
+ */
+void gring_busy_unlock(struct gring_busy_lock *l)
+{
+	if (l->count)
+		drm_gem_unlock_reservations(l->objs, l->count, &l->ctx);
+	kvfree(l->objs);
+	l->objs = NULL;
+	l->count = 0;
+}
+
+/* Make @job wait for the other drivers' fences on @bo it conflicts with. */
+static int gring_busy_foreign_deps(struct gring_job *job,
+				   struct gring_gem_object *bo, bool write)
+{
+	struct gring_drm_device *gdev = job->queue->gdev;
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	int ret;
+
+	dma_resv_for_each_fence(&cursor, bo->base.resv,
+				dma_resv_usage_rw(write), fence) {
+		if (gring_busy_own_fence(gdev, fence) ||
+		    dma_fence_is_signaled(fence))
+			continue;
+		/* The scheduler takes its own reference. */
+		ret = drm_sched_job_add_dependency(&job->base,
+						   dma_fence_get(fence));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * gring_busy_check_job() - check a job's ranges against CPU holds, and
+ *	make it wait for what it must
+ * @job: a job whose ranges are merged, its BOs locked
+ *
+ * Collects the job's implicit dependencies: every earlier job with a busy
+ * range overlapping one of its own (any overlap orders the two, two
+ * readers included: the engine owns bytes exclusively, one lease per
+ * byte), and other drivers' fences in the BOs' reservations. Allocates
+ * the busy ranges gring_busy_publish_job() inserts.
+ *
+ * Return: 0, -EBUSY if a range overlaps a CPU hold, or -ENOMEM (the
+ * allocations stay with the job and go with it).
+ */
+int gring_busy_check_job(struct gring_job *job)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < job->nr_ranges; i++) {
+		struct gring_job_range *r = &job->ranges[i];
+		struct gring_gem_object *bo = r->bo;
+		u64 last = r->offset + r->size - 1;
+		struct gring_claim *c, *next;
+
+		dma_resv_assert_held(bo->base.resv);
+		if (gring_claim_tree_iter_first(&bo->holds, r->offset, last))
+			return -EBUSY;
+
+		for (c = gring_claim_tree_iter_first(&bo->busy, r->offset, last);
+		     c; c = next) {
+			struct gring_busy_range *br =
+				container_of(c, struct gring_busy_range, node);
+
+			next = gring_claim_tree_iter_next(c, r->offset, last);
+			if (dma_fence_is_signaled(br->fence)) {
+				gring_busy_remove(bo, br);
+				continue;
+			}
+			/* Deduplicated per fence context by the scheduler. */
+			ret = drm_sched_job_add_dependency(&job->base,
+							   dma_fence_get(br->fence));
+			if (ret)
+				return ret;
+		}
+
+		/* Once per BO: the ranges are sorted by BO. */
+		if (i + 1 == job->nr_ranges || job->ranges[i + 1].bo != bo) {
+			bool write = false;
+			unsigned int k;
+
+			for (k = i + 1; k-- > 0 && job->ranges[k].bo == bo;)
+				write |= job->ranges[k].write;
+			ret = gring_busy_foreign_deps(job, bo, write);
+			if (ret)
+				return ret;
+		}
+
+		r->busy = kzalloc(sizeof(*r->busy), GFP_KERNEL_ACCOUNT);
+		if (!r->busy)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * gring_busy_publish_job() - mark an armed job's ranges busy and give its
+ *	fence to its BOs' reservations
+ * @job: the job, checked by gring_busy_check_job(), its BOs still locked
+ * @finished: its finished fence
+ *
+ * Cannot fail: the fence slots were reserved, the ranges allocated.
+ */
+void gring_busy_publish_job(struct gring_job *job, struct dma_fence *finished)
+{
+	bool write = false;
+	unsigned int i;
+
+	for (i = 0; i < job->nr_ranges; i++) {
+		struct gring_job_range *r = &job->ranges[i];
+		struct gring_gem_object *bo = r->bo;
+		struct gring_busy_range *br = r->busy;
+
+		br->node.start = r->offset;
+		br->node.last = r->offset + r->size - 1;
+		br->fence = dma_fence_get(finished);
+		br->write = r->write;
+		if (bo->nr_busy >= bo->prune_at)
+			gring_busy_prune(bo);
+		gring_claim_tree_insert(&br->node, &bo->busy);
+		bo->nr_busy++;
+		r->busy = NULL;		/* the tree's now */
+
+		write |= r->write;
+		if (i + 1 == job->nr_ranges || job->ranges[i + 1].bo != bo) {
+			dma_resv_add_fence(bo->base.resv, finished,
+					   write ? DMA_RESV_USAGE_WRITE :
+						   DMA_RESV_USAGE_READ);
+			write = false;
+		}
+	}
+}
+
+/**
+ * gring_busy_range_discard() - free a busy range a job never published
+ * @r: the job's range
+ */
+void gring_busy_range_discard(struct gring_job_range *r)
+{
+	if (r->busy)
+		gring_busy_range_free(r->busy);
+	r->busy = NULL;
+}
+
+/**
+ * gring_busy_conflict() - what a CPU access to a BO range must wait for
+ * @bo: the BO, its reservation locked
+ * @offset: first byte
+ * @size: bytes (non-zero)
+ * @write: the CPU will write (else only read)
+ *
+ * Reading needs the writers gone; writing needs every job gone. Other
+ * drivers' fences count for the whole BO.
+ *
+ * Return: an unsignalled fence to wait for, with a reference, or NULL.
+ */
+struct dma_fence *gring_busy_conflict(struct gring_gem_object *bo, u64 offset,
+				      u64 size, bool write)
+{
+	struct gring_drm_device *gdev = to_gring_drm_device(bo->base.dev);
+	u64 last = offset + size - 1;
+	struct dma_resv_iter cursor;
+	struct gring_claim *c, *next;
+	struct dma_fence *fence;
+
+	dma_resv_assert_held(bo->base.resv);
+	for (c = gring_claim_tree_iter_first(&bo->busy, offset, last); c;
+	     c = next) {
+		struct gring_busy_range *br =
+			container_of(c, struct gring_busy_range, node);
+
+		next = gring_claim_tree_iter_next(c, offset, last);
+		if (dma_fence_is_signaled(br->fence)) {
+			gring_busy_remove(bo, br);
+			continue;
+		}
+		if (write || br->write)
+			return dma_fence_get(br->fence);
+	}
+	dma_resv_for_each_fence(&cursor, bo->base.resv,
+				dma_resv_usage_rw(write), fence) {
+		if (!gring_busy_own_fence(gdev, fence) &&
+		    !dma_fence_is_signaled(fence))
+			return dma_fence_get(fence);
+	}
+	return NULL;
+}
+
+/**
+ * gring_busy_hold_add() - give a BO range to the CPU
+ * @bo: the BO, its reservation locked, with no conflicting job
+ * @hold: the hold; @hold->node's range is filled in here
+ * @offset: first byte
+ * @size: bytes (non-zero)
+ */
+void gring_busy_hold_add(struct gring_gem_object *bo,
+			 struct gring_cpu_hold *hold, u64 offset, u64 size)
+{
+	dma_resv_assert_held(bo->base.resv);
+	hold->node.start = offset;
+	hold->node.last = offset + size - 1;
+	gring_claim_tree_insert(&hold->node, &bo->holds);
+}
+
+/**
+ * gring_busy_hold_del() - take a hold off its BO
+ * @hold: a hold gring_busy_hold_add() added, its BO's reservation locked
+ */
+void gring_busy_hold_del(struct gring_cpu_hold *hold)
+{
+	dma_resv_assert_held(hold->bo->base.resv);
+	gring_claim_tree_remove(&hold->node, &hold->bo->holds);
+}
