@@ -90,6 +90,88 @@ static void test_cpu_prep_waits(int fd)
 	gem_close(fd, bo);
 }
 
+/*
+ * timeout_ns 0 does not wait (uapi version 5): on a range a job will write
+ * for a second, CPU_PREP without NOWAIT is -ETIMEDOUT at once. Idle
+ * bytes of the same BO are given at once.
+ */
+static void test_cpu_prep_timeout_zero(int fd)
+{
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, 2 * page, NULL);
+	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
+	struct drm_gring_cmd cmds[] = {
+		cmd_stall(NSEC_PER_SEC),
+		cmd_write32(bo, 0, 0x7e40),
+	};
+	uint64_t t0, took;
+	int ret;
+
+	submit(fd, ring, cmds, 2, sync);
+	t0 = now_ns();
+	ret = __cpu_prep(fd, bo, DRM_GRING_PREP_WRITE, 0, 4, 0);
+	took = now_ns() - t0;
+	igt_info("CPU_PREP timeout 0 on a busy range: %d after %" PRIu64 " ms\n",
+		 ret, (uint64_t)(took / NSEC_PER_MSEC));
+	igt_assert_eq(ret, -ETIMEDOUT);
+	igt_assert_f(took < 100 * NSEC_PER_MSEC,
+		     "CPU_PREP with timeout 0 took %" PRIu64 " ms\n",
+		     (uint64_t)(took / NSEC_PER_MSEC));
+	igt_assert_eq(syncobj_status(fd, sync), 0);
+
+	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_WRITE, page, 4, 0), 0);
+	igt_assert_eq(__cpu_fini(fd, bo, page, 4), 0);
+
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	gem_close(fd, bo);
+}
+
+/*
+ * NOWAIT ignores timeout_ns (uapi version 5; before, a timeout with NOWAIT
+ * was -EINVAL): with a second's timeout a busy range is -EBUSY at once,
+ * and an idle one is given.
+ */
+static void test_cpu_prep_nowait_timeout(int fd)
+{
+	const uint64_t page = igt_gring_page_size();
+	const uint32_t nowait = DRM_GRING_PREP_WRITE | DRM_GRING_PREP_NOWAIT;
+	uint32_t bo = igt_gring_gem_create(fd, 2 * page, NULL);
+	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
+	struct drm_gring_cmd cmds[] = {
+		cmd_stall(NSEC_PER_SEC),
+		cmd_write32(bo, 0, 0x7e41),
+	};
+	uint64_t t0, took;
+	int ret;
+
+	submit(fd, ring, cmds, 2, sync);
+	t0 = now_ns();
+	ret = __cpu_prep(fd, bo, nowait, 0, 4, NSEC_PER_SEC);
+	took = now_ns() - t0;
+	igt_info("CPU_PREP NOWAIT, timeout 1 s, busy range: %d after %" PRIu64 " ms\n",
+		 ret, (uint64_t)(took / NSEC_PER_MSEC));
+	igt_assert_eq(ret, -EBUSY);
+	igt_assert_f(took < 250 * NSEC_PER_MSEC,
+		     "CPU_PREP NOWAIT took %" PRIu64 " ms: it waited\n",
+		     (uint64_t)(took / NSEC_PER_MSEC));
+	igt_assert_eq(syncobj_status(fd, sync), 0);
+
+	/* Idle bytes of the same BO, while the job runs. */
+	igt_assert_eq(__cpu_prep(fd, bo, nowait, page, 4, NSEC_PER_SEC), 0);
+	igt_assert_eq(__cpu_fini(fd, bo, page, 4), 0);
+
+	/* The job's range too, once it is done. */
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq(__cpu_prep(fd, bo, nowait, 0, 4, NSEC_PER_SEC), 0);
+	igt_assert_eq(__cpu_fini(fd, bo, 0, 4), 0);
+
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	gem_close(fd, bo);
+}
+
 /* While the CPU holds a range, a job touching it is refused. */
 static void test_cpu_hold_refuses_submit(int fd)
 {
@@ -311,6 +393,14 @@ igt_main
 	igt_describe("A blocking CPU_PREP returns after the job, with its writes visible; a short timeout says -ETIMEDOUT.");
 	igt_subtest("cpu-prep-waits-for-job")
 		test_cpu_prep_waits(fd);
+
+	igt_describe("CPU_PREP with timeout_ns 0 on a busy range does not wait: -ETIMEDOUT at once.");
+	igt_subtest("cpu-prep-timeout-zero")
+		test_cpu_prep_timeout_zero(fd);
+
+	igt_describe("CPU_PREP NOWAIT ignores timeout_ns: -EBUSY at once on a busy range, 0 on an idle one.");
+	igt_subtest("cpu-prep-nowait-ignores-timeout")
+		test_cpu_prep_nowait_timeout(fd);
 
 	igt_describe("A range held by CPU_PREP cannot be handed to the engine until CPU_FINI.");
 	igt_subtest("cpu-hold-refuses-submit")
