@@ -252,6 +252,57 @@ static void test_submit_invalid_args(int fd)
 	ring_destroy(fd, ring);
 }
 
+/*
+ * cmd_size larger than this header's struct: a newer header's commands,
+ * whose extra bytes are zero, are taken (the stride is cmd_size) and run;
+ * a non-zero byte in the extra bytes is -EINVAL with nothing queued.
+ */
+static void test_cmd_size_grows(int fd)
+{
+	enum { TAIL = 16, N = 2 };
+	const size_t stride = sizeof(struct drm_gring_cmd) + TAIL;
+	const uint64_t page = igt_gring_page_size();
+	const uint32_t v[N] = { 0x6a0e1001, 0x6a0e1002 };
+	uint32_t bo = igt_gring_gem_create(fd, page, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, page);
+	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
+	uint8_t buf[N * (sizeof(struct drm_gring_cmd) + TAIL)] = {};
+	struct drm_gring_submit arg = {
+		.ring_id = ring, .cmds = (uintptr_t)buf, .cmd_count = N,
+		.cmd_size = stride, .out_sync = sync,
+	};
+	struct drm_gring_ring_query before, q;
+	unsigned int i;
+
+	for (i = 0; i < N; i++) {
+		struct drm_gring_cmd c = cmd_write32(bo, 4ull * i, v[i]);
+
+		memcpy(buf + i * stride, &c, sizeof(c));
+	}
+	igt_assert_eq(__submit(fd, &arg), 0);
+	igt_assert_eq_u64(arg.seqno, 1);
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+	for (i = 0; i < N; i++)
+		igt_assert_eq_u32(map[i], v[i]);
+
+	/* The last extra byte of the second command is not zero. */
+	query(fd, ring, &before, NULL, 0);
+	buf[N * stride - 1] = 1;
+	arg.out_sync = 0;
+	arg.seqno = UNTOUCHED;
+	igt_assert_eq(__submit(fd, &arg), -EINVAL);
+	igt_assert_eq_u64(arg.seqno, UNTOUCHED);
+	query(fd, ring, &q, NULL, 0);
+	igt_assert_eq_u64(q.submitted, 1);
+	igt_assert_eq_u32(q.wptr, before.wptr);
+
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	munmap((void *)map, page);
+	gem_close(fd, bo);
+}
+
 /* Fill the ring behind a stalled job: -EAGAIN without blocking, then wait. */
 static void test_ring_full(int fd)
 {
@@ -523,6 +574,10 @@ igt_main
 	igt_describe("SUBMIT refuses bad flags, counts, pointers, rings and syncobjs with nothing queued.");
 	igt_subtest("submit-invalid-args")
 		test_submit_invalid_args(fd);
+
+	igt_describe("SUBMIT takes commands with a larger cmd_size whose extra bytes are zero, and refuses a non-zero extra byte with nothing queued.");
+	igt_subtest("submit-cmd-size-grows")
+		test_cmd_size_grows(fd);
 
 	igt_describe("A full ring gives -EAGAIN with NONBLOCK and makes a blocking SUBMIT wait.");
 	igt_subtest("ring-full")
