@@ -10,6 +10,8 @@
  * by DRM's definition (drm_gem_object_is_shared_for_memory_stats()) once
  * it has more than one handle or has been exported as a dma-buf; all of a
  * gring BO is resident while it lives, since it is pinned from creation.
+ * Engine time: one drm-engine-<name> key per engine the device has
+ * (DRM_GRING_PARAM_ENGINES), each moved only by jobs on that engine.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 #include "igt_gring.h"
 #include "gring_test.h"
+#include "gring_virtio_test.h"
 
 IGT_TEST_DESCRIPTION("DRM usage statistics of gring files in /proc/<pid>/fdinfo.");
 
@@ -190,19 +193,76 @@ static void test_prime_shared(int fd)
 	close(b);
 }
 
-/* drm-engine-soft in ns ("<n> ns"); KEY_MISSING if the key is absent. */
-static uint64_t engine_ns(int fd)
+/*
+ * The engines' keys: "drm-engine-<name>:\t<n> ns", one per engine of the
+ * device (DRM_GRING_PARAM_ENGINES), named as below. drm-usage-stats.rst's
+ * drm-engine-capacity-<name> is another key and is not counted here.
+ */
+static const char *const engine_names[] = {
+	[DRM_GRING_ENGINE_SOFT] = "soft",
+	[DRM_GRING_ENGINE_VIRTIO_GPU] = "virtio-gpu",
+};
+#define NR_ENGINE_NAMES	(sizeof(engine_names) / sizeof(engine_names[0]))
+
+/* drm-engine-<name> in ns ("<n> ns"); KEY_MISSING if the key is absent. */
+static uint64_t engine_ns(int fd, const char *name)
 {
-	char *value = fdinfo_value(fd, "drm-engine-soft"), *end;
+	char key[64], *value, *end;
 	uint64_t ns;
 
+	snprintf(key, sizeof(key), "drm-engine-%s", name);
+	value = fdinfo_value(fd, key);
 	if (!value)
 		return KEY_MISSING;
 	ns = strtoull(value, &end, 10);
 	igt_assert_f(end != value && !strcmp(end, " ns"),
-		     "drm-engine-soft is not \"<n> ns\": \"%s\"\n", value);
+		     "%s is not \"<n> ns\": \"%s\"\n", key, value);
 	free(value);
 	return ns;
+}
+
+/* How many drm-engine-<name> keys @fd's fdinfo has, whatever the name. */
+static unsigned int engine_key_count(int fd)
+{
+	char path[64], *text, *line;
+	unsigned int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	text = igt_gring_read_text(path);
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, "drm-engine-", 11) &&
+		    strncmp(line, "drm-engine-capacity-", 20)) {
+			igt_debug("%s\n", line);
+			n++;
+		}
+	free(text);
+	return n;
+}
+
+/*
+ * @fd's fdinfo has drm-engine-<name> for each engine its device has, and
+ * no other drm-engine-* key. Returns the engine mask.
+ */
+static uint64_t assert_engine_keys(int fd)
+{
+	uint64_t mask = igt_gring_get_param(fd, DRM_GRING_PARAM_ENGINES);
+	unsigned int e, count = 0;
+
+	igt_info("PARAM_ENGINES %#" PRIx64 "\n", mask);
+	igt_assert_f(!(mask >> NR_ENGINE_NAMES),
+		     "engines %#" PRIx64 ": this test knows %zu engines' names\n",
+		     mask, NR_ENGINE_NAMES);
+	for (e = 0; e < NR_ENGINE_NAMES; e++) {
+		bool has = mask & (1ull << e);
+		bool shown = engine_ns(fd, engine_names[e]) != KEY_MISSING;
+
+		igt_assert_f(has == shown, "engine %s: %s, but fdinfo %s drm-engine-%s\n",
+			     engine_names[e], has ? "the device has it" : "not the device's",
+			     shown ? "has" : "has no", engine_names[e]);
+		count += has;
+	}
+	igt_assert_eq(engine_key_count(fd), count);
+	return mask;
 }
 
 static uint64_t mono_ns(void)
@@ -214,24 +274,26 @@ static uint64_t mono_ns(void)
 }
 
 /*
- * The engine time of a file grows by at least the stall its job asked
- * for, and by no more than the wall time it took; another file's does not
- * grow at all.
+ * A soft-engine job of @fd: drm-engine-soft grows by at least the stall it
+ * asked for and by no more than the wall time it took; the file's other
+ * engines' keys do not move.
  */
-static void test_engine_time(int fd)
+static void soft_job_grows_soft_only(int fd)
 {
 	const uint64_t stall = 200 * 1000 * 1000ull;
-	int other = igt_gring_reopen(fd);
 	struct drm_gring_ring_create rc = { .engine = DRM_GRING_ENGINE_SOFT };
 	struct drm_gring_cmd cmd = { .op = DRM_GRING_OP_STALL, .value = stall };
 	struct drm_gring_submit sub = {
 		.cmds = (uintptr_t)&cmd, .cmd_count = 1, .cmd_size = sizeof(cmd),
 	};
-	uint64_t before = engine_ns(fd), other_before = engine_ns(other);
-	uint64_t t0, t1, after;
+	uint64_t before[NR_ENGINE_NAMES], t0, t1, after;
 	uint32_t sync;
+	unsigned int e;
 
-	igt_assert_f(before != KEY_MISSING, "no drm-engine-soft in fdinfo\n");
+	for (e = 0; e < NR_ENGINE_NAMES; e++)
+		before[e] = engine_ns(fd, engine_names[e]);
+	igt_assert_f(before[DRM_GRING_ENGINE_SOFT] != KEY_MISSING,
+		     "no drm-engine-soft in fdinfo\n");
 	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_CREATE, &rc), 0);
 	igt_assert_eq(drmSyncobjCreate(fd, 0, &sync), 0);
 	sub.ring_id = rc.ring_id;
@@ -242,19 +304,70 @@ static void test_engine_time(int fd)
 				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
 				     NULL), 0);
 	t1 = mono_ns();
-	after = engine_ns(fd);
+	after = engine_ns(fd, "soft");
 
 	igt_info("engine time %" PRIu64 " ns for a %" PRIu64 " ns stall in %" PRIu64 " ns\n",
-		 after - before, stall, t1 - t0);
-	igt_assert_lte_u64(stall, after - before);
-	igt_assert_lte_u64(after - before, t1 - t0);
-	igt_assert_eq_u64(engine_ns(other), other_before);
+		 after - before[DRM_GRING_ENGINE_SOFT], stall, t1 - t0);
+	igt_assert_lte_u64(stall, after - before[DRM_GRING_ENGINE_SOFT]);
+	igt_assert_lte_u64(after - before[DRM_GRING_ENGINE_SOFT], t1 - t0);
+	for (e = 0; e < NR_ENGINE_NAMES; e++)
+		if (e != DRM_GRING_ENGINE_SOFT)
+			igt_assert_f(engine_ns(fd, engine_names[e]) == before[e],
+				     "drm-engine-%s moved for a soft-engine job\n",
+				     engine_names[e]);
 
 	drmSyncobjDestroy(fd, sync);
 	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_DESTROY,
 			       &(struct drm_gring_ring_destroy){
 				       .ring_id = rc.ring_id }), 0);
+}
+
+/*
+ * The engine time of a file grows by its own soft-engine jobs, on the
+ * soft engine's key only; another file's does not grow at all.
+ */
+static void test_engine_time(int fd)
+{
+	int other = igt_gring_reopen(fd);
+	uint64_t other_before = engine_ns(other, "soft");
+
+	soft_job_grows_soft_only(fd);
+	igt_assert_eq_u64(engine_ns(other, "soft"), other_before);
 	close(other);
+}
+
+/* The bench's second virtio-gpu-pci, bound to gring for the test. */
+static struct vt_devices devs;
+
+static void give_back(int sig)
+{
+	(void)sig;
+	vt_give_back(&devs);
+}
+
+/*
+ * A device gring made on a virtio-gpu function has two engines: its
+ * files show both keys, and a soft-engine job moves only the soft one.
+ */
+static void test_engine_keys_virtio(void)
+{
+	int fd;
+
+	igt_require_f(geteuid() == 0, "binding a PCI function needs root\n");
+	igt_require_f(access(VT_GRING_PCI, F_OK) == 0,
+		      "no " VT_GRING_PCI " (gring.ko not loaded)\n");
+	igt_require_f(vt_find_devices(&devs) >= 2,
+		      "needs two virtio-gpu-pci devices\n");
+	igt_install_exit_handler(give_back);
+	vt_take(&devs);
+
+	fd = vt_open_render(devs.second);
+	igt_assert_eq_u64(assert_engine_keys(fd),
+			  (1ull << DRM_GRING_ENGINE_SOFT) |
+			  (1ull << DRM_GRING_ENGINE_VIRTIO_GPU));
+	soft_job_grows_soft_only(fd);
+	close(fd);
+	vt_give_back(&devs);
 }
 
 igt_main
@@ -279,6 +392,14 @@ igt_main
 	igt_describe("drm-engine-soft grows by the engine time of the file's own jobs, and only its own.");
 	igt_subtest("fdinfo-engine-time")
 		test_engine_time(fd);
+
+	igt_describe("fdinfo has one drm-engine-<name> key per engine of the device, and no other.");
+	igt_subtest("fdinfo-engine-keys")
+		assert_engine_keys(fd);
+
+	igt_describe("On a device with the virtio-gpu engine: drm-engine-soft and drm-engine-virtio-gpu, and a soft-engine job moves only drm-engine-soft.");
+	igt_subtest("fdinfo-engine-keys-virtio-gpu")
+		test_engine_keys_virtio();
 
 	igt_fixture
 		close(fd);
