@@ -615,6 +615,156 @@ static void test_prep_busy(void)
 	close(fd);
 }
 
+/* ---- virtio-same-ring-overlap -------------------------------------------- */
+
+#define OV_PAIRS	100u
+#define OV_RES		4u			/* resources, taken in turn */
+#define OV_W		1024u
+#define OV_H		1024u			/* 4 MiB of backing */
+#define OV_FIRST	(DRM_GRING_VGPU_MAX_CMDS - 2)	/* a first job's */
+#define OV_SLOT		512u			/* >= DISPLAY_SIZE */
+#define OV_SHOW		5u			/* failures named of each kind */
+
+/*
+ * Pairs of jobs on one virtio-gpu ring, all submitted before any is waited
+ * for, the second job of each pair touching bytes the first touches:
+ *
+ *   first:  30 TRANSFER_TO_HOST_2D of all of resource r (each reads its
+ *           whole 4 MiB backing), the last one's response header at slot
+ *           i of the response BO;
+ *   second: one more such TRANSFER (the same backing bytes), then
+ *           GET_DISPLAY_INFO, whose response lands on slot i as well.
+ *
+ * The first job keeps the device busy a while (120 MiB of copies), and the
+ * two jobs' 32 commands fit the ring's DRM_GRING_VGPU_MAX_CMDS in flight,
+ * so the second is ready while the first is still on the device: by the
+ * uapi's rule (a job waits for every earlier job touching the same bytes,
+ * of any ring, its own included) it must wait, not be refused.
+ *
+ * Pairs do not depend on each other: the next pair's first job needs the
+ * room of this one's, so it starts once this first job is done, with at
+ * most this second job beside it, which is on another resource (pair i
+ * uses resource i % OV_RES) and another slot. Every job succeeds, and each
+ * slot ends with the second job's display info, written after the first
+ * job's header.
+ */
+static bool ov_display_ok(const uint8_t *p)
+{
+	const uint8_t *s0 = p + HDR_SIZE;	/* x, y, width, height, enabled */
+
+	return le32(p) == RESP_OK_DISPLAY_INFO && le32(s0) == 0 &&
+	       le32(s0 + 4) == 0 && le32(s0 + 8) == XRES &&
+	       le32(s0 + 12) == YRES && le32(s0 + 16) == 1;
+}
+
+static void test_same_ring_overlap(void)
+{
+	const uint64_t backing = OV_W * OV_H * CPP;
+	const uint64_t resp_size = igt_gring_page_round(OV_PAIRS * OV_SLOT);
+	const uint64_t cmds_per_pair = OV_FIRST + 2;
+	int fd = vgpu_open();
+	struct vgpu_stats base, s;
+	uint32_t ring = vring_create(fd);
+	uint32_t resp = igt_gring_gem_create(fd, resp_size, NULL);
+	uint8_t *rmap = igt_gring_gem_mmap(fd, resp, resp_size);
+	uint32_t bo[OV_RES], first[OV_PAIRS], second[OV_PAIRS], id;
+	int st_first, st_second;
+	struct drm_gring_vgpu_cmd c[DRM_GRING_VGPU_MAX_CMDS];
+	unsigned int i, k, n, bad_first = 0, bad_second = 0, bad_resp = 0;
+	unsigned int ebusy = 0;
+	uint64_t faults, submitted0, t0;
+
+	igt_require_f(igt_gring_get_param(fd, DRM_GRING_PARAM_MAX_BO_SIZE) >=
+		      backing, "BOs of %" PRIu64 " bytes\n", backing);
+	/* Resource r + 1, backed by all of BO r. */
+	for (k = 0; k < OV_RES; k++) {
+		bo[k] = igt_gring_gem_create(fd, backing, NULL);
+		c[2 * k] = c_create(k + 1, OV_W, OV_H);
+		c[2 * k + 1] = c_attach(k + 1, bo[k], 0, backing);
+	}
+	vrun_ok(fd, ring, c, 2 * OV_RES);
+	memset(rmap, 0xa5, resp_size);
+	base = vgpu_stats(fd);
+	submitted0 = ring_submitted(fd, ring, NULL, &faults);
+	igt_assert_eq_u64(faults, 0);
+
+	t0 = now_ns();
+	for (i = 0; i < OV_PAIRS; i++) {
+		first[i] = syncobj_create(fd);
+		second[i] = syncobj_create(fd);
+		id = i % OV_RES + 1;
+		for (k = 0; k < OV_FIRST; k++)
+			c[k] = c_transfer(id, OV_W, 0, 0, OV_W, OV_H);
+		c[OV_FIRST - 1] = with_resp(c[OV_FIRST - 1], resp, i * OV_SLOT);
+		igt_assert_eq(__vsubmit(fd, ring, c, OV_FIRST, 0, first[i],
+					NULL), 0);
+		c[0] = c_transfer(id, OV_W, 0, 0, OV_W, OV_H);
+		c[1] = with_resp((struct drm_gring_vgpu_cmd){
+				.type = DRM_GRING_VGPU_GET_DISPLAY_INFO },
+				 resp, i * OV_SLOT);
+		igt_assert_eq(__vsubmit(fd, ring, c, 2, 0, second[i], NULL), 0);
+	}
+
+	for (i = 0; i < OV_PAIRS; i++) {
+		igt_assert_eq(syncobj_wait(fd, first[i], JOB_TIMEOUT), 0);
+		igt_assert_eq(syncobj_wait(fd, second[i], JOB_TIMEOUT), 0);
+		st_first = syncobj_status(fd, first[i]);
+		st_second = syncobj_status(fd, second[i]);
+		if (st_first != 1 && bad_first++ < OV_SHOW)
+			igt_info("pair %u: first job status %d (%s)\n", i,
+				 st_first, strerror(-st_first));
+		ebusy += st_second == -EBUSY;
+		if (st_second != 1 && bad_second++ < OV_SHOW)
+			igt_info("pair %u: second job status %d (%s)\n", i,
+				 st_second, strerror(-st_second));
+		drmSyncobjDestroy(fd, first[i]);
+		drmSyncobjDestroy(fd, second[i]);
+	}
+	igt_info("%u pairs done in %.1f ms\n", OV_PAIRS, (now_ns() - t0) / 1e6);
+
+	/* Each slot: the display info, and nothing written past it. */
+	igt_assert_eq(__cpu_prep(fd, resp, DRM_GRING_PREP_READ, 0, resp_size,
+				 JOB_TIMEOUT), 0);
+	for (i = 0; i < OV_PAIRS; i++) {
+		const uint8_t *p = rmap + i * OV_SLOT;
+		bool ok = ov_display_ok(p);
+
+		for (n = DISPLAY_SIZE; n < OV_SLOT; n++)
+			ok = ok && p[n] == 0xa5;
+		if (!ok && bad_resp++ < OV_SHOW)
+			igt_info("pair %u: slot holds response type %#x, want %#x (display info)\n",
+				 i, le32(p), RESP_OK_DISPLAY_INFO);
+	}
+	for (n = OV_PAIRS * OV_SLOT; n < resp_size; n++)
+		igt_assert_eq_u32(rmap[n], 0xa5);
+	igt_assert_eq(__cpu_fini(fd, resp, 0, resp_size), 0);
+
+	igt_info("%u pairs on one ring: %u second jobs failed (%u with -EBUSY), %u first jobs failed, %u slots without the display info\n",
+		 OV_PAIRS, bad_second, ebusy, bad_first, bad_resp);
+	igt_assert_f(bad_second == 0,
+		     "%u of %u second jobs failed (%u refused with -EBUSY): same-ring jobs touching the same bytes overlapped on the device\n",
+		     bad_second, OV_PAIRS, ebusy);
+	igt_assert_f(bad_first == 0, "%u of %u first jobs failed\n", bad_first,
+		     OV_PAIRS);
+	igt_assert_f(bad_resp == 0, "%u of %u slots lack the second job's display info\n",
+		     bad_resp, OV_PAIRS);
+
+	/* Every command reached the device once, none failed there. */
+	igt_assert_eq_u64(ring_submitted(fd, ring, NULL, &faults),
+			  submitted0 + 2 * OV_PAIRS);
+	igt_assert_eq_u64(faults, 0);
+	s = vgpu_stats(fd);
+	igt_assert_eq_u64(s.sent, base.sent + cmds_per_pair * OV_PAIRS);
+	igt_assert_eq_u64(s.completed, base.completed + cmds_per_pair * OV_PAIRS);
+	igt_assert_eq_u64(s.errors, base.errors);
+	assert_queue_idle(&s);
+
+	munmap(rmap, resp_size);
+	for (k = 0; k < OV_RES; k++)
+		gem_close(fd, bo[k]);
+	gem_close(fd, resp);
+	close(fd);
+}
 
 /* ---- virtio-unbind-busy -------------------------------------------------- */
 
@@ -774,6 +924,10 @@ igt_main
 	igt_describe("While a transfer is queued behind an unsignalled in-fence its backing is the device's: CPU_PREP NOWAIT is -EBUSY there and 0 beside it, then 0 once the job is done.");
 	igt_subtest("virtio-prep-busy-during-transfer")
 		test_prep_busy();
+
+	igt_describe("100 pairs of jobs on one ring, the second of each touching the first's bytes (the same backing rows, the same response bytes), the first busy on the device (30 transfers of 4 MiB), all submitted at once: the second waits for the first instead of being refused; every fence OK, every slot ends with the second job's display info.");
+	igt_subtest("virtio-same-ring-overlap")
+		test_same_ring_overlap();
 
 	igt_describe("Unbinding the function with a job queued, a resource on the scanout and a file open: the job fails, the old file gets -ENODEV, and binding again gives a working device.");
 	igt_subtest("virtio-unbind-busy")
