@@ -21,6 +21,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -28,6 +30,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/sync_file.h>
@@ -327,6 +330,178 @@ static void test_ring_busy(void)
 	rebind_and_check(refcnt);
 }
 
+/*
+ * A sync_file whose fence came from a ring of a device that may be gone,
+ * with the ring, the file and the scheduler behind it: every way of
+ * looking at it must work. SYNC_IOC_FILE_INFO, with the fences' info
+ * (their driver and timeline names come from the fence's ops, which must
+ * not reach into freed memory), returns the file's status; every fence
+ * must have names and agree with the file once it has signalled.
+ */
+#define MAX_FENCES	8
+
+static int sync_file_query(int sf, const char *when)
+{
+	struct sync_fence_info fi[MAX_FENCES];
+	struct sync_file_info info = {};
+	unsigned int i, n;
+
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	n = info.num_fences;
+	igt_assert_f(n >= 1 && n <= MAX_FENCES, "%s: %u fences\n", when, n);
+	igt_assert(memchr(info.name, '\0', sizeof(info.name)));
+
+	memset(fi, 0, sizeof(fi));
+	memset(&info, 0, sizeof(info));
+	info.num_fences = n;
+	info.sync_fence_info = (uintptr_t)fi;
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	igt_assert_eq_u32(info.num_fences, n);
+	igt_info("%s: sync_file \"%s\" status %d, %u fence(s)\n", when,
+		 info.name, info.status, n);
+	for (i = 0; i < n; i++) {
+		igt_assert(memchr(fi[i].driver_name, '\0',
+				  sizeof(fi[i].driver_name)));
+		igt_assert(memchr(fi[i].obj_name, '\0', sizeof(fi[i].obj_name)));
+		igt_info("  fence %u: driver \"%s\" timeline \"%s\" status %d timestamp %llu\n",
+			 i, fi[i].driver_name, fi[i].obj_name, fi[i].status,
+			 (unsigned long long)fi[i].timestamp_ns);
+		igt_assert(fi[i].driver_name[0] && fi[i].obj_name[0]);
+		igt_assert(fi[i].status >= -4095 && fi[i].status <= 1);
+		/* Signalled: its time is known. */
+		if (fi[i].status)
+			igt_assert(fi[i].timestamp_ns);
+	}
+	igt_assert(info.status >= -4095 && info.status <= 1);
+	if (n == 1)
+		igt_assert_eq(fi[0].status, info.status);
+	return info.status;
+}
+
+/* poll() with @timeout_ms: 1 if the sync_file is readable (signalled). */
+static int sync_file_poll(int sf, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = sf, .events = POLLIN };
+	int ret = poll(&pfd, 1, timeout_ms);
+
+	igt_assert_f(ret >= 0, "poll: %m\n");
+	if (ret)
+		igt_assert_eq(pfd.revents & (POLLIN | POLLERR | POLLNVAL),
+			      POLLIN);
+	return ret;
+}
+
+/*
+ * Query, poll and wait for (poll up to 10 s) a sync_file whose device is
+ * gone: it signals, with an error or (its job done before) success.
+ * Returns its status.
+ */
+static int sync_file_settle(int sf, const char *when)
+{
+	char what[96];
+	int status;
+
+	snprintf(what, sizeof(what), "%s, before the wait", when);
+	sync_file_query(sf, what);
+	sync_file_poll(sf, 0);
+	igt_assert_f(sync_file_poll(sf, 10000) == 1,
+		     "%s: the fence did not signal in 10 s\n", when);
+	snprintf(what, sizeof(what), "%s, after the wait", when);
+	status = sync_file_query(sf, what);
+	igt_assert_f(status == 1 || status < 0,
+		     "%s: status %d once signalled\n", when, status);
+	if (status == 1)
+		igt_info("%s: the job completed (status 1)\n", when);
+	else
+		igt_info("%s: the job ended with error %d (%s)\n", when, status,
+			 strerror(-status));
+	return status;
+}
+
+/*
+ * A soft-engine ring of @fd runs one job, [STALL 300 ms, WRITE32], whose
+ * out-syncobj is exported as a sync_file: returned.
+ */
+static int submit_slow_job_sync_file(int fd)
+{
+	uint32_t bo = igt_gring_gem_create(fd, 4096, NULL);
+	struct drm_gring_ring_create rc = { .engine = DRM_GRING_ENGINE_SOFT };
+	struct drm_gring_cmd cmds[] = {
+		{ .op = DRM_GRING_OP_STALL, .value = 300ull * 1000 * 1000 },
+		{ .op = DRM_GRING_OP_WRITE32, .dst_handle = bo, .value = 1 },
+	};
+	struct drm_gring_submit sub = {
+		.cmds = (uintptr_t)cmds, .cmd_count = 2,
+		.cmd_size = sizeof(cmds[0]),
+	};
+	uint32_t sync;
+	int sf;
+
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_CREATE, &rc), 0);
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &sync), 0);
+	sub.ring_id = rc.ring_id;
+	sub.out_sync = sync;
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_SUBMIT, &sub), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, sync, &sf), 0);
+	igt_assert_eq(drmSyncobjDestroy(fd, sync), 0);
+	sync_file_query(sf, "submitted");
+	return sf;
+}
+
+static uint64_t elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000ull +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * Unbind with a job in flight whose fence is held by a sync_file only: it
+ * signals, and stays queryable after its file (and with it the ring and
+ * its scheduler) is closed too.
+ */
+static void test_fence_after_unbind(void)
+{
+	uint64_t refcnt = module_refcnt();
+	int fd = open_gring();
+	int sf = submit_slow_job_sync_file(fd), status;
+
+	unbind();
+	status = sync_file_settle(sf, "after the unbind");
+
+	/* The ring, its scheduler and the device go with the last close. */
+	close(fd);
+	igt_assert_eq(sync_file_query(sf, "after the close"), status);
+	igt_assert_eq(sync_file_poll(sf, 0), 1);
+	close(sf);
+
+	rebind_and_check(refcnt);
+}
+
+/*
+ * The same with the file closed before the unbind (the job may still be
+ * running: since uapi 5 the close does not wait for it).
+ */
+static void test_fence_after_close_and_unbind(void)
+{
+	uint64_t refcnt = module_refcnt();
+	int fd = open_gring();
+	int sf = submit_slow_job_sync_file(fd);
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close(fd);
+	igt_info("close took %" PRIu64 " ms\n", elapsed_ms(&t0));
+
+	unbind();
+	sync_file_settle(sf, "after the close and the unbind");
+	close(sf);
+
+	rebind_and_check(refcnt);
+}
+
 static void test_live_mapping(void)
 {
 	uint64_t refcnt = module_refcnt(), before;
@@ -595,6 +770,18 @@ igt_main
 	igt_subtest("unbind-ring-busy") {
 		ensure_bound(0);
 		test_ring_busy();
+	}
+
+	igt_describe("Unbind with a soft-engine job in flight whose fence only a sync_file holds: the sync_file's info (names, status), poll and wait work and it signals (error, or 1 if done first); still so once the file is closed; bind gives a working device.");
+	igt_subtest("fence-after-unbind") {
+		ensure_bound(0);
+		test_fence_after_unbind();
+	}
+
+	igt_describe("Export a job's fence as a sync_file, close the DRM file, unbind: the sync_file's info, poll and wait work and it signals (error, or 1 if done first); bind gives a working device.");
+	igt_subtest("fence-after-close-and-unbind") {
+		ensure_bound(0);
+		test_fence_after_close_and_unbind();
 	}
 
 	igt_describe("Unbind while another thread creates and closes BOs in a loop: it stops with ENODEV, and a rebound device works.");
