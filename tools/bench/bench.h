@@ -288,6 +288,9 @@ extern const struct bench bench_vgpu_frame;
 extern const struct bench bench_vgpu_rt;
 extern const struct bench bench_virtgpu_frame;
 extern const struct bench bench_virtgpu_rt;
+extern const struct bench bench_submit_range_16;
+extern const struct bench bench_submit_range_256;
+extern const struct bench bench_submit_range_4096;
 
 /* devices.c */
 void bench_ctx_open(struct bench_ctx *ctx);

@@ -35,6 +35,10 @@ const struct bench *const bench_table[] = {
 	&bench_virtgpu_rt,
 	&bench_vgpu_frame,
 	&bench_vgpu_rt,
+	/* make bench gains, same boot: what a range costs SUBMIT */
+	&bench_submit_range_16,
+	&bench_submit_range_256,
+	&bench_submit_range_4096,
 };
 
 const size_t bench_table_len = sizeof(bench_table) / sizeof(bench_table[0]);
@@ -117,6 +121,21 @@ const struct bench_ratio ratio_table[] = {
 		.desc = "one waited round trip (create + attach a 1x1 resource, unref of another): gring against virtio_gpu",
 		.target_kind = BENCH_AT_MOST,
 		.target = 0.8,
+	},
+	/* make bench gains, same boot: a SUBMIT's cost linear in its ranges. */
+	{
+		.name = "submit.ranges",
+		.num = "submit.range.256",
+		.den = "submit.range.16",
+		.desc = "SUBMIT's cost per range at 256 ranges against at 16 (1: linear; ~16: quadratic)",
+		.target_kind = BENCH_AT_MOST,
+		.target = 1.5,
+	},
+	{
+		.name = "submit.ranges.4k",
+		.num = "submit.range.4096",
+		.den = "submit.range.256",
+		.desc = "SUBMIT's cost per range at 4096 ranges against at 256 (1: linear; ~16: quadratic)",
 	},
 };
 
