@@ -291,6 +291,8 @@ extern const struct bench bench_virtgpu_rt;
 extern const struct bench bench_submit_range_16;
 extern const struct bench bench_submit_range_256;
 extern const struct bench bench_submit_range_4096;
+extern const struct bench bench_prep_nowait_idle;
+extern const struct bench bench_prep_nowait_busy;
 
 /* devices.c */
 void bench_ctx_open(struct bench_ctx *ctx);
