@@ -6,8 +6,11 @@
  * A benchmark is one struct bench: a name, a unit, a section, the devices
  * it needs and three callbacks. run() does `iters` iterations of the
  * operation and nothing else; the runner times it, so one call is one
- * sample. A ratio is one struct bench_ratio naming two benchmarks. Both
- * tables live in table.c: adding a row there is all a new figure needs.
+ * sample. A self-timed benchmark times only part of what run() does (an
+ * ioctl, not the wait that follows it) and leaves its own figure; it may
+ * also report a few secondary figures (a p99, a count) beside it. A ratio
+ * is one struct bench_ratio naming two benchmarks. Both tables live in
+ * table.c: adding a row there is all a new figure needs.
  */
 #ifndef GRING_BENCH_H
 #define GRING_BENCH_H
@@ -21,6 +24,9 @@
 
 /* Largest --repeat: samples of one benchmark are sorted on the stack. */
 #define BENCH_MAX_REPEAT	1000
+
+/* Most secondary figures (struct bench_extra) one benchmark reports. */
+#define BENCH_MAX_EXTRAS	5
 
 /* Returned by setup() when a device or feature it needs is missing. */
 #define BENCH_UNAVAILABLE	1
@@ -71,6 +77,10 @@ struct bench_ctx {
  * @why: where setup() and run() say why they failed or are unavailable
  *	(use bench_fail() / bench_unavailable()).
  * @why_len: size of @why.
+ * @value: a self-timed benchmark's run() leaves its sample here, in the
+ *	benchmark's unit (positive and finite, or the run fails).
+ * @extra: its run() leaves its secondary figures here, in the order of
+ *	bench->extras.
  */
 struct bench_run {
 	const struct bench *bench;
@@ -78,6 +88,18 @@ struct bench_run {
 	void *priv;
 	char *why;
 	size_t why_len;
+	double value;
+	double extra[BENCH_MAX_EXTRAS];
+};
+
+/**
+ * struct bench_extra - a secondary figure reported beside each sample
+ * @name: short key, unique within its benchmark ("p99").
+ * @unit: what the value is in ("us"), or NULL for a count.
+ */
+struct bench_extra {
+	const char *name;
+	const char *unit;
 };
 
 /**
@@ -87,13 +109,19 @@ struct bench_run {
  * @section: BENCH_BASELINE or BENCH_GRING.
  * @unit: how a sample is expressed.
  * @per_iter: operations (BENCH_US_PER_OP) or bytes (BENCH_GB_PER_S) one
- *	iteration of run() accounts for.
+ *	iteration of run() accounts for; unused when @self_timed.
  * @arg: a parameter for callbacks that several benchmarks share (a size).
  * @needs: BENCH_NEEDS_* devices; the runner checks them before setup().
  * @priv_size: bytes of private state the runner allocates for it.
  * @setup: optional; 0, BENCH_UNAVAILABLE or -1 (failed, @why set).
  * @run: do @iters iterations; 0 or -1 (failed, @why set). Timed.
  * @teardown: optional; undoes setup(), called whenever setup() returned 0.
+ * @self_timed: run() measures its own figure and leaves it in
+ *	bench_run.value; the runner's clock around run() then only sizes the
+ *	samples (calibration), and @per_iter is not used.
+ * @extras: @nextra secondary figures run() leaves in bench_run.extra
+ *	with each sample (NULL when none); reported as medians over samples.
+ * @nextra: entries in @extras, at most BENCH_MAX_EXTRAS.
  */
 struct bench {
 	const char *name;
@@ -107,6 +135,9 @@ struct bench {
 	int (*setup)(struct bench_run *r);
 	int (*run)(struct bench_run *r, uint64_t iters);
 	void (*teardown)(struct bench_run *r);
+	bool self_timed;
+	const struct bench_extra *extras;
+	unsigned int nextra;
 };
 
 /* Which way a ratio's target bounds it. */
@@ -152,6 +183,9 @@ enum bench_status {
  * @median: median of @samples.
  * @min: smallest sample.
  * @max: largest sample.
+ * @extra_samples: room for BENCH_MAX_EXTRAS secondary figures per sample:
+ *	sample i's are at [i * BENCH_MAX_EXTRAS, ...).
+ * @extra_median: median over samples of each secondary figure.
  */
 struct bench_result {
 	enum bench_status status;
@@ -162,6 +196,8 @@ struct bench_result {
 	double median;
 	double min;
 	double max;
+	double *extra_samples;
+	double extra_median[BENCH_MAX_EXTRAS];
 };
 
 /**
@@ -252,6 +288,11 @@ extern const struct bench bench_vgpu_frame;
 extern const struct bench bench_vgpu_rt;
 extern const struct bench bench_virtgpu_frame;
 extern const struct bench bench_virtgpu_rt;
+extern const struct bench bench_submit_range_16;
+extern const struct bench bench_submit_range_256;
+extern const struct bench bench_submit_range_4096;
+extern const struct bench bench_prep_nowait_idle;
+extern const struct bench bench_prep_nowait_busy;
 
 /* devices.c */
 void bench_ctx_open(struct bench_ctx *ctx);
@@ -274,6 +315,7 @@ const char *bench_unit_name(enum bench_unit unit);
 const char *bench_target_op(enum bench_target kind);
 int bench_find(const struct bench *const *benches, size_t nbench,
 	       const char *name);
+double bench_quantile(double *v, size_t n, double q);
 
 /* report.c */
 void bench_report_table(FILE *f, const struct bench_report *rep);

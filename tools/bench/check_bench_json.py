@@ -3,7 +3,8 @@
 
 Used by `make test` on the smoke run's JSON so the bench's machine-readable
 output cannot rot: every benchmark measured (status ok, as many samples as
-repeats, min <= median <= max, the median recomputed from the samples) and
+repeats, min <= median <= max, the median recomputed from the samples, and
+the same for each of its secondary figures, "extras", when it has them) and
 every ratio recomputed here from the two medians it names, and every
 ratio's target verdict (met or missed) and the "targets" counts recomputed
 from its value. A missed target is not an error; a wrong verdict is.
@@ -16,6 +17,38 @@ import sys
 def fail(msg):
     print(f"check_bench_json: {msg}", file=sys.stderr)
     sys.exit(1)
+
+
+def check_extras(name, b, repeat):
+    """A benchmark's secondary figures (p99, counts...): optional, but when
+    there, each one named once, one finite value >= 0 per sample, and its
+    median recomputed from them."""
+    extras = b.get("extras", [])
+    if not isinstance(extras, list):
+        fail(f"{name}: extras is not a list")
+    seen = set()
+    for x in extras:
+        xname = x.get("name")
+        if not isinstance(xname, str) or not xname or xname in seen:
+            fail(f"{name}: extra with a missing or repeated name: {x}")
+        seen.add(xname)
+        if "unit" not in x or not (x["unit"] is None or
+                                   isinstance(x["unit"], str)):
+            fail(f"{name}: extra {xname}: unit must be a string or null")
+        vals = x.get("values")
+        if not isinstance(vals, list) or len(vals) != repeat:
+            fail(f"{name}: extra {xname}: {len(vals or [])} values, "
+                 f"expected {repeat}")
+        if any(not isinstance(v, (int, float)) or isinstance(v, bool) or
+               v != v or v < 0 or v == float("inf") for v in vals):
+            fail(f"{name}: extra {xname}: a value is not a finite number "
+                 f">= 0: {vals}")
+        med = statistics.median(vals)
+        got = x.get("median")
+        if not isinstance(got, (int, float)) or \
+                abs(med - got) > 1e-4 * max(abs(med), 1e-9):
+            fail(f"{name}: extra {xname}: median {got} but its values "
+                 f"give {med}")
 
 
 def main():
@@ -41,6 +74,7 @@ def main():
             fail(f"{name}: median {b['median']} but samples give {med}")
         if min(vals) <= 0:
             fail(f"{name}: non-positive sample")
+        check_extras(name, b, repeat)
         medians[name] = med
     if not medians:
         fail("no benchmarks")
@@ -48,6 +82,10 @@ def main():
     for r in doc["ratios"]:
         if r["status"] != "ok":
             fail(f"ratio {r['name']}: status {r['status']}")
+        for side in ("numerator", "denominator"):
+            if r[side] not in medians:
+                fail(f"ratio {r['name']}: its {side} {r[side]} is not "
+                     f"among the benchmarks")
         want = medians[r["numerator"]] / medians[r["denominator"]]
         if abs(want - r["value"]) > 1e-3 * want:
             fail(f"ratio {r['name']}: {r['value']} but medians give {want}")

@@ -24,6 +24,11 @@ def bench(name, values):
             "iterations": 10, "values": values, "description": name}
 
 
+def extra(name, unit, values):
+    return {"name": name, "unit": unit,
+            "median": sorted(values)[len(values) // 2], "values": values}
+
+
 def ratio(name, num, den, value, target=None):
     return {"name": name, "status": "ok", "value": value,
             "numerator": num, "denominator": den, "description": name,
@@ -33,10 +38,14 @@ def ratio(name, num, den, value, target=None):
 def good_doc():
     # Medians 40, 2, 1 and 0.5: 40/2 = 20 (misses <= 3), 1/2 = 0.5
     # (meets <= 1), 1/0.5 = 2 (meets >= 0.8), 0.5/2 = 0.25 (no target).
+    # "a" is self-timed with secondary figures (a p99 and a count).
+    a = bench("a", [41.0, 40.0, 39.0])
+    a["extras"] = [extra("p99", "us", [90.0, 80.0, 120.0]),
+                   extra("instants", None, [30, 34, 32])]
     return {
         "tool": "gring-bench", "repeat": 3,
         "benchmarks": [
-            bench("a", [41.0, 40.0, 39.0]),
+            a,
             bench("b", [2.0, 2.5, 1.5]),
             bench("c", [1.0, 1.0, 1.0]),
             bench("d", [0.5, 0.6, 0.4]),
@@ -88,6 +97,18 @@ BAD = {
     "ratio value wrong": lambda d: d["ratios"][3].__setitem__("value", 0.3),
     "median wrong": lambda d: d["benchmarks"][0].__setitem__("median", 41.0),
     "sample missing": lambda d: d["benchmarks"][1]["values"].pop(),
+    "extra median wrong": lambda d: d["benchmarks"][0]["extras"][0]
+    .__setitem__("median", 80.0),
+    "extra value missing": lambda d: d["benchmarks"][0]["extras"][1]
+    ["values"].pop(),
+    "extra value negative": lambda d: d["benchmarks"][0]["extras"][1]
+    .__setitem__("values", [30, -34, 32]),
+    "extra named twice": lambda d: d["benchmarks"][0]["extras"][1]
+    .__setitem__("name", "p99"),
+    "extras not a list": lambda d: d["benchmarks"][0]
+    .__setitem__("extras", {"p99": 90.0}),
+    "ratio names no benchmark": lambda d: d["ratios"][3]
+    .__setitem__("denominator", "e"),
 }
 
 

@@ -159,13 +159,20 @@ static int check_tables(void)
 	size_t i, j;
 	int num, den;
 
-	for (i = 0; i < bench_table_len; i++)
+	for (i = 0; i < bench_table_len; i++) {
+		if (bench_table[i]->nextra > BENCH_MAX_EXTRAS ||
+		    (bench_table[i]->nextra && !bench_table[i]->extras)) {
+			fprintf(stderr, "gring-bench: bug: benchmark %s: %u extras\n",
+				bench_table[i]->name, bench_table[i]->nextra);
+			return -1;
+		}
 		for (j = i + 1; j < bench_table_len; j++)
 			if (!strcmp(bench_table[i]->name, bench_table[j]->name)) {
 				fprintf(stderr, "gring-bench: bug: benchmark %s listed twice\n",
 					bench_table[i]->name);
 				return -1;
 			}
+	}
 	for (i = 0; i < ratio_table_len; i++) {
 		const struct bench_ratio *ra = &ratio_table[i];
 
@@ -200,7 +207,7 @@ static void list(void)
 	for (i = 0; i < bench_table_len; i++) {
 		const struct bench *b = bench_table[i];
 
-		printf("  %-16s %-8s %-5s  %s\n", b->name,
+		printf("  %-17s %-8s %-5s  %s\n", b->name,
 		       b->section == BENCH_GRING ? "gring" : "baseline",
 		       bench_unit_name(b->unit), b->desc);
 	}
@@ -208,7 +215,7 @@ static void list(void)
 	for (i = 0; i < ratio_table_len; i++) {
 		const struct bench_ratio *ra = &ratio_table[i];
 
-		printf("  %-16s %s / %s: %s", ra->name, ra->num, ra->den,
+		printf("  %-21s %s / %s: %s", ra->name, ra->num, ra->den,
 		       ra->desc);
 		if (ra->target_kind != BENCH_NO_TARGET)
 			printf(" (target %s %g)",
@@ -256,7 +263,7 @@ int main(int argc, char **argv)
 	struct bench_result *results;
 	struct bench_state *states;
 	struct bench_ctx ctx;
-	double *samples;
+	double *samples, *extras;
 	FILE *out = NULL;
 	bool any = false, failed = false;
 	unsigned int r;
@@ -286,10 +293,12 @@ int main(int argc, char **argv)
 		}
 	}
 	samples = calloc(bench_table_len * o.repeat, sizeof(*samples));
+	extras = calloc(bench_table_len * o.repeat * BENCH_MAX_EXTRAS,
+			sizeof(*extras));
 	results = calloc(bench_table_len, sizeof(*results));
 	states = calloc(bench_table_len, sizeof(*states));
 	ratio_results = calloc(ratio_table_len, sizeof(*ratio_results));
-	if (!samples || !results || !states || !ratio_results) {
+	if (!samples || !extras || !results || !states || !ratio_results) {
 		fprintf(stderr, "gring-bench: out of memory\n");
 		return EXIT_FAILURE;
 	}
@@ -303,6 +312,8 @@ int main(int argc, char **argv)
 	 */
 	for (i = 0; i < bench_table_len; i++) {
 		results[i].samples = samples + i * o.repeat;
+		results[i].extra_samples = extras +
+					   i * o.repeat * BENCH_MAX_EXTRAS;
 		if (selected(&o, bench_table[i]))
 			bench_start(bench_table[i], &ctx, &states[i],
 				    &results[i]);
@@ -348,6 +359,7 @@ int main(int argc, char **argv)
 	free(ratio_results);
 	free(states);
 	free(results);
+	free(extras);
 	free(samples);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -11,8 +11,14 @@
  * scales it so a sample takes about TARGET_NS. Under TCG that is long
  * enough for the clock to be noise, and short enough that --repeat 1 over
  * every benchmark takes about a second.
+ *
+ * A self-timed benchmark is calibrated the same way, on the time its
+ * run() takes in all, but its sample is the figure run() leaves in
+ * bench_run.value: the time of the part it measures (an ioctl without the
+ * wait that follows, a latency's median), already in its unit.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,17 +166,41 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void summarise(struct bench_result *res)
+/**
+ * bench_quantile() - a quantile of some values
+ * @v: @n values, sorted here in place.
+ * @n: at least 1.
+ * @q: 0.5 for the median (the mean of the middle two when @n is even), else
+ *	the value at rank ceil(q * n) (nearest rank: 0.99 is the p99).
+ *
+ * Return: the quantile.
+ */
+double bench_quantile(double *v, size_t n, double q)
 {
-	unsigned int n = res->nsamples;
+	size_t k;
+
+	qsort(v, n, sizeof(*v), cmp_double);
+	if (q == 0.5)
+		return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	k = (size_t)(q * (double)n + 0.999999);
+	k = k < 1 ? 1 : k > n ? n : k;
+	return v[k - 1];
+}
+
+static void summarise(const struct bench *b, struct bench_result *res)
+{
+	unsigned int n = res->nsamples, i, e;
 	double sorted[BENCH_MAX_REPEAT];
 
 	memcpy(sorted, res->samples, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	res->median = bench_quantile(sorted, n, 0.5);
 	res->min = sorted[0];
 	res->max = sorted[n - 1];
-	res->median = n % 2 ? sorted[n / 2] :
-			      (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	for (e = 0; e < b->nextra; e++) {
+		for (i = 0; i < n; i++)
+			sorted[i] = res->extra_samples[i * BENCH_MAX_EXTRAS + e];
+		res->extra_median[e] = bench_quantile(sorted, n, 0.5);
+	}
 }
 
 static int check_needs(const struct bench *b, struct bench_run *r)
@@ -238,14 +268,28 @@ void bench_start(const struct bench *b, struct bench_ctx *ctx,
  */
 void bench_sample(struct bench_state *st, struct bench_result *res)
 {
+	const struct bench *b = st->r.bench;
+	unsigned int e;
 	uint64_t ns;
+	double v;
 
 	if (st->ret)
 		return;
-	st->ret = timed_run(st->r.bench, &st->r, res->iters, &ns);
-	if (!st->ret)
-		res->samples[res->nsamples++] =
-			sample_value(st->r.bench, res->iters, ns);
+	st->r.value = 0;
+	st->ret = timed_run(b, &st->r, res->iters, &ns);
+	if (st->ret)
+		return;
+	v = b->self_timed ? st->r.value : sample_value(b, res->iters, ns);
+	/* A figure is a divisor of ratios: a bug in run() must not pass. */
+	if (!(v > 0) || !isfinite(v)) {
+		st->ret = bench_fail(&st->r, "bug: sample %g is not a positive figure",
+				     v);
+		return;
+	}
+	for (e = 0; e < b->nextra; e++)
+		res->extra_samples[res->nsamples * BENCH_MAX_EXTRAS + e] =
+			st->r.extra[e];
+	res->samples[res->nsamples++] = v;
 }
 
 /**
@@ -268,7 +312,7 @@ void bench_finish(struct bench_state *st, struct bench_result *res)
 			snprintf(res->why, sizeof(res->why), "failed");
 	} else {
 		res->status = BENCH_OK;
-		summarise(res);
+		summarise(st->r.bench, res);
 	}
 	if (res->status != BENCH_OK)
 		res->nsamples = 0;

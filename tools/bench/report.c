@@ -52,6 +52,30 @@ static int name_width(const struct bench_report *rep)
 	return (int)w;
 }
 
+/*
+ * A benchmark's secondary figures, medians over its samples, on one line
+ * under its row: "p99 12.345 us  max 40.100 us  instants 180".
+ */
+static void table_extras(FILE *f, const struct bench *b,
+			 const struct bench_result *res, int w)
+{
+	unsigned int e;
+
+	if (!b->nextra)
+		return;
+	fprintf(f, "  %-*s ", w, "");
+	for (e = 0; e < b->nextra; e++) {
+		const struct bench_extra *x = &b->extras[e];
+
+		if (x->unit)
+			fprintf(f, " %s %.3f %s", x->name, res->extra_median[e],
+				x->unit);
+		else
+			fprintf(f, " %s %.0f", x->name, res->extra_median[e]);
+	}
+	fputc('\n', f);
+}
+
 static void table_section(FILE *f, const struct bench_report *rep,
 			  enum bench_section section, int w)
 {
@@ -70,11 +94,12 @@ static void table_section(FILE *f, const struct bench_report *rep,
 				"unit");
 			title = true;
 		}
-		if (res->status == BENCH_OK)
+		if (res->status == BENCH_OK) {
 			fprintf(f, "  %-*s  %11.3f %11.3f %11.3f  %s\n", w,
 				b->name, res->median, res->min, res->max,
 				bench_unit_name(b->unit));
-		else
+			table_extras(f, b, res, w);
+		} else
 			fprintf(f, "  %-*s  %s: %s\n", w, b->name,
 				res->status == BENCH_FAILED ? "FAILED" :
 				"unavailable", res->why);
@@ -222,6 +247,34 @@ static void put(struct json_object *o, const char *k, struct json_object *v)
 	json_object_object_add(o, k, v);
 }
 
+/*
+ * [{"name": "p99", "unit": "us", "median": 12.3, "values": [...]}, ...]:
+ * a benchmark's secondary figures, one value per sample; unit null for a
+ * count.
+ */
+static struct json_object *json_extras(const struct bench *b,
+				       const struct bench_result *res)
+{
+	struct json_object *a = json_object_new_array();
+	struct json_object *x, *values;
+	const double *v = res->extra_samples;
+	unsigned int e, i;
+
+	for (e = 0; e < b->nextra; e++) {
+		x = json_object_new_object();
+		put(x, "name", jstr(b->extras[e].name));
+		put(x, "unit", jstr(b->extras[e].unit));
+		put(x, "median", jnum(res->extra_median[e]));
+		values = json_object_new_array();
+		for (i = 0; i < res->nsamples; i++)
+			json_object_array_add(values,
+					      jnum(v[i * BENCH_MAX_EXTRAS + e]));
+		put(x, "values", values);
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
 static struct json_object *json_bench(const struct bench *b,
 				      const struct bench_result *res)
 {
@@ -243,6 +296,8 @@ static struct json_object *json_bench(const struct bench *b,
 		for (i = 0; i < res->nsamples; i++)
 			json_object_array_add(values, jnum(res->samples[i]));
 		put(o, "values", values);
+		if (b->nextra)
+			put(o, "extras", json_extras(b, res));
 	} else {
 		put(o, "median", NULL);
 		put(o, "min", NULL);

@@ -35,6 +35,12 @@ const struct bench *const bench_table[] = {
 	&bench_virtgpu_rt,
 	&bench_vgpu_frame,
 	&bench_vgpu_rt,
+	/* make bench gains, same boot: SUBMIT's ranges and CPU_PREP under it */
+	&bench_submit_range_16,
+	&bench_submit_range_256,
+	&bench_submit_range_4096,
+	&bench_prep_nowait_idle,
+	&bench_prep_nowait_busy,
 };
 
 const size_t bench_table_len = sizeof(bench_table) / sizeof(bench_table[0]);
@@ -117,6 +123,32 @@ const struct bench_ratio ratio_table[] = {
 		.desc = "one waited round trip (create + attach a 1x1 resource, unref of another): gring against virtio_gpu",
 		.target_kind = BENCH_AT_MOST,
 		.target = 0.8,
+	},
+	/*
+	 * make bench gains, same boot: a SUBMIT's cost linear in its ranges,
+	 * and another file's CPU_PREP not held up by it.
+	 */
+	{
+		.name = "submit.ranges",
+		.num = "submit.range.256",
+		.den = "submit.range.16",
+		.desc = "SUBMIT's cost per range at 256 ranges against at 16 (1: linear; ~16: quadratic)",
+		.target_kind = BENCH_AT_MOST,
+		.target = 1.5,
+	},
+	{
+		.name = "submit.ranges.4k",
+		.num = "submit.range.4096",
+		.den = "submit.range.256",
+		.desc = "SUBMIT's cost per range at 4096 ranges against at 256 (1: linear; ~16: quadratic)",
+	},
+	{
+		.name = "prep.nowait.contended",
+		.num = "prep.nowait.busy",
+		.den = "prep.nowait.idle",
+		.desc = "median CPU_PREP NOWAIT of an unused BO while another file's 4096-range SUBMIT is in the kernel, against on an idle device",
+		.target_kind = BENCH_AT_MOST,
+		.target = 2,
 	},
 };
 
