@@ -56,22 +56,40 @@ INTERVAL_TREE_DEFINE(struct gring_claim, rb, u64, subtree_last,
 		     gring_claim_tree)
 
 /**
- * struct gring_busy_range - bytes of a BO a job in flight touches
- * @node: in the BO's busy tree
+ * struct gring_busy_span - one range of a claim
+ * @start: first byte
+ * @last: last byte (inclusive)
+ * @write: the job writes it
+ */
+struct gring_busy_span {
+	u64 start;
+	u64 last;
+	bool write;
+};
+
+/**
+ * struct gring_busy_range - the bytes of a BO one job in flight touches
+ * @node: in the BO's busy tree, spanning the first to the last byte
  * @fence: the job's finished fence (a reference)
- * @write: the job writes them
+ * @count: entries in @spans
+ * @spans: the job's ranges of this BO: sorted, disjoint, not adjacent
+ *
+ * One node per job and BO, however many ranges the job has there: a
+ * SUBMIT's cost per range stays constant (a binary search in the claims
+ * it meets), and a job's claim is allocated, inserted and pruned whole.
  */
 struct gring_busy_range {
 	struct gring_claim node;
 	struct dma_fence *fence;
-	bool write;
+	unsigned int count;
+	struct gring_busy_span spans[] __counted_by(count);
 };
 
 static void gring_busy_range_free(struct gring_busy_range *br)
 {
 	if (br->fence)
 		dma_fence_put(br->fence);
-	kfree(br);
+	kvfree(br);
 }
 
 static void gring_busy_remove(struct gring_gem_object *bo,
@@ -80,6 +98,29 @@ static void gring_busy_remove(struct gring_gem_object *bo,
 	gring_claim_tree_remove(&br->node, &bo->busy);
 	bo->nr_busy--;
 	gring_busy_range_free(br);
+}
+
+/*
+ * Does a span of @br overlap [@start, @last] (and, with @writers, is it
+ * written)? A binary search for the first span ending at or after @start.
+ */
+static bool gring_busy_overlaps(const struct gring_busy_range *br, u64 start,
+				u64 last, bool writers)
+{
+	unsigned int lo = 0, hi = br->count;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (br->spans[mid].last < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < br->count && br->spans[lo].start <= last; lo++)
+		if (!writers || br->spans[lo].write)
+			return true;
+	return false;
 }
 
 /* Forget every busy range whose job is done; amortised by the caller. */
@@ -220,67 +261,125 @@ static int gring_busy_foreign_deps(struct gring_job *job,
 	return 0;
 }
 
+/*
+ * Does the earlier job of @br touch any of @job's ranges @first..@end-1
+ * (one BO's, sorted)? The smaller side is searched in the larger.
+ */
+static bool gring_busy_job_overlaps(struct gring_job *job, unsigned int first,
+				    unsigned int end,
+				    const struct gring_busy_range *br)
+{
+	unsigned int i;
+
+	if (end - first <= br->count) {
+		for (i = first; i < end; i++) {
+			const struct gring_job_range *r = &job->ranges[i];
+
+			if (gring_busy_overlaps(br, r->offset,
+						r->offset + r->size - 1, false))
+				return true;
+		}
+		return false;
+	}
+	for (i = 0; i < br->count; i++) {
+		unsigned int lo = first, hi = end;
+
+		while (lo < hi) {
+			unsigned int mid = lo + (hi - lo) / 2;
+			const struct gring_job_range *r = &job->ranges[mid];
+
+			if (r->offset + r->size - 1 < br->spans[i].start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < end && job->ranges[lo].offset <= br->spans[i].last)
+			return true;
+	}
+	return false;
+}
+
+/* Check and collect dependencies for @job's ranges @first..@end-1 of @bo. */
+static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
+			       unsigned int end)
+{
+	struct gring_gem_object *bo = job->ranges[first].bo;
+	u64 lo = job->ranges[first].offset;
+	u64 hi = job->ranges[end - 1].offset + job->ranges[end - 1].size - 1;
+	struct gring_busy_range *claim;
+	struct gring_claim *c, *next;
+	bool write = false;
+	unsigned int i;
+	int ret;
+
+	dma_resv_assert_held(bo->base.resv);
+	for (i = first; i < end; i++) {
+		const struct gring_job_range *r = &job->ranges[i];
+
+		if (gring_claim_tree_iter_first(&bo->holds, r->offset,
+						r->offset + r->size - 1))
+			return -EBUSY;
+		write |= r->write;
+	}
+
+	for (c = gring_claim_tree_iter_first(&bo->busy, lo, hi); c; c = next) {
+		struct gring_busy_range *br =
+			container_of(c, struct gring_busy_range, node);
+
+		next = gring_claim_tree_iter_next(c, lo, hi);
+		if (dma_fence_is_signaled(br->fence)) {
+			gring_busy_remove(bo, br);
+			continue;
+		}
+		if (!gring_busy_job_overlaps(job, first, end, br))
+			continue;
+		/* Deduplicated per fence context by the scheduler. */
+		ret = drm_sched_job_add_dependency(&job->base,
+						   dma_fence_get(br->fence));
+		if (ret)
+			return ret;
+	}
+
+	ret = gring_busy_foreign_deps(job, bo, write);
+	if (ret)
+		return ret;
+
+	claim = kvzalloc(struct_size(claim, spans, end - first),
+			 GFP_KERNEL_ACCOUNT);
+	if (!claim)
+		return -ENOMEM;
+	claim->count = end - first;
+	job->ranges[first].busy = claim;
+	return 0;
+}
+
 /**
  * gring_busy_check_job() - check a job's ranges against CPU holds, and
  *	make it wait for what it must
- * @job: a job whose ranges are merged, its BOs locked
+ * @job: a job whose ranges are merged (sorted by BO, then offset), its BOs
+ *	locked
  *
- * Collects the job's implicit dependencies: every earlier job with a busy
- * range overlapping one of its own (any overlap orders the two, two
- * readers included: the engine owns bytes exclusively, one lease per
- * byte), and other drivers' fences in the BOs' reservations. Allocates
- * the busy ranges gring_busy_publish_job() inserts.
+ * Collects the job's implicit dependencies: every earlier job whose busy
+ * ranges overlap its own (any overlap orders the two, two readers
+ * included: the engine owns bytes exclusively, one lease per byte), and
+ * other drivers' fences in the BOs' reservations. Allocates the claims
+ * gring_busy_publish_job() inserts, one per BO.
  *
  * Return: 0, -EBUSY if a range overlaps a CPU hold, or -ENOMEM (the
  * allocations stay with the job and go with it).
  */
 int gring_busy_check_job(struct gring_job *job)
 {
-	unsigned int i;
+	unsigned int first, end;
 	int ret;
 
-	for (i = 0; i < job->nr_ranges; i++) {
-		struct gring_job_range *r = &job->ranges[i];
-		struct gring_gem_object *bo = r->bo;
-		u64 last = r->offset + r->size - 1;
-		struct gring_claim *c, *next;
-
-		dma_resv_assert_held(bo->base.resv);
-		if (gring_claim_tree_iter_first(&bo->holds, r->offset, last))
-			return -EBUSY;
-
-		for (c = gring_claim_tree_iter_first(&bo->busy, r->offset, last);
-		     c; c = next) {
-			struct gring_busy_range *br =
-				container_of(c, struct gring_busy_range, node);
-
-			next = gring_claim_tree_iter_next(c, r->offset, last);
-			if (dma_fence_is_signaled(br->fence)) {
-				gring_busy_remove(bo, br);
-				continue;
-			}
-			/* Deduplicated per fence context by the scheduler. */
-			ret = drm_sched_job_add_dependency(&job->base,
-							   dma_fence_get(br->fence));
-			if (ret)
-				return ret;
-		}
-
-		/* Once per BO: the ranges are sorted by BO. */
-		if (i + 1 == job->nr_ranges || job->ranges[i + 1].bo != bo) {
-			bool write = false;
-			unsigned int k;
-
-			for (k = i + 1; k-- > 0 && job->ranges[k].bo == bo;)
-				write |= job->ranges[k].write;
-			ret = gring_busy_foreign_deps(job, bo, write);
-			if (ret)
-				return ret;
-		}
-
-		r->busy = kzalloc(sizeof(*r->busy), GFP_KERNEL_ACCOUNT);
-		if (!r->busy)
-			return -ENOMEM;
+	for (first = 0; first < job->nr_ranges; first = end) {
+		for (end = first + 1; end < job->nr_ranges &&
+		     job->ranges[end].bo == job->ranges[first].bo; end++)
+			;
+		ret = gring_busy_check_bo(job, first, end);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -291,41 +390,51 @@ int gring_busy_check_job(struct gring_job *job)
  * @job: the job, checked by gring_busy_check_job(), its BOs still locked
  * @finished: its finished fence
  *
- * Cannot fail: the fence slots were reserved, the ranges allocated.
+ * Cannot fail: the fence slots were reserved, the claims allocated.
  */
 void gring_busy_publish_job(struct gring_job *job, struct dma_fence *finished)
 {
+	struct gring_busy_range *br = NULL;
+	struct gring_gem_object *bo;
 	bool write = false;
-	unsigned int i;
+	unsigned int i, k = 0;
 
 	for (i = 0; i < job->nr_ranges; i++) {
 		struct gring_job_range *r = &job->ranges[i];
-		struct gring_gem_object *bo = r->bo;
-		struct gring_busy_range *br = r->busy;
 
-		br->node.start = r->offset;
-		br->node.last = r->offset + r->size - 1;
+		if (r->busy) {
+			br = r->busy;	/* the first range of a BO */
+			r->busy = NULL;
+			k = 0;
+		}
+		br->spans[k++] = (struct gring_busy_span){
+			.start = r->offset,
+			.last = r->offset + r->size - 1,
+			.write = r->write,
+		};
+		write |= r->write;
+		if (i + 1 < job->nr_ranges && job->ranges[i + 1].bo == r->bo)
+			continue;
+
+		/* The BO's last range: the claim is complete. */
+		bo = r->bo;
+		br->node.start = br->spans[0].start;
+		br->node.last = br->spans[br->count - 1].last;
 		br->fence = dma_fence_get(finished);
-		br->write = r->write;
 		if (bo->nr_busy >= bo->prune_at)
 			gring_busy_prune(bo);
 		gring_claim_tree_insert(&br->node, &bo->busy);
 		bo->nr_busy++;
-		r->busy = NULL;		/* the tree's now */
-
-		write |= r->write;
-		if (i + 1 == job->nr_ranges || job->ranges[i + 1].bo != bo) {
-			dma_resv_add_fence(bo->base.resv, finished,
-					   write ? DMA_RESV_USAGE_WRITE :
-						   DMA_RESV_USAGE_READ);
-			write = false;
-		}
+		dma_resv_add_fence(bo->base.resv, finished,
+				   write ? DMA_RESV_USAGE_WRITE :
+					   DMA_RESV_USAGE_READ);
+		write = false;
 	}
 }
 
 /**
- * gring_busy_range_discard() - free a busy range a job never published
- * @r: the job's range
+ * gring_busy_range_discard() - free a claim a job never published
+ * @r: the job's range (the first of its BO holds the claim)
  */
 void gring_busy_range_discard(struct gring_job_range *r)
 {
@@ -366,7 +475,7 @@ struct dma_fence *gring_busy_conflict(struct gring_gem_object *bo, u64 offset,
 			gring_busy_remove(bo, br);
 			continue;
 		}
-		if (write || br->write)
+		if (gring_busy_overlaps(br, offset, last, !write))
 			return dma_fence_get(br->fence);
 	}
 	dma_resv_for_each_fence(&cursor, bo->base.resv,

@@ -387,8 +387,13 @@ void gring_job_merge_ranges(struct gring_job *job)
 
 	if (!job->nr_ranges)
 		return;
-	sort(job->ranges, job->nr_ranges, sizeof(job->ranges[0]),
-	     gring_range_cmp, NULL);
+	/* Commands often come in order already: sorting is then skipped. */
+	for (i = 1; i < job->nr_ranges; i++)
+		if (gring_range_cmp(&job->ranges[i - 1], &job->ranges[i]) > 0)
+			break;
+	if (i < job->nr_ranges)
+		sort(job->ranges, job->nr_ranges, sizeof(job->ranges[0]),
+		     gring_range_cmp, NULL);
 	for (i = 1; i < job->nr_ranges; i++) {
 		struct gring_job_range *cur = &job->ranges[n];
 		struct gring_job_range *r = &job->ranges[i];

@@ -217,8 +217,8 @@ struct gring_queue {
  * @size: bytes
  * @write: the engine writes it (else only reads)
  * @lease: the range belongs to the engine while the job executes
- * @busy: the busy range SUBMIT allocated for the BO's tree, until it is
- *	published there (gring_busy.c)
+ * @busy: on the first range of each BO, the claim SUBMIT allocated for
+ *	the BO's busy tree, until it is published there (gring_busy.c)
  */
 struct gring_job_range {
 	struct gring_gem_object *bo;
