@@ -309,8 +309,11 @@ static void test_ring_full(int fd)
 	const uint32_t size = DRM_GRING_RING_SIZE_MIN;
 	uint32_t ring = ring_create(fd, size);
 	uint32_t bo = igt_gring_gem_create(fd, igt_gring_page_size(), NULL);
-	struct drm_gring_cmd stall = cmd_stall(300 * NSEC_PER_MSEC);
-	/* 10 words a job: 3 WRITE32 and the FENCE 3 + NOP... keep it simple */
+	/*
+	 * Long enough for the ~100 SUBMITs that fill the ring on the debug
+	 * kernel under load (300 ms was not), short of the 2 s job timeout.
+	 */
+	struct drm_gring_cmd stall = cmd_stall(1500 * NSEC_PER_MSEC);
 	struct drm_gring_cmd w = cmd_write32(bo, 0, 1);
 	struct drm_gring_submit arg = {
 		.ring_id = ring, .cmds = (uintptr_t)&w, .cmd_count = 1,

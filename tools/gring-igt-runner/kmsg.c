@@ -36,6 +36,16 @@ static const char *const trouble[] = {
 	"Call Trace",
 };
 
+/*
+ * Warnings that say the host was busy, not that the kernel misbehaved:
+ * under TCG a vCPU can be off the host CPU for a second, and the
+ * clocksource watchdog says so at warning level. Not trouble, whatever
+ * the test.
+ */
+static const char *const host_noise[] = {
+	"clocksource: Long readout interval, skipping watchdog check",
+};
+
 static void drop_ignore(struct kmsg *k)
 {
 	if (k->has_ignore)
@@ -121,6 +131,9 @@ static bool is_trouble(const struct kmsg *k, unsigned int prio, char flag,
 	/* 'c' marks a continuation of a record already judged (old kernels) */
 	if (prio > KMSG_WARN_LEVEL || flag == 'c')
 		return false;
+	for (i = 0; i < ARRAY_SIZE(host_noise); i++)
+		if (strstr(line, host_noise[i]))
+			return false;
 	/* Expected of this test, by its own word (KMSG_IGNORE_MARK). */
 	return !(k->has_ignore && !regexec(&k->ignore, line, 0, NULL, 0));
 }
