@@ -333,10 +333,16 @@ enum drm_gpu_sched_stat gring_job_timedout(struct drm_sched_job *sched_job,
 {
 	struct gring_job *job = to_gring_job(sched_job);
 	struct drm_gpu_scheduler *sched = sched_job->sched;
-	bool cookie = dma_fence_begin_signalling();
 	struct drm_sched_job *s_job;
+	bool cookie;
 
+	/*
+	 * Outside the annotated section: drm_sched_stop() frees jobs that
+	 * are already done, and an engine's job_fini may take a lock that
+	 * SUBMIT holds across allocations. What follows signals fences.
+	 */
 	drm_sched_stop(sched, sched_job);
+	cookie = dma_fence_begin_signalling();
 	/* The engine reports the hang, rate-limited: it knows what it did. */
 	if (!dma_fence_is_signaled(job->hw_fence))
 		reset(job);
