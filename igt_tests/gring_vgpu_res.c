@@ -175,6 +175,72 @@ static bool wait_scanout_free(int fd, uint32_t scanout)
 }
 
 /*
+ * The files and mappings of a subtest, closed and unmapped by the next
+ * one if it failed half-way (an assertion leaves them; a mapping keeps
+ * its file open), so that its resources and scanouts do not make every
+ * later subtest fail too.
+ */
+static int open_fds[8];
+static unsigned int nr_open_fds;
+static struct { void *p; uint64_t size; } maps[8];
+static unsigned int nr_maps;
+
+static void *vmap(int fd, uint32_t bo, uint64_t size)
+{
+	void *p = igt_gring_gem_mmap(fd, bo, size);
+
+	igt_assert(nr_maps < sizeof(maps) / sizeof(maps[0]));
+	maps[nr_maps].p = p;
+	maps[nr_maps++].size = size;
+	return p;
+}
+
+static void vunmap(void *p, uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_maps; i++) {
+		if (maps[i].p == p) {
+			maps[i] = maps[--nr_maps];
+			break;
+		}
+	}
+	igt_assert_eq(munmap(p, size), 0);
+}
+
+static int vopen(void)
+{
+	int fd = vgpu_open();
+
+	igt_assert(nr_open_fds < sizeof(open_fds) / sizeof(open_fds[0]));
+	open_fds[nr_open_fds++] = fd;
+	return fd;
+}
+
+static void vclose(int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_open_fds; i++) {
+		if (open_fds[i] == fd) {
+			open_fds[i] = open_fds[--nr_open_fds];
+			break;
+		}
+	}
+	igt_assert_eq(close(fd), 0);
+}
+
+static void close_leftovers(void)
+{
+	while (nr_maps) {
+		nr_maps--;
+		munmap(maps[nr_maps].p, maps[nr_maps].size);
+	}
+	while (nr_open_fds)
+		close(open_fds[--nr_open_fds]);
+}
+
+/*
  * Every subtest starts on a device without resources or scanout owners:
  * the earlier subtests' files are closed, and let go of all of it shortly
  * after.
@@ -251,20 +317,20 @@ static void test_no_cross_file(void)
 	const uint64_t b_size = igt_gring_page_round(B_W * B_H * CPP);
 	const uint64_t b3_size = igt_gring_page_round(B3_W * B3_H * CPP);
 	const uint64_t b_bo_size = 2 * b_size + b3_size;
-	int watch = vgpu_open();
+	int watch = vopen();
 	struct vgpu_stats base = settled_start(watch), s;
 	struct igt_gring_gem_stats gem0 = igt_gring_gem_stats(watch), gem1;
-	int a = vt_open_render(devs.second), b = vt_open_render(devs.second);
+	int a = vopen(), b = vopen();
 	uint32_t ra1 = vring_create(a), ra2 = vring_create(a);
 	uint32_t sring = ring_create(a, 0), rb = vring_create(b);
 	uint32_t bo_a = igt_gring_gem_create(a, a_size, NULL);
 	uint32_t bo_a2 = igt_gring_gem_create(a, a_size, NULL);
 	uint32_t resp = igt_gring_gem_create(a, 4096, NULL);
 	uint32_t bo_b = igt_gring_gem_create(b, b_bo_size, NULL);
-	uint8_t *rmap = igt_gring_gem_mmap(a, resp, 4096);
-	uint32_t *pa = igt_gring_gem_mmap(a, bo_a, a_size);
-	uint32_t *pa2 = igt_gring_gem_mmap(a, bo_a2, a_size);
-	uint32_t *pb = igt_gring_gem_mmap(b, bo_b, b_bo_size);
+	uint8_t *rmap = vmap(a, resp, 4096);
+	uint32_t *pa = vmap(a, bo_a, a_size);
+	uint32_t *pa2 = vmap(a, bo_a2, a_size);
+	uint32_t *pb = vmap(b, bo_b, b_bo_size);
 	uint32_t gate = syncobj_create(a), a_done = syncobj_create(a);
 	struct drm_gring_cmd stall = cmd_stall(STALL_NS);
 	struct res_line l0[MAX_LINES], l1[MAX_LINES], l2[MAX_LINES];
@@ -310,8 +376,8 @@ static void test_no_cross_file(void)
 	c[0] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
 	vrun_ok(a, ra2, c, 1);
 	/* And A lets go of both BOs the queued job names. */
-	munmap(pa, a_size);
-	munmap(pa2, a_size);
+	vunmap(pa, a_size);
+	vunmap(pa2, a_size);
 	gem_close(a, bo_a);
 	gem_close(a, bo_a2);
 	igt_assert_f(syncobj_status(a, a_done) == 0,
@@ -408,17 +474,17 @@ static void test_no_cross_file(void)
 	/* B off the scanout; both files close; nothing is left. */
 	c[0] = c_scanout(0, 0, 0, 0);
 	vrun_ok(b, rb, c, 1);
-	munmap(rmap, 4096);
-	munmap(pb, b_bo_size);
-	close(a);
-	close(b);
+	vunmap(rmap, 4096);
+	vunmap(pb, b_bo_size);
+	vclose(a);
+	vclose(b);
 	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	assert_queue_idle(&s);
 	gem1 = igt_gring_gem_stats_settle(watch, gem0);
 	igt_assert_eq_u64(gem1.objects, gem0.objects);
 	igt_assert_eq_u64(gem1.bytes, gem0.bytes);
-	close(watch);
+	vclose(watch);
 }
 
 /* ---- virtio-refused-create-rolls-back ----------------------------------- */
@@ -438,12 +504,12 @@ static void test_refused_create(void)
 {
 	const uint32_t max = DRM_GRING_VGPU_MAX_DIM;
 	const uint64_t size = igt_gring_page_round(RC_W * RC_H * CPP);
-	int fd = vgpu_open(), watch = vt_open_render(devs.second);
+	int fd = vopen(), watch = vopen();
 	struct vgpu_stats base = settled_start(watch), s;
 	uint32_t ring = vring_create(fd);
 	uint32_t bo = igt_gring_gem_create(fd, size, NULL);
 	uint32_t resp = igt_gring_gem_create(fd, 4096, NULL);
-	uint8_t *rmap = igt_gring_gem_mmap(fd, resp, 4096);
+	uint8_t *rmap = vmap(fd, resp, 4096);
 	uint32_t sync = syncobj_create(fd);
 	struct res_line l[MAX_LINES];
 	struct drm_gring_vgpu_cmd c[3];
@@ -496,14 +562,14 @@ static void test_refused_create(void)
 		     "%u of %u rounds: the id of a CREATE the device refused was still the file's after its fence\n",
 		     eexist, RC_ROUNDS);
 
-	munmap(rmap, 4096);
+	vunmap(rmap, 4096);
 	gem_close(fd, bo);
 	gem_close(fd, resp);
-	close(fd);
+	vclose(fd);
 	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	assert_queue_idle(&s);
-	close(watch);
+	vclose(watch);
 }
 
 /* ---- virtio-skipped-job-rolls-back -------------------------------------- */
@@ -522,7 +588,7 @@ static void test_skipped_job(void)
 {
 	const uint64_t page = igt_gring_page_size();
 	const uint64_t size = igt_gring_page_round(SK_W * SK_H * CPP);
-	int fd = vgpu_open(), watch = vt_open_render(devs.second);
+	int fd = vopen(), watch = vopen();
 	struct vgpu_stats base = settled_start(watch), s, before;
 	struct igt_gring_gem_stats gem0 = igt_gring_gem_stats(watch), gem1;
 	uint32_t vring = vring_create(fd), sring = ring_create(fd, 0);
@@ -597,13 +663,13 @@ static void test_skipped_job(void)
 	/* Closed, the file leaves nothing. */
 	gem_close(fd, wbo);
 	gem_close(fd, bo);
-	close(fd);
+	vclose(fd);
 	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	assert_queue_idle(&s);
 	gem1 = igt_gring_gem_stats_settle(watch, gem0);
 	igt_assert_eq_u64(gem1.objects, gem0.objects);
-	close(watch);
+	vclose(watch);
 }
 
 /* ---- virtio-scanout-owned ------------------------------------------------ */
@@ -620,15 +686,15 @@ struct so_file {
 static struct so_file so_open(uint32_t salt)
 {
 	const uint64_t size = igt_gring_page_round(SO_W * SO_H * CPP);
-	struct so_file f = { .fd = vt_open_render(devs.second) };
+	struct so_file f = { .fd = vopen() };
 	struct drm_gring_vgpu_cmd c[3];
 	uint32_t *px;
 
 	f.ring = vring_create(f.fd);
 	f.bo = igt_gring_gem_create(f.fd, size, NULL);
-	px = igt_gring_gem_mmap(f.fd, f.bo, size);
+	px = vmap(f.fd, f.bo, size);
 	fill(px, size, salt);
-	munmap(px, size);
+	vunmap(px, size);
 	c[0] = c_create(1, SO_W, SO_H);
 	c[1] = c_attach(1, f.bo, 0, size);
 	c[2] = c_transfer(1, SO_W, 0, 0, SO_W, SO_H);
@@ -675,7 +741,7 @@ static void so_refused(int watch, const struct so_file *f, uint32_t id,
 static void so_close(struct so_file *f)
 {
 	gem_close(f->fd, f->bo);
-	close(f->fd);
+	vclose(f->fd);
 	f->fd = -1;
 }
 
@@ -687,7 +753,7 @@ static void so_close(struct so_file *f)
  */
 static void test_scanout_owned(void)
 {
-	int watch = vgpu_open();
+	int watch = vopen();
 	struct vgpu_stats base = settled_start(watch), s;
 	struct so_file a = so_open(0xa), b = so_open(0xb);
 	struct res_line l[MAX_LINES];
@@ -738,7 +804,7 @@ static void test_scanout_owned(void)
 	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	igt_assert(wait_scanout_free(watch, 0));
-	close(watch);
+	vclose(watch);
 }
 
 /* ---- virtio-detach-refused-keeps-backing -------------------------------- */
@@ -758,7 +824,7 @@ static void test_scanout_owned(void)
 static void test_detach_refused(void)
 {
 	const uint64_t size = igt_gring_page_round(DR_W * DR_H * CPP);
-	int fd = vgpu_open(), watch = vt_open_render(devs.second);
+	int fd = vopen(), watch = vopen();
 	struct vgpu_stats base = settled_start(watch), s;
 	struct igt_gring_gem_stats gem0 = igt_gring_gem_stats(watch), gem, gem1;
 	uint32_t r1 = vring_create(fd), r2 = vring_create(fd);
@@ -828,13 +894,13 @@ static void test_detach_refused(void)
 	igt_assert(l[0].attached && !l[0].stale && !l[0].gone);
 
 	gem_close(fd, bo2);
-	close(fd);
+	vclose(fd);
 	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	assert_queue_idle(&s);
 	gem1 = igt_gring_gem_stats_settle(watch, gem0);
 	igt_assert_eq_u64(gem1.objects, gem0.objects);
-	close(watch);
+	vclose(watch);
 }
 
 igt_main
@@ -849,24 +915,34 @@ igt_main
 	}
 
 	igt_describe("File A's commands on its resource, held back behind a 1 s stall, then the resource unref'd (executed at once); file B makes, backs, shows resources meanwhile: B's get other device ids than A's (taken until A's job is done), A's job reaches no resource (ERR_INVALID_RESOURCE_ID, fence -EINVAL), B's resources keep their backings and B's resource without backing takes one afterwards. A closes its BOs while its job is queued.");
-	igt_subtest("virtio-no-cross-file-resource")
+	igt_subtest("virtio-no-cross-file-resource") {
+		close_leftovers();
 		test_no_cross_file();
+	}
 
 	igt_describe("A CREATE_2D the device refuses (-ENOMEM) leaves the id free: the same id is created (no -EEXIST), backed and counted once, right after the refused one's fence, 10 rounds.");
-	igt_subtest("virtio-refused-create-rolls-back")
+	igt_subtest("virtio-refused-create-rolls-back") {
+		close_leftovers();
 		test_refused_create();
+	}
 
 	igt_describe("A CREATE/ATTACH/TRANSFER job behind a failed soft-engine job (injected fault) ends -ECANCELED without reaching the device, and its ids are free again at once; likewise behind an already failed fence; the closed file leaves nothing.");
-	igt_subtest("virtio-skipped-job-rolls-back")
+	igt_subtest("virtio-skipped-job-rolls-back") {
+		close_leftovers();
 		test_skipped_job();
+	}
 
 	igt_describe("Scanout 0 belongs to the file that set it: another file's SET_SCANOUT of it (a resource or blank) is -EBUSY and sends nothing until the owner blanks it or closes; a failed SUBMIT claims nothing.");
-	igt_subtest("virtio-scanout-owned")
+	igt_subtest("virtio-scanout-owned") {
+		close_leftovers();
 		test_scanout_owned();
+	}
 
 	igt_describe("A DETACH that overtakes a held-back ATTACH is refused by the device; the kernel then keeps the backing as the device does: a TRANSFER is taken, a second ATTACH is -EBUSY, the BO outlives its handle until a DETACH the device executes.");
-	igt_subtest("virtio-detach-refused-keeps-backing")
+	igt_subtest("virtio-detach-refused-keeps-backing") {
+		close_leftovers();
 		test_detach_refused();
+	}
 
 	igt_fixture
 		vt_give_back(&devs);
