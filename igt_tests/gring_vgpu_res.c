@@ -903,6 +903,114 @@ static void test_detach_refused(void)
 	vclose(watch);
 }
 
+/* ---- virtio-reordered-detach-keeps-bo ------------------------------------ */
+
+/*
+ * Resource 1 backed by BO 1. Ring 1: [DETACH, ATTACH of BO 2], held back
+ * behind a 1 s stall. Ring 2: DETACH, which the file's state takes as the
+ * detach of BO 2 (queued after ring 1's ATTACH) but which the device
+ * executes first: it detaches BO 1. BO 2's handle is then closed. The
+ * held-back ATTACH still names BO 2, and the device takes it once the
+ * stall ends (its DETACH is refused: no backing): BO 2 must stay alive
+ * all along, for the device reads it as the resource's backing.
+ */
+static void test_reordered_detach(void)
+{
+	const uint64_t size = igt_gring_page_round(DR_W * DR_H * CPP);
+	int fd = vopen(), watch = vopen();
+	struct vgpu_stats base = settled_start(watch), s;
+	struct igt_gring_gem_stats gem0 = igt_gring_gem_stats(watch), gem, gem1;
+	uint32_t r1 = vring_create(fd), r2 = vring_create(fd);
+	uint32_t sring = ring_create(fd, 0);
+	uint32_t bo1 = igt_gring_gem_create(fd, size, NULL);
+	uint32_t bo2 = igt_gring_gem_create(fd, size, NULL);
+	uint32_t gate = syncobj_create(fd), j1 = syncobj_create(fd);
+	struct drm_gring_cmd stall = cmd_stall(STALL_NS);
+	struct res_line l[MAX_LINES];
+	struct drm_gring_vgpu_cmd c[2];
+	int status;
+
+	c[0] = c_create(1, DR_W, DR_H);
+	c[1] = c_attach(1, bo1, 0, size);
+	vrun_ok(fd, r1, c, 2);
+
+	submit(fd, sring, &stall, 1, gate);
+	c[0] = c_id(DRM_GRING_VGPU_RESOURCE_DETACH_BACKING, 1);
+	c[1] = c_attach(1, bo2, 0, size);
+	igt_assert_eq(__vsubmit(fd, r1, c, 2, gate, j1, NULL), 0);
+	c[0] = c_id(DRM_GRING_VGPU_RESOURCE_DETACH_BACKING, 1);
+	status = vrun(fd, r2, c, 1);
+	igt_info("ring 2's DETACH, first on the device: %d (%s)\n", status,
+		 errname(status));
+	igt_assert_eq(status, 1);
+
+	gem = igt_gring_gem_stats(watch);
+	gem_close(fd, bo2);
+	usleep(100 * 1000);
+	gem1 = igt_gring_gem_stats(watch);
+	igt_info("BOs: %" PRIu64 " before closing BO 2's handle, %" PRIu64 " after\n",
+		 gem.objects, gem1.objects);
+	igt_assert_f(syncobj_status(fd, j1) == 0,
+		     "ring 1's job is no longer queued: the test proves nothing\n");
+	igt_assert_f(gem1.objects == gem.objects,
+		     "BO 2 was freed while a queued ATTACH names it\n");
+
+	igt_assert_eq(syncobj_wait(fd, j1, 3 * STALL_NS + JOB_TIMEOUT), 0);
+	status = syncobj_status(fd, j1);
+	igt_info("ring 1's DETACH + ATTACH of BO 2: %d (%s)\n", status,
+		 errname(status));
+	res_lines(watch, l, "ring 1's job done");
+	usleep(100 * 1000);
+	gem1 = igt_gring_gem_stats(watch);
+	igt_assert_f(gem1.objects == gem.objects,
+		     "BO 2 is the device's backing, but was freed\n");
+
+	c[0] = c_id(DRM_GRING_VGPU_RESOURCE_DETACH_BACKING, 1);
+	vrun_ok(fd, r1, c, 1);
+	gem_close(fd, bo1);
+	vclose(fd);
+	s = vgpu_stats_settle(watch, base.resources);
+	igt_assert_eq_u64(s.resources, base.resources);
+	gem1 = igt_gring_gem_stats_settle(watch, gem0);
+	igt_assert_eq_u64(gem1.objects, gem0.objects);
+	vclose(watch);
+}
+
+/* ---- virtio-scanout-blank-then-set ---------------------------------------- */
+
+/*
+ * One SUBMIT that blanks scanout 0 and then shows the file's resource on
+ * it leaves the scanout the file's: another file's SET_SCANOUT is -EBUSY.
+ */
+static void test_blank_then_set(void)
+{
+	int watch = vopen();
+	struct vgpu_stats base = settled_start(watch), s;
+	struct so_file a = so_open(0xa), b = so_open(0xb);
+	struct drm_gring_vgpu_cmd c[2];
+
+	c[0] = c_scanout(0, 0, 0, 0);
+	c[1] = c_scanout(0, 1, SO_W, SO_H);
+	vrun_ok(a.fd, a.ring, c, 2);
+	igt_assert_f(scanout_owned(watch, 0),
+		     "A shows its resource on scanout 0, but nobody owns it\n");
+	so_refused(watch, &b, 1, "B");
+
+	/* Owned already, the same again. */
+	vrun_ok(a.fd, a.ring, c, 2);
+	igt_assert_f(scanout_owned(watch, 0),
+		     "A shows its resource on scanout 0, but nobody owns it\n");
+	so_refused(watch, &b, 1, "B");
+
+	igt_assert_eq(so_set(&a, 0), 0);
+	so_close(&b);
+	so_close(&a);
+	s = vgpu_stats_settle(watch, base.resources);
+	igt_assert_eq_u64(s.resources, base.resources);
+	igt_assert(wait_scanout_free(watch, 0));
+	vclose(watch);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -942,6 +1050,18 @@ igt_main
 	igt_subtest("virtio-detach-refused-keeps-backing") {
 		close_leftovers();
 		test_detach_refused();
+	}
+
+	igt_describe("A DETACH on another ring that overtakes a held-back [DETACH, ATTACH of BO 2] detaches the old backing on the device; the ATTACH then attaches BO 2, which stays alive though its handle was closed.");
+	igt_subtest("virtio-reordered-detach-keeps-bo") {
+		close_leftovers();
+		test_reordered_detach();
+	}
+
+	igt_describe("A SUBMIT that blanks scanout 0 and then shows the file's resource on it leaves the scanout the file's: another file's SET_SCANOUT is -EBUSY.");
+	igt_subtest("virtio-scanout-blank-then-set") {
+		close_leftovers();
+		test_blank_then_set();
 	}
 
 	igt_fixture
