@@ -142,12 +142,15 @@ static void test_round_trip(void)
 	igt_assert_eq_u64(s.errors, base.errors);
 	assert_queue_idle(&s);
 
-	/* Scanout off, detach, unref: back where it started. */
+	/*
+	 * Scanout off, detach, unref: back where it started, once the
+	 * UNREF's job has let go of the resource (shortly after its fence).
+	 */
 	c[0] = c_scanout(0, 0, 0, 0);
 	c[1] = c_id(DRM_GRING_VGPU_RESOURCE_DETACH_BACKING, 1);
 	c[2] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
 	vrun_ok(fd, ring, c, 3);
-	s = vgpu_stats(fd);
+	s = vgpu_stats_settle(fd, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	igt_assert_eq_u64(s.sent, base.sent + 9);
 	igt_assert_eq_u64(s.completed, base.completed + 9);
@@ -393,7 +396,7 @@ static void test_bad_commands(void)
 	c[2] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, BAD_W, BAD_H);
 	c[3] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 10);
 	vrun_ok(fd, ring, c, 4);
-	after = vgpu_stats(fd);
+	after = vgpu_stats_settle(fd, before.resources);
 	igt_assert_eq_u64(after.sent, before.sent + 4);
 	igt_assert_eq_u64(after.resources, before.resources);
 
@@ -513,7 +516,7 @@ static void test_many(void)
 	igt_assert_eq_u64(completed, jobs);
 	igt_assert_eq_u64(faults, 0);
 
-	s = vgpu_stats(fd);
+	s = vgpu_stats_settle(fd, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	igt_assert_eq_u64(s.sent, base.sent + MANY);
 	igt_assert_eq_u64(s.completed, base.completed + MANY);
@@ -556,7 +559,7 @@ static void test_close_frees(void)
 	close(fd);
 	gem1 = igt_gring_gem_stats_settle(watch, gem0);
 	igt_assert_eq_u64(gem1.objects, gem0.objects);
-	s = vgpu_stats(watch);
+	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.resources, base.resources);
 	assert_queue_idle(&s);
 	close(watch);

@@ -190,9 +190,10 @@ static void test_gringctl_present(void)
 
 	/*
 	 * Display info, create + attach + scanout, transfer + flush, scanout
-	 * off + unref: 1 + 3 + 2 + 2 commands, and nothing left.
+	 * off + unref: 1 + 3 + 2 + 2 commands, and nothing left once the
+	 * resource is let go of (shortly after its UNREF's fence).
 	 */
-	s = vgpu_stats(watch);
+	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.sent, base.sent + 8);
 	igt_assert_eq_u64(s.completed, base.completed + 8);
 	igt_assert_eq_u64(s.resources, base.resources);
@@ -208,7 +209,7 @@ static void test_gringctl_present(void)
 	igt_assert_eq(json_int(doc, "resource", "height"), YRES);
 	json_object_put(doc);
 	free(out);
-	s = vgpu_stats(watch);
+	s = vgpu_stats_settle(watch, base.resources);
 	igt_assert_eq_u64(s.sent, base.sent + 16);
 	igt_assert_eq_u64(s.resources, base.resources);
 

@@ -50,10 +50,14 @@ static inline void exit_handler(int sig)
  * debugfs dri/<minor>/gring_vgpu, as gring_vgpu_debugfs_show() writes it:
  *
  *   resources <n>
+ *     resource <hw id>: <w>x<h> refs <n> backing attached|none[, ...]
+ *     scanout <n>: owned by a file
  *   commands sent <n> completed <n> errors <n>
  *   <the controlq's "<key> <number>" lines: num, num_free, inflight, ...>
  *
- * "completed" counts commands whose response came back, errors included.
+ * "completed" counts commands whose response came back, errors included;
+ * "resources" those whose device id is taken, which a resource keeps until
+ * nothing queued names it any more: shortly after the fence of its UNREF.
  */
 struct vgpu_stats {
 	uint64_t resources, sent, completed, errors;
@@ -83,24 +87,41 @@ static inline uint64_t stat_field(const char *text, const char *key)
 	return 0;
 }
 
-static inline struct vgpu_stats vgpu_stats(int fd)
+/*
+ * The whole of debugfs gring_vgpu (malloc()ed): a line per resource, so
+ * as long as the device has resources.
+ */
+static inline char *vgpu_debugfs_text(int fd)
 {
-	struct vgpu_stats s;
-	char buf[8192], *line;
+	size_t len = 0, room = 8192;
+	char *buf = malloc(room);
 	ssize_t ret;
-	size_t len = 0;
 	int dir, file;
 
+	igt_assert(buf);
 	dir = igt_debugfs_dir(fd);
 	igt_assert_f(dir >= 0, "no debugfs directory for the gring device\n");
 	file = openat(dir, "gring_vgpu", O_RDONLY | O_CLOEXEC);
 	close(dir);
 	igt_assert_f(file >= 0, "cannot open debugfs gring_vgpu: %m\n");
-	while ((ret = read(file, buf + len, sizeof(buf) - 1 - len)) > 0)
+	while ((ret = read(file, buf + len, room - 1 - len)) > 0) {
 		len += ret;
+		if (room - 1 - len == 0) {
+			room *= 2;
+			buf = realloc(buf, room);
+			igt_assert(buf);
+		}
+	}
 	close(file);
 	igt_assert(ret == 0);
 	buf[len] = '\0';
+	return buf;
+}
+
+static inline struct vgpu_stats vgpu_stats(int fd)
+{
+	char *buf = vgpu_debugfs_text(fd), *line;
+	struct vgpu_stats s;
 
 	s.resources = stat_field(buf, "resources");
 	line = strstr(buf, "\ncommands sent ");
@@ -112,6 +133,7 @@ static inline struct vgpu_stats vgpu_stats(int fd)
 	s.num_free = stat_field(buf, "num_free");
 	s.inflight = stat_field(buf, "inflight");
 	s.device_descs = stat_field(buf, "device_descs");
+	free(buf);
 	return s;
 }
 

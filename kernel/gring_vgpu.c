@@ -87,6 +87,8 @@ int gring_vgpu_device_init(struct gring_drm_device *gdev,
 	 * lock the class of every xarray initialised in the same file, and
 	 * take a process-context-only one for the same lock: its own class.
 	 */
+	spin_lock_init(&vgpu->res_lock);
+	INIT_LIST_HEAD(&vgpu->res_list);
 	ida_init(&vgpu->ids);
 	lockdep_set_class(&vgpu->ids.xa.xa_lock, &gring_vgpu_ids_key);
 	gdev->vgpu = vgpu;
@@ -225,15 +227,11 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 		ret = gring_vgpu_response(vgpu, q, cmd, &cmd->chain.in);
 		if (ret && !err)
 			err = ret;
+		/* What the resource does next follows this (job_fini). */
+		cmd->result = ret;
 		/* An error response is copied too: it says what went wrong. */
 		if (cmd->resp_bo && !cmd->status && cmd->len)
 			gring_vgpu_copy_resp(cmd, &cmd->chain.in);
-		if (cmd->unref && !cmd->status) {
-			ida_free(&vgpu->ids, cmd->unref->hw_id);
-			atomic_dec(&vgpu->resources);
-			kfree(cmd->unref);
-			cmd->unref = NULL;
-		}
 	}
 	spin_lock_irqsave(&q->lock, flags);
 	for (i = 0; i < vjob->count; i++)
@@ -410,24 +408,32 @@ static const struct drm_sched_backend_ops gring_vgpu_sched_ops = {
 	.free_job = gring_job_free,
 };
 
-/* Release what a virtio-gpu job held, done or never run. */
+/*
+ * Release what a virtio-gpu job held, done or never run: its resources
+ * follow what the device made of each command (gring_vgpu_cmd_done()),
+ * under the file's SUBMIT lock, as the file's table is changed there.
+ */
 static void gring_vgpu_job_fini(struct gring_job *job)
 {
 	struct gring_vgpu_job *vjob = to_vjob(job);
+	struct gring_file *gfile = job->queue->gfile;
 	u32 i;
+
+	if (!vjob->cmds)
+		return;
+	mutex_lock(&gfile->vgpu_lock);
+	for (i = 0; i < vjob->count; i++)
+		gring_vgpu_cmd_done(gfile, &vjob->cmds[i]);
+	mutex_unlock(&gfile->vgpu_lock);
 
 	for (i = 0; i < vjob->count; i++) {
 		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
 
 		if (cmd->resp_bo)
 			drm_gem_object_put(&cmd->resp_bo->base);
-		if (cmd->put_bo)
-			drm_gem_object_put(&cmd->put_bo->base);
-		/*
-		 * The UNREF never ran (or failed): the device may still hold
-		 * the resource, so its id stays taken; the file forgot it.
-		 */
-		kfree(cmd->unref);
+		kfree(cmd->stale);
+		if (cmd->res)
+			gring_vgpu_res_put(cmd->res);
 	}
 	kfree(vjob->cmds);
 }
@@ -581,6 +587,8 @@ out_fini:
 	gring_out_sync_fini(&out);
 	gring_vgpu_check_fini(c);
 out_free:
+	for (i = 0; cmds && i < args->cmd_count; i++)
+		kfree(cmds[i].stale);
 	kfree(cmds);
 	kfree(c);
 	return ret;
@@ -591,43 +599,27 @@ out_free:
 /**
  * gring_vgpu_file_close() - give back a closing file's resources
  * @gdev: the device
- * @gfile: the file, whose rings are gone (so no job of it runs)
+ * @gfile: the file, whose rings and jobs are all gone
  *
- * Each resource left is unref'd on the device (which drops its backing),
- * then its backing BO released. Once the device is gone there is nothing
- * to tell it.
+ * The table's references go; each resource is released (unref'd on the
+ * device, its id and backings given back) once nothing names it. The
+ * file's scanouts are nobody's any more.
  */
 void gring_vgpu_file_close(struct gring_drm_device *gdev,
 			   struct gring_file *gfile)
 {
 	struct gring_vgpu_res *res;
 	unsigned long id;
-	int idx;
-	bool live;
+	u32 i;
 
-	if (!gdev->vgpu) {
-		xa_destroy(&gfile->vgpu_res);
-		return;
+	if (gdev->vgpu) {
+		xa_for_each(&gfile->vgpu_res, id, res) {
+			xa_erase(&gfile->vgpu_res, id);
+			gring_vgpu_res_put(res);
+		}
+		for (i = 0; i < GRING_VGPU_MAX_SCANOUTS; i++)
+			cmpxchg(&gdev->vgpu->scanout_owner[i], gfile, NULL);
 	}
-	live = drm_dev_enter(&gdev->drm, &idx);
-	xa_for_each(&gfile->vgpu_res, id, res) {
-		xa_erase(&gfile->vgpu_res, id);
-		/*
-		 * Whatever the answer -- OK, an error for a resource whose
-		 * creation the device refused, or none from a device reset
-		 * for good -- the device holds no such resource afterwards.
-		 */
-		if (live)
-			gring_vpci_resource_unref(gdev->vgpu->vpci,
-						  res->hw_id);
-		ida_free(&gdev->vgpu->ids, res->hw_id);
-		atomic_dec(&gdev->vgpu->resources);
-		if (res->backing)
-			drm_gem_object_put(&res->backing->base);
-		kfree(res);
-	}
-	if (live)
-		drm_dev_exit(idx);
 	xa_destroy(&gfile->vgpu_res);
 	mutex_destroy(&gfile->vgpu_lock);
 }
@@ -661,6 +653,31 @@ static void gring_vgpu_query(struct gring_queue *q,
 	*st = (struct gring_ring_state){ .seqno = READ_ONCE(q->completed) };
 }
 
+/*
+ * Every resource whose id is taken: its device id, size, references (the
+ * file's table and queued commands), backing, and whether the device
+ * still holds it. Ids and counts only, never an address.
+ */
+static void gring_vgpu_resources_show(struct gring_vgpu *vgpu,
+				      struct seq_file *m)
+{
+	struct gring_vgpu_res *res;
+	u32 i;
+
+	spin_lock(&vgpu->res_lock);
+	list_for_each_entry(res, &vgpu->res_list, link)
+		seq_printf(m, "  resource %u: %ux%u refs %u backing %s%s%s\n",
+			   res->hw_id, res->width, res->height,
+			   kref_read(&res->ref),
+			   res->backing ? "attached" : "none",
+			   llist_empty(&res->stale) ? "" : ", stale backings held",
+			   READ_ONCE(res->gone) ? ", gone from the device" : "");
+	spin_unlock(&vgpu->res_lock);
+	for (i = 0; i < GRING_VGPU_MAX_SCANOUTS; i++)
+		if (READ_ONCE(vgpu->scanout_owner[i]))
+			seq_printf(m, "  scanout %u: owned by a file\n", i);
+}
+
 /**
  * gring_vgpu_debugfs_show() - debugfs gring_vgpu: the engine's counts
  * @m: the debugfs file (a struct drm_debugfs_entry's)
@@ -678,6 +695,7 @@ int gring_vgpu_debugfs_show(struct seq_file *m, void *data)
 	if (!vgpu)
 		return 0;
 	seq_printf(m, "resources %d\n", atomic_read(&vgpu->resources));
+	gring_vgpu_resources_show(vgpu, m);
 	seq_printf(m, "commands sent %lld completed %lld errors %lld\n",
 		   (s64)atomic64_read(&vgpu->sent),
 		   (s64)atomic64_read(&vgpu->completed),

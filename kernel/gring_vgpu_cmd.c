@@ -12,12 +12,14 @@
  * offsets, handles and its own resource ids.
  */
 
+#include <linux/llist.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
 #include <uapi/linux/virtio_gpu.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 
@@ -193,10 +195,16 @@ static int gring_vgpu_check_create(struct gring_vgpu_check *c,
 		kfree(res);
 		return ret;
 	}
+	kref_init(&res->ref);		/* the file's table's, once queued */
+	INIT_WORK(&res->release_work, gring_vgpu_res_release_work);
+	INIT_LIST_HEAD(&res->link);
+	init_llist_head(&res->stale);
+	res->vgpu = c->vgpu;
 	res->hw_id = id;
 	res->format = u->format;
 	res->width = u->width;
 	res->height = u->height;
+	cmd->res = res;
 	sh = &c->shadow[c->n++];
 	*sh = (struct gring_vgpu_shadow){
 		.id = u->resource_id,
@@ -290,14 +298,33 @@ static int gring_vgpu_check_scanout(struct gring_vgpu_check *c,
 	struct virtio_gpu_set_scanout *req = (void *)cmd->req;
 	struct gring_vgpu_shadow *sh = NULL;
 
-	if (u->scanout_id >= c->scanouts)
+	void **owner;
+
+	if (u->scanout_id >= c->scanouts ||
+	    u->scanout_id >= GRING_VGPU_MAX_SCANOUTS)
 		return -EINVAL;
+	/*
+	 * A scanout belongs to the file that set it until that file blanks
+	 * it or closes: another file's SET_SCANOUT is -EBUSY. Claimed here,
+	 * so that two files' SUBMITs cannot both pass; given back if this
+	 * SUBMIT fails (gring_vgpu_check_fini()).
+	 */
+	owner = &c->vgpu->scanout_owner[u->scanout_id];
+	if (!(c->claimed & BIT(u->scanout_id))) {
+		void *old = cmpxchg(owner, NULL, c->gfile);
+
+		if (old && old != c->gfile)
+			return -EBUSY;
+		if (!old)
+			c->claimed |= BIT(u->scanout_id);
+	}
 	if (u->resource_id) {
 		sh = gring_vgpu_lookup(c, u->resource_id);
 		if (!sh)
 			return -ENOENT;
 		if (!gring_vgpu_rect_ok(&u->rect, sh->res))
 			return -EINVAL;
+		cmd->res = sh->res;
 	} else if (!gring_vgpu_rect_zero(&u->rect)) {
 		return -EINVAL;
 	}
@@ -349,6 +376,10 @@ int gring_vgpu_check_one(struct gring_vgpu_check *c, u32 i,
 	cmd->resp_len = sizeof(struct virtio_gpu_ctrl_hdr);
 	cmd->resp_type = VIRTIO_GPU_RESP_OK_NODATA;
 	cmd->req_len = sizeof(*hdr);
+	cmd->type = u->type;
+	cmd->uid = u->resource_id;
+	/* Until the device says it executed the command. */
+	cmd->result = -ECANCELED;
 
 	switch (u->type) {
 	case DRM_GRING_VGPU_GET_DISPLAY_INFO:
@@ -365,10 +396,19 @@ int gring_vgpu_check_one(struct gring_vgpu_check *c, u32 i,
 		sh = gring_vgpu_lookup(c, u->resource_id);
 		if (!sh)
 			return -ENOENT;
+		cmd->res = sh->res;
 		break;
 	}
 	if (ret)
 		return ret;
+
+	/* Where a detached backing goes if the device refuses to let go. */
+	if (u->type == DRM_GRING_VGPU_RESOURCE_UNREF ||
+	    u->type == DRM_GRING_VGPU_RESOURCE_DETACH_BACKING) {
+		cmd->stale = kzalloc(sizeof(*cmd->stale), GFP_KERNEL_ACCOUNT);
+		if (!cmd->stale)
+			return -ENOMEM;
+	}
 
 	switch (u->type) {
 	case DRM_GRING_VGPU_RESOURCE_UNREF: {
@@ -460,6 +500,10 @@ void gring_vgpu_check_fini(struct gring_vgpu_check *c)
 		if (c->resp[i])
 			drm_gem_object_put(&c->resp[i]->base);
 	}
+	/* Scanouts this SUBMIT claimed. */
+	for (i = 0; i < GRING_VGPU_MAX_SCANOUTS; i++)
+		if (c->claimed & BIT(i))
+			cmpxchg(&c->vgpu->scanout_owner[i], c->gfile, NULL);
 	/* Resources this SUBMIT would have created. */
 	for (i = 0; i < c->n; i++) {
 		if (c->shadow[i].created && c->shadow[i].res) {
@@ -473,8 +517,9 @@ void gring_vgpu_check_fini(struct gring_vgpu_check *c)
 /**
  * gring_vgpu_commit() - apply a queued SUBMIT to the file's resources
  * @c: the checking state that accepted it
- * @vjob: the job: UNREF and DETACH commands keep what they release until
- *	it is done
+ * @vjob: the job: its commands take a reference to each resource they
+ *	name, and UNREF and DETACH keep what they release until the device
+ *	has executed them
  *
  * In command order; the shadows already proved every step valid, and the
  * file's slots for new resources were reserved, so nothing fails.
@@ -482,9 +527,12 @@ void gring_vgpu_check_fini(struct gring_vgpu_check *c)
 void gring_vgpu_commit(struct gring_vgpu_check *c,
 		       struct gring_vgpu_job *vjob)
 {
+	struct gring_drm_device *gdev = to_gring_drm_device(c->file->minor->dev);
 	struct gring_vgpu_res *res;
 	u32 i;
 
+	/* Claimed scanouts are the file's now. */
+	c->claimed = 0;
 	for (i = 0; i < c->count; i++) {
 		const struct drm_gring_vgpu_cmd *u = &c->ucmd[i];
 		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
@@ -499,6 +547,11 @@ void gring_vgpu_commit(struct gring_vgpu_check *c,
 			res = c->shadow[k].res;
 			c->shadow[k].res = NULL;	/* the file's now */
 			c->shadow[k].created = false;
+			res->gdev = gdev;
+			drm_dev_get(&gdev->drm);
+			spin_lock(&c->vgpu->res_lock);
+			list_add_tail(&res->link, &c->vgpu->res_list);
+			spin_unlock(&c->vgpu->res_lock);
 			xa_store(&c->gfile->vgpu_res, u->resource_id, res,
 				 GFP_KERNEL);
 			atomic_inc(&c->vgpu->resources);
@@ -508,6 +561,7 @@ void gring_vgpu_commit(struct gring_vgpu_check *c,
 			res->backing = c->bo[i];
 			res->b_off = u->bo_offset;
 			res->b_size = u->bo_size;
+			cmd->attach_bo = c->bo[i];
 			c->bo[i] = NULL;		/* the resource's now */
 			break;
 		case DRM_GRING_VGPU_RESOURCE_DETACH_BACKING:
@@ -516,11 +570,137 @@ void gring_vgpu_commit(struct gring_vgpu_check *c,
 			res->backing = NULL;
 			break;
 		case DRM_GRING_VGPU_RESOURCE_UNREF:
+			/* The table's reference becomes the command's. */
 			res = xa_erase(&c->gfile->vgpu_res, u->resource_id);
 			cmd->put_bo = res->backing;
 			res->backing = NULL;
-			cmd->unref = res;
+			break;
+		case DRM_GRING_VGPU_SET_SCANOUT:
+			/* Blanking gives the scanout back. */
+			if (!u->resource_id)
+				cmpxchg(&c->vgpu->scanout_owner[u->scanout_id],
+					c->gfile, NULL);
 			break;
 		}
+		if (cmd->res && u->type != DRM_GRING_VGPU_RESOURCE_UNREF)
+			kref_get(&cmd->res->ref);
+	}
+}
+
+/* --- the device's answers -------------------------------------------------- */
+
+/**
+ * gring_vgpu_res_release_work() - a resource nothing names any more
+ * @work: its release_work
+ *
+ * If the device may still hold it (its UNREF was never executed), the
+ * device is told now and answers before the id is given back; then every
+ * backing the device might have read is released.
+ */
+void gring_vgpu_res_release_work(struct work_struct *work)
+{
+	struct gring_vgpu_res *res = container_of(work, struct gring_vgpu_res,
+						  release_work);
+	struct gring_drm_device *gdev = res->gdev;
+	struct gring_vgpu *vgpu = res->vgpu;
+	struct gring_vgpu_stale *st, *next;
+	int idx;
+
+	/*
+	 * Whatever the answer -- OK, an error for a resource the device
+	 * never created, or none from a device reset for good or gone --
+	 * the device holds no such resource afterwards.
+	 */
+	if (!READ_ONCE(res->gone) && drm_dev_enter(&gdev->drm, &idx)) {
+		gring_vpci_resource_unref(vgpu->vpci, res->hw_id);
+		drm_dev_exit(idx);
+	}
+	llist_for_each_entry_safe(st, next, llist_del_all(&res->stale), node) {
+		drm_gem_object_put(&st->bo->base);
+		kfree(st);
+	}
+	if (res->backing)
+		drm_gem_object_put(&res->backing->base);
+	spin_lock(&vgpu->res_lock);
+	list_del(&res->link);
+	spin_unlock(&vgpu->res_lock);
+	ida_free(&vgpu->ids, res->hw_id);
+	atomic_dec(&vgpu->resources);
+	kfree(res);
+	drm_dev_put(&gdev->drm);
+}
+
+static void gring_vgpu_res_release(struct kref *ref)
+{
+	struct gring_vgpu_res *res = container_of(ref, struct gring_vgpu_res,
+						  ref);
+
+	queue_work(gring_wq, &res->release_work);
+}
+
+/**
+ * gring_vgpu_res_put() - drop a reference to a resource
+ * @res: the resource; the last reference releases it from gring_wq
+ */
+void gring_vgpu_res_put(struct gring_vgpu_res *res)
+{
+	kref_put(&res->ref, gring_vgpu_res_release);
+}
+
+/**
+ * gring_vgpu_cmd_done() - make a done command's resource follow the device
+ * @gfile: the file that submitted it (its vgpu_lock held)
+ * @cmd: a command of a job the device is done with; @cmd->result says
+ *	whether the device executed it
+ *
+ * The file's table changed when the command was queued. What the device
+ * refused, or never got (a job skipped for a failed dependency, a device
+ * reset), is rolled back where the file's state still allows it; what
+ * cannot be rolled back is kept safe: a backing the device may still read
+ * stays referenced until the resource is gone from the device.
+ */
+void gring_vgpu_cmd_done(struct gring_file *gfile, struct gring_vgpu_cmd *cmd)
+{
+	struct gring_vgpu_res *res = cmd->res;
+	bool done = !cmd->result;
+
+	lockdep_assert_held(&gfile->vgpu_lock);
+	switch (cmd->type) {
+	case DRM_GRING_VGPU_RESOURCE_CREATE_2D:
+		/* Refused: the device has no such resource; the id is free. */
+		if (!done) {
+			WRITE_ONCE(res->gone, true);
+			if (xa_cmpxchg(&gfile->vgpu_res, cmd->uid, res, NULL,
+				       GFP_KERNEL) == res)
+				gring_vgpu_res_put(res);
+		}
+		break;
+	case DRM_GRING_VGPU_RESOURCE_ATTACH_BACKING:
+		/* Refused: the device reads no backing of it. */
+		if (!done && res->backing == cmd->attach_bo) {
+			drm_gem_object_put(&res->backing->base);
+			res->backing = NULL;
+		}
+		break;
+	case DRM_GRING_VGPU_RESOURCE_UNREF:
+		if (done)
+			WRITE_ONCE(res->gone, true);
+		fallthrough;
+	case DRM_GRING_VGPU_RESOURCE_DETACH_BACKING:
+		if (!cmd->put_bo)
+			break;
+		if (done) {
+			drm_gem_object_put(&cmd->put_bo->base);
+		} else if (cmd->type == DRM_GRING_VGPU_RESOURCE_DETACH_BACKING &&
+			   !res->backing) {
+			/* Still attached on the device: so in the file too. */
+			res->backing = cmd->put_bo;
+		} else {
+			cmd->stale->bo = cmd->put_bo;
+			llist_add(&cmd->stale->node, &res->stale);
+			cmd->stale = NULL;
+		}
+		cmd->put_bo = NULL;
+		break;
 	}
 }

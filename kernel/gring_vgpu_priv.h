@@ -9,6 +9,8 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/idr.h>
+#include <linux/kref.h>
+#include <linux/llist.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -17,13 +19,19 @@
 #include "gring_vgpu.h"
 #include "gring_virtio_pci.h"
 
+/* Most scanouts a virtio-gpu device has (VIRTIO_GPU_MAX_SCANOUTS). */
+#define GRING_VGPU_MAX_SCANOUTS	16
+
 /**
  * struct gring_vgpu - the virtio-gpu engine of one gring device
  * @vpci: the transport; reached only inside drm_dev_enter(), as it goes
  *	with the PCI function
  * @ids: device resource ids in use (from 1)
- * @resources: resources the device holds: created and not yet unref'd
- *	by an executed RESOURCE_UNREF
+ * @resources: resources whose id is taken (struct gring_vgpu_res alive)
+ * @res_lock: protects @res_list
+ * @res_list: every resource of the device, for debugfs
+ * @scanout_owner: the file (struct gring_file) each scanout belongs to,
+ *	or NULL; claimed with cmpxchg() by a SUBMIT's SET_SCANOUT
  * @sent: commands sent to the device
  * @completed: commands whose response came back
  * @errors: responses that were errors
@@ -32,29 +40,66 @@ struct gring_vgpu {
 	struct gring_vpci *vpci;
 	struct ida ids;
 	atomic_t resources;
+	spinlock_t res_lock; /* res_list */
+	struct list_head res_list;
+	void *scanout_owner[GRING_VGPU_MAX_SCANOUTS];
 	atomic64_t sent;
 	atomic64_t completed;
 	atomic64_t errors;
 };
 
 /**
- * struct gring_vgpu_res - one 2D resource of a file
- * @hw_id: the device's id for it
+ * struct gring_vgpu_stale - a backing the device may still read
+ * @node: in the resource's @stale list
+ * @bo: the BO (a reference)
+ *
+ * Allocated with each DETACH and UNREF, used only when the device did not
+ * execute it: then the BO stays referenced until the resource is gone
+ * from the device, so no memory it may read is freed first.
+ */
+struct gring_vgpu_stale {
+	struct llist_node node;
+	struct gring_gem_object *bo;
+};
+
+/**
+ * struct gring_vgpu_res - one 2D resource, as the device holds it
+ * @ref: the file's table holds one, and so does every queued command that
+ *	names the resource; the last one releases it (gring_vgpu_res_put())
+ * @release_work: that release: it may have to tell the device
+ * @link: in the device's @res_list
+ * @gdev: the device, held until the resource is released
+ * @vgpu: its engine
+ * @hw_id: the device's id for it; given back only when the device no
+ *	longer has the resource and no command naming it is queued, so no
+ *	queued command can ever act on a later resource of that id
  * @format: VIRTIO_GPU_FORMAT_*
  * @width: pixels
  * @height: pixels
- * @backing: the attached BO (a reference), or NULL
+ * @gone: the device executed its UNREF (or refused its CREATE): it holds
+ *	no such resource
+ * @backing: the attached BO (a reference), or NULL: the file's view, as
+ *	the queued commands leave it (the file's SUBMIT lock)
  * @b_off: where the backing starts in @backing
  * @b_size: backing bytes
+ * @stale: backings detached on the file's side whose DETACH or UNREF the
+ *	device did not execute, held until the release
  */
 struct gring_vgpu_res {
+	struct kref ref;
+	struct work_struct release_work;
+	struct list_head link;
+	struct gring_drm_device *gdev;
+	struct gring_vgpu *vgpu;
 	u32 hw_id;
 	u32 format;
 	u32 width;
 	u32 height;
+	bool gone;
 	struct gring_gem_object *backing;
 	u64 b_off;
 	u64 b_size;
+	struct llist_head stale;
 };
 
 /**
@@ -69,8 +114,15 @@ struct gring_vgpu_res {
  * @resp_bo: the BO userspace asked the response to be copied to (a
  *	reference), or NULL
  * @resp_off: where in @resp_bo
- * @unref: the resource this command's RESOURCE_UNREF frees once executed
- * @put_bo: a backing this command detached, released once it is done
+ * @type: DRM_GRING_VGPU_*
+ * @uid: the file's id of the resource it names
+ * @res: the resource it names (a reference once queued), or NULL
+ * @attach_bo: the BO an ATTACH_BACKING attaches (the resource holds it)
+ * @put_bo: a backing this command detached, released once the device has
+ *	executed it
+ * @stale: where @put_bo goes if the device did not execute it
+ * @result: 0 once the device executed the command; its error, or
+ *	-ECANCELED when it was never sent
  * @len: bytes the device wrote
  * @status: 0, or the error the chain came back with
  */
@@ -84,8 +136,13 @@ struct gring_vgpu_cmd {
 	u32 slot;
 	struct gring_gem_object *resp_bo;
 	u64 resp_off;
-	struct gring_vgpu_res *unref;
+	u32 type;
+	u32 uid;
+	struct gring_vgpu_res *res;
+	struct gring_gem_object *attach_bo;
 	struct gring_gem_object *put_bo;
+	struct gring_vgpu_stale *stale;
+	int result;
 	u32 len;
 	int status;
 };
@@ -162,6 +219,8 @@ struct gring_vgpu_check {
 	struct gring_gem_object *resp[DRM_GRING_VGPU_MAX_CMDS];
 	struct drm_gring_vgpu_cmd ucmd[DRM_GRING_VGPU_MAX_CMDS];
 	u32 count;
+	/* Scanouts this SUBMIT claimed, given back if it fails. */
+	u32 claimed;
 	/* A TRANSFER's backing rows and a response's range, per command. */
 	struct gring_vgpu_range ranges[2 * DRM_GRING_VGPU_MAX_CMDS];
 };
@@ -174,5 +233,8 @@ int gring_vgpu_check_resp(struct gring_vgpu_check *c, u32 i,
 void gring_vgpu_check_fini(struct gring_vgpu_check *c);
 void gring_vgpu_commit(struct gring_vgpu_check *c,
 		       struct gring_vgpu_job *vjob);
+void gring_vgpu_res_put(struct gring_vgpu_res *res);
+void gring_vgpu_res_release_work(struct work_struct *work);
+void gring_vgpu_cmd_done(struct gring_file *gfile, struct gring_vgpu_cmd *cmd);
 
 #endif /* _GRING_VGPU_PRIV_H_ */
