@@ -885,6 +885,219 @@ static void test_hung_job(void)
 	close(fd2);
 }
 
+/* ---- virtio-unbind-while-completing ------------------------------------ */
+
+/* Here rather than at the top: only this test runs threads. */
+#include <pthread.h>
+
+#define UC_ROUNDS	3u
+#define UC_THREADS	2u	/* streams, each its own file and ring */
+#define UC_CMDS		4u	/* GET_DISPLAY_INFO per job */
+#define UC_WINDOW	48u	/* a stream's jobs submitted, not yet waited for */
+#define UC_MAX_JOBS	200000u	/* a stream nothing stops ends here */
+#define UC_WAIT_MS	10000	/* for one fence */
+#define UC_GONE_S	20u	/* for a stream to end once the device is gone */
+
+/*
+ * One stream of jobs: a thread submits UC_CMDS GET_DISPLAY_INFO per job
+ * (no BO, so no job depends on another), exports each job's fence as a
+ * sync_file (which outlives the device) and, once UC_WINDOW are
+ * outstanding, waits for the oldest, until an ioctl fails. Then it waits
+ * for all it still holds. No IGT calls in the thread: the test checks the
+ * counts.
+ */
+struct uc_stream {
+	int fd;
+	uint32_t ring;
+	pthread_t thread;
+	volatile unsigned int submitted;	/* jobs whose fence it holds */
+	volatile unsigned int ok;		/* fences signalled, status 1 */
+	volatile unsigned int enodev;		/* fences signalled, -ENODEV */
+	volatile unsigned int other;		/* another status */
+	volatile int first_other;		/* ... the first of them */
+	volatile unsigned int unsignalled;	/* not in UC_WAIT_MS */
+	volatile unsigned int lost;	/* submitted, fence not exported */
+	const char *volatile what;	/* the call that ended the loop */
+	volatile int err;		/* ... and its errno */
+	volatile bool done;
+	volatile bool stop;
+};
+
+static void uc_settle(struct uc_stream *s, int sf)
+{
+	struct pollfd pfd = { .fd = sf, .events = POLLIN };
+	struct sync_file_info info = {};
+
+	if (poll(&pfd, 1, UC_WAIT_MS) != 1) {
+		s->unsignalled++;
+	} else if (ioctl(sf, SYNC_IOC_FILE_INFO, &info)) {
+		if (!s->other++)
+			s->first_other = -errno;
+	} else if (info.status == 1) {
+		s->ok++;
+	} else if (info.status == -ENODEV) {
+		s->enodev++;
+	} else if (!s->other++) {
+		s->first_other = info.status;
+	}
+	close(sf);
+}
+
+static void *uc_loop(void *arg)
+{
+	struct uc_stream *s = arg;
+	struct drm_gring_vgpu_cmd c[UC_CMDS];
+	int window[UC_WINDOW];
+	unsigned int head = 0, n = 0, i;
+
+	for (i = 0; i < UC_CMDS; i++)
+		c[i] = c_id(DRM_GRING_VGPU_GET_DISPLAY_INFO, 0);
+	while (!s->stop && s->submitted < UC_MAX_JOBS) {
+		struct drm_gring_submit sub = {
+			.ring_id = s->ring, .cmds = (uintptr_t)c,
+			.cmd_count = UC_CMDS, .cmd_size = sizeof(c[0]),
+		};
+		uint32_t sync;
+		int ret, sf;
+
+		if (drmSyncobjCreate(s->fd, 0, &sync)) {
+			s->what = "SYNCOBJ_CREATE";
+			s->err = errno;
+			break;
+		}
+		sub.out_sync = sync;
+		ret = __submit(s->fd, &sub);
+		if (ret) {
+			s->what = "SUBMIT";
+			s->err = -ret;
+		} else if (drmSyncobjExportSyncFile(s->fd, sync, &sf)) {
+			/* The device went between the two. */
+			s->what = "export of a submitted job's fence";
+			s->err = errno;
+			s->lost++;
+			ret = -1;
+		}
+		drmSyncobjDestroy(s->fd, sync);
+		if (ret)
+			break;
+		s->submitted++;
+		if (n == UC_WINDOW) {
+			uc_settle(s, window[head]);
+			head = (head + 1) % UC_WINDOW;
+			n--;
+		}
+		window[(head + n++) % UC_WINDOW] = sf;
+	}
+	for (; n; n--, head = (head + 1) % UC_WINDOW)
+		uc_settle(s, window[head]);
+	s->done = true;
+	return NULL;
+}
+
+/*
+ * One round: UC_THREADS streams on a freshly bound device; once each has
+ * had @want jobs complete (the later the round, the longer the streams
+ * run first), the function is unbound under them. Adds to @ok and
+ * @enodev.
+ */
+static void uc_round(unsigned int round, unsigned int want, unsigned int *ok,
+		     unsigned int *enodev)
+{
+	struct uc_stream s[UC_THREADS];
+	unsigned int i, flowing = 0;
+	uint64_t t0;
+
+	memset(s, 0, sizeof(s));
+	vt_take(&devs);
+	for (i = 0; i < UC_THREADS; i++) {
+		s[i].fd = vt_open_render(devs.second);
+		s[i].ring = vring_create(s[i].fd);
+		s[i].what = "nothing";
+		igt_assert_eq(pthread_create(&s[i].thread, NULL, uc_loop, &s[i]),
+			      0);
+	}
+
+	/* Jobs completing, a window of them queued behind: unbind now. */
+	for (t0 = now_ns(); now_ns() - t0 < 30 * NSEC_PER_SEC; usleep(1000)) {
+		for (flowing = 0, i = 0; i < UC_THREADS; i++)
+			flowing += s[i].ok >= want && !s[i].done;
+		if (flowing == UC_THREADS)
+			break;
+	}
+	if (flowing != UC_THREADS)
+		for (i = 0; i < UC_THREADS; i++)
+			s[i].stop = true;
+	igt_assert_f(flowing == UC_THREADS,
+		     "round %u: streams did not get going (%u of %u)\n", round,
+		     flowing, UC_THREADS);
+	igt_assert_eq(__igt_gring_write_text(VT_GRING_PCI "/unbind",
+					     devs.second), 0);
+	igt_assert(!vt_bound_to(devs.second, "gring"));
+
+	/* Each stream's ioctls fail now, and every fence it holds signals. */
+	for (t0 = now_ns(); now_ns() - t0 < UC_GONE_S * NSEC_PER_SEC;
+	     usleep(1000)) {
+		for (flowing = 0, i = 0; i < UC_THREADS; i++)
+			flowing += !s[i].done;
+		if (!flowing)
+			break;
+	}
+	igt_assert_f(!flowing, "round %u: %u streams still running %u s after the unbind\n",
+		     round, flowing, UC_GONE_S);
+	for (i = 0; i < UC_THREADS; i++) {
+		struct uc_stream *t = &s[i];
+
+		igt_assert_eq(pthread_join(t->thread, NULL), 0);
+		igt_info("round %u, stream %u: %u jobs: %u OK, %u -ENODEV, %u other, %u unsignalled, %u lost; ended by %s: %s\n",
+			 round, i, t->submitted, t->ok, t->enodev, t->other,
+			 t->unsignalled, t->lost, t->what, strerror(t->err));
+		igt_assert_f(t->unsignalled == 0, "%u fences never signalled\n",
+			     t->unsignalled);
+		igt_assert_f(t->other == 0, "%u fences with another status, the first %d (%s)\n",
+			     t->other, t->first_other,
+			     strerror(-t->first_other));
+		igt_assert_eq_u32(t->ok + t->enodev, t->submitted);
+		igt_assert_f(t->err == ENODEV, "stream %u ended by %s with %s, not ENODEV\n",
+			     i, t->what, strerror(t->err));
+		*ok += t->ok;
+		*enodev += t->enodev;
+		close(t->fd);
+	}
+}
+
+/*
+ * The function unbound while jobs complete: streams of jobs on two files,
+ * each with a window of jobs queued behind the ones the device is
+ * answering, so the unbind's reset meets interrupts, the dequeue work and
+ * its fence signalling in progress. Each stream's ioctls end with ENODEV;
+ * every fence it got signals, with OK (answered before the reset) or
+ * -ENODEV, none hangs. Three rounds, each unbinding later in its stream;
+ * then the rebound device works and its controlq is idle. The debug
+ * lane's checks (lockdep, KASAN, DMA-API, kmemleak) watch all of it.
+ */
+static void test_unbind_while_completing(void)
+{
+	unsigned int round, ok = 0, enodev = 0;
+	struct vgpu_stats s;
+	uint32_t ring;
+	int fd;
+
+	for (round = 0; round < UC_ROUNDS; round++)
+		uc_round(round, 8 + 40 * round, &ok, &enodev);
+	igt_info("%u rounds: %u jobs OK, %u ended -ENODEV\n", UC_ROUNDS, ok,
+		 enodev);
+	/* Jobs were still coming when the device went. */
+	igt_assert(enodev > 0);
+
+	fd = vgpu_open();
+	ring = vring_create(fd);
+	vrun_ok(fd, ring, (struct drm_gring_vgpu_cmd[]){
+			c_id(DRM_GRING_VGPU_GET_DISPLAY_INFO, 0) }, 1);
+	s = vgpu_stats(fd);
+	assert_queue_idle(&s);
+	close(fd);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -939,6 +1152,10 @@ igt_main
 	igt_describe("A device that never answers: the job times out after 10 s with -ETIMEDOUT, the device is reset for good (the next job is -ENODEV), and a rebind gives a working device.");
 	igt_subtest("virtio-hung-job-reset")
 		test_hung_job();
+
+	igt_describe("Unbinding the function while two streams of jobs complete (each with a window queued behind): every fence signals, OK or -ENODEV, each stream's ioctls end with ENODEV, nothing hangs; three rounds, then a rebind gives a working, idle device.");
+	igt_subtest("virtio-unbind-while-completing")
+		test_unbind_while_completing();
 
 	igt_fixture
 		vt_give_back(&devs);

@@ -294,7 +294,8 @@ static void gring_vpci_queue_print(struct gring_vpci_queue *q,
 
 	spin_lock_irqsave(&q->lock, flags);
 	ready = q->ready;
-	irqs = q->irqs;
+	/* One vector (or INTx) for both queues: each shows the same count. */
+	irqs = READ_ONCE(q->v->queue_irqs);
 	notifies = q->notifies;
 	if (ready)
 		gring_vq_query(&q->vq, &st);
@@ -369,6 +370,8 @@ static int gring_vpci_transport_show(struct seq_file *m, void *unused)
 	seq_printf(m, "config_irqs %llu\ndisplay_events %llu\n",
 		   v->config_irqs, v->display_events);
 	seq_printf(m, "display_queries %llu\n", v->queries);
+	seq_printf(m, "queue_irqs %llu\ndequeue_runs %llu\n",
+		   READ_ONCE(v->queue_irqs), READ_ONCE(v->dequeue_runs));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(gring_vpci_transport);

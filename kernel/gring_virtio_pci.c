@@ -14,11 +14,19 @@
  * transport learnt (display info, queue state) is in debugfs,
  * gring_virtio/<pci name>/ (gring_virtio_cmd.c, with the driver's own
  * commands).
+ *
+ * Completion is in two halves, as in the kernel's virtio-gpu: the queue
+ * interrupt only schedules the dequeue work, which takes the returned
+ * chains off the used ring under the controlq's lock, sends what waited
+ * for descriptors, drops the lock and then calls each chain's done()
+ * (struct gring_vpci_chain has the contract). gring_vpci_quiesce() stops
+ * the doorbell, the handlers and the work before it resets the device.
  */
 
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/dma-fence.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -211,11 +219,21 @@ static int gring_vpci_map(struct gring_vpci *v)
 	return 0;
 }
 
-/* --- interrupts --------------------------------------------------------- */
+/* --- completion: the interrupt schedules, the dequeue work completes ---- */
+
+/*
+ * The dequeue work's queue: high priority, and able to make progress under
+ * memory pressure, as dma-fences signalled from it must (it is the only
+ * way their jobs complete).
+ */
+static struct workqueue_struct *gring_vpci_wq;
 
 /*
  * Add as many backlogged chains as the queue has descriptors for, then
- * publish them with one avail idx update and at most one doorbell.
+ * publish them with one avail idx update and at most one doorbell. Not
+ * once the device is dead or being reset: nothing is added, the doorbell
+ * stays silent. A chain the virtqueue refuses goes to the refused list,
+ * which the dequeue work completes.
  */
 static void gring_vpci_pump_locked(struct gring_vpci *v,
 				   struct gring_vpci_queue *q)
@@ -225,6 +243,8 @@ static void gring_vpci_pump_locked(struct gring_vpci *v,
 	int err;
 
 	lockdep_assert_held(&q->lock);
+	if (v->dead || !q->ready)
+		return;
 	while (!list_empty(&v->backlog) && gring_vq_num_free(&q->vq) >= 2) {
 		c = list_first_entry(&v->backlog, struct gring_vpci_chain,
 				     link);
@@ -232,7 +252,9 @@ static void gring_vpci_pump_locked(struct gring_vpci *v,
 		err = gring_vq_add(&q->vq, &c->out, 1, &c->in, 1, c);
 		if (err) {
 			/* Refused by the ownership layer: a gring bug. */
-			c->done(c, 0, err);
+			c->len = 0;
+			c->status = err;
+			list_add_tail(&c->link, &v->refused);
 			continue;
 		}
 		added = true;
@@ -258,19 +280,20 @@ static void gring_vpci_pump_locked(struct gring_vpci *v,
  * Each chain is one request view the device reads and one response view
  * it writes; the views' DMA handles go into the descriptors. Chains go
  * out in list order, as many as the queue has room for at once, the rest
- * as earlier ones come back. Each chain's @done is called once, from the
- * interrupt handler (or from gring_vpci_quiesce()), with the bytes the
- * device wrote and 0, or with 0 and a negative error when the device is
- * reset first. It runs under the queue's spinlock: it must not sleep nor
- * call back in here.
+ * as earlier ones come back. Each chain's @done is then called exactly
+ * once, later, as struct gring_vpci_chain says: from the dequeue work
+ * with the bytes the device wrote and 0, or with 0 and a negative error
+ * when the device is reset first. Never from in here.
  *
- * Return: 0; -ENODEV when the device is reset for good (then no @done
- * is ever called and @chains is left as it was).
+ * Context: any; takes the controlq's spinlock (irqsave).
+ * Return: 0; -ENODEV when the device is reset for good or being reset
+ * (then no @done is ever called and @chains is left as it was).
  */
 int gring_vpci_send(struct gring_vpci *v, struct list_head *chains)
 {
 	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
 	unsigned long flags;
+	bool refused;
 	int err = 0;
 
 	spin_lock_irqsave(&q->lock, flags);
@@ -280,36 +303,79 @@ int gring_vpci_send(struct gring_vpci *v, struct list_head *chains)
 		list_splice_tail_init(chains, &v->backlog);
 		gring_vpci_pump_locked(v, q);
 	}
+	refused = !list_empty(&v->refused);
 	spin_unlock_irqrestore(&q->lock, flags);
+	if (refused)
+		queue_work(gring_vpci_wq, &v->dequeue_work);
 	return err;
 }
 
-static void gring_vpci_queue_irq(struct gring_vpci_queue *q)
+/*
+ * Move what the device returned on @q to @done, each chain with its len
+ * and status, ask for the next interrupt (draining again whatever came
+ * back meanwhile, so none is lost), and on the controlq send what waited
+ * for descriptors and take the refused chains too. Nothing is completed
+ * here: the caller calls done() once the lock is dropped.
+ */
+static void gring_vpci_dequeue_queue(struct gring_vpci_queue *q,
+				     struct list_head *done)
 {
-	unsigned long flags;
+	struct gring_vpci *v = q->v;
 	void *token;
 	u32 len;
-	int ret;
+	int ret = 0;
 
-	spin_lock_irqsave(&q->lock, flags);
-	q->irqs++;
+	spin_lock_irq(&q->lock);
 	/* debugfs hold_used: a device that never answers, for the tests. */
-	if (!q->ready || READ_ONCE(q->v->hold_used))
-		goto out;
-	do {
-		while ((ret = gring_vq_get_used(&q->vq, &token, &len)) == 1) {
-			struct gring_vpci_chain *c = token;
+	if (q->ready && !READ_ONCE(v->hold_used)) {
+		do {
+			while ((ret = gring_vq_get_used(&q->vq, &token,
+							&len)) == 1) {
+				struct gring_vpci_chain *c = token;
 
-			c->done(c, len, 0);
-		}
-		if (ret < 0)
-			break;	/* broken: the waiter times out and resets */
-	} while (!gring_vq_enable_cb(&q->vq));
-	/* Descriptors came back: what waited for them goes out. */
-	if (q->index == GRING_VPCI_CONTROLQ && ret >= 0)
-		gring_vpci_pump_locked(q->v, q);
-out:
-	spin_unlock_irqrestore(&q->lock, flags);
+				c->len = len;
+				c->status = 0;
+				list_add_tail(&c->link, done);
+			}
+			if (ret < 0)
+				break;	/* broken: the waiter times out and resets */
+		} while (!gring_vq_enable_cb(&q->vq));
+		/* Descriptors came back: what waited for them goes out. */
+		if (q->index == GRING_VPCI_CONTROLQ && ret >= 0)
+			gring_vpci_pump_locked(v, q);
+	}
+	if (q->index == GRING_VPCI_CONTROLQ)
+		list_splice_tail_init(&v->refused, done);
+	spin_unlock_irq(&q->lock);
+}
+
+/*
+ * Call each chain's done(), in list order, with no transport lock held.
+ * A chain is off the list before its done() runs, which may free it.
+ */
+static void gring_vpci_complete(struct list_head *done)
+{
+	struct gring_vpci_chain *c, *next;
+
+	list_for_each_entry_safe(c, next, done, link) {
+		list_del_init(&c->link);
+		c->done(c, c->len, c->status);
+	}
+}
+
+static void gring_vpci_dequeue_work(struct work_struct *work)
+{
+	struct gring_vpci *v = container_of(work, struct gring_vpci,
+					    dequeue_work);
+	bool cookie = dma_fence_begin_signalling();
+	LIST_HEAD(done);
+	int i;
+
+	v->dequeue_runs++;
+	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
+		gring_vpci_dequeue_queue(&v->queues[i], &done);
+	gring_vpci_complete(&done);
+	dma_fence_end_signalling(cookie);
 }
 
 /**
@@ -317,18 +383,25 @@ out:
  * @v: the transport
  *
  * What a timeout handler asks before it calls a command hung: an
- * interrupt may be pending or running. Wait for the handlers in flight,
- * then look at the controlq's used ring as the handler would.
+ * interrupt may be pending, or its dequeue work queued or running. Runs
+ * the dequeue work once more and waits for it: when this returns, every
+ * chain the device had put in the used ring when it was called has had
+ * its done() called (unless debugfs hold_used is set, or the device is
+ * being reset: then gring_vpci_quiesce() completes them).
  *
- * Context: process context.
+ * Context: process context; sleeps. Not from a chain's done().
  */
 void gring_vpci_sync(struct gring_vpci *v)
 {
-	int i;
+	queue_work(gring_vpci_wq, &v->dequeue_work);
+	flush_work(&v->dequeue_work);
+}
 
-	for (i = 0; i < v->nvec; i++)
-		synchronize_irq(pci_irq_vector(v->pdev, i));
-	gring_vpci_queue_irq(&v->queues[GRING_VPCI_CONTROLQ]);
+/* Hard IRQ: count, and leave the rest to the dequeue work. */
+static void gring_vpci_queues_irq(struct gring_vpci *v)
+{
+	v->queue_irqs++;
+	queue_work(gring_vpci_wq, &v->dequeue_work);
 }
 
 static void gring_vpci_config_irq(struct gring_vpci *v)
@@ -345,11 +418,7 @@ static irqreturn_t gring_vpci_msix_config(int irq, void *data)
 
 static irqreturn_t gring_vpci_msix_queues(int irq, void *data)
 {
-	struct gring_vpci *v = data;
-	int i;
-
-	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
-		gring_vpci_queue_irq(&v->queues[i]);
+	gring_vpci_queues_irq(data);
 	return IRQ_HANDLED;
 }
 
@@ -364,7 +433,7 @@ static irqreturn_t gring_vpci_intx(int irq, void *data)
 	if (isr & VIRTIO_PCI_ISR_CONFIG)
 		gring_vpci_config_irq(v);
 	if (isr & 1)
-		gring_vpci_msix_queues(irq, v);
+		gring_vpci_queues_irq(v);
 	return IRQ_HANDLED;
 }
 
@@ -415,6 +484,16 @@ static void gring_vpci_free_irqs(struct gring_vpci *v)
 	for (i = 0; i < v->nvec; i++)
 		free_irq(pci_irq_vector(v->pdev, i), v);
 	pci_free_irq_vectors(v->pdev);
+	v->nvec = 0;
+}
+
+/* Wait for the interrupt handlers running now, on every vector. */
+static void gring_vpci_synchronize_irqs(struct gring_vpci *v)
+{
+	int i;
+
+	for (i = 0; i < v->nvec; i++)
+		synchronize_irq(pci_irq_vector(v->pdev, i));
 }
 
 /* --- queues ------------------------------------------------------------- */
@@ -486,34 +565,37 @@ err_fini:
 }
 
 /*
- * After a reset (the device is off the queues): complete what was in
- * flight, and what waited for room, with @status, and hand the queue
- * memory back to the CPU.
+ * After a reset (the device is off the queues): move what was in flight
+ * to @done with @status, and on the controlq what waited for room with
+ * -ENODEV (and what was refused, with its own status), and hand the queue
+ * memory back to the CPU. The caller completes @done without the lock.
  */
-static void gring_vpci_teardown_queue(struct gring_vpci_queue *q, int status)
+static void gring_vpci_teardown_queue(struct gring_vpci_queue *q, int status,
+				      struct list_head *done)
 {
 	struct gring_vpci_chain *c;
-	unsigned long flags;
 	void *token;
 
-	spin_lock_irqsave(&q->lock, flags);
+	spin_lock_irq(&q->lock);
 	if (q->ready) {
 		while (gring_vq_detach(&q->vq, &token) == 1) {
 			c = token;
-			c->done(c, 0, status);
+			c->len = 0;
+			c->status = status;
+			list_add_tail(&c->link, done);
 		}
 		gring_vq_fini(&q->vq);
 		q->ready = false;
 	}
 	if (q->index == GRING_VPCI_CONTROLQ) {
-		while (!list_empty(&q->v->backlog)) {
-			c = list_first_entry(&q->v->backlog,
-					     struct gring_vpci_chain, link);
-			list_del_init(&c->link);
-			c->done(c, 0, -ENODEV);
+		list_for_each_entry(c, &q->v->backlog, link) {
+			c->len = 0;
+			c->status = -ENODEV;
 		}
+		list_splice_tail_init(&q->v->backlog, done);
+		list_splice_tail_init(&q->v->refused, done);
 	}
-	spin_unlock_irqrestore(&q->lock, flags);
+	spin_unlock_irq(&q->lock);
 }
 
 /**
@@ -522,25 +604,49 @@ static void gring_vpci_teardown_queue(struct gring_vpci_queue *q, int status)
  * @status: the error chains in flight complete with (those still waiting
  *	for descriptors complete with -ENODEV)
  *
- * Afterwards the device touches no memory, every chain's @done has been
- * called, and gring_vpci_send() fails with -ENODEV. Used when a command
- * hangs (the device cannot cancel one) and before the DRM device on the
- * function goes.
+ * In order: the device is marked dead under the controlq's lock (no chain
+ * is added and no doorbell rung from then on, by gring_vpci_send() or by
+ * the dequeue work); the interrupt handlers running are waited for and
+ * the dequeue work is disabled for good, waiting for a run in progress
+ * (its done() calls included); what the device already answered is
+ * completed with its answer; the device is reset; then every chain still
+ * outstanding completes with @status, once, outside the lock.
  *
- * Context: process context; may sleep for the reset.
+ * Afterwards the device touches no memory, every chain's @done has
+ * returned and none is ever called again, and gring_vpci_send() fails
+ * with -ENODEV. Used when a command hangs (the device cannot cancel one)
+ * and before the DRM device on the function goes. Concurrent calls are
+ * serialised: each returns only once all of that is true.
+ *
+ * Context: process context; sleeps (the reset). Not from a chain's done().
  */
 void gring_vpci_quiesce(struct gring_vpci *v, int status)
 {
 	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
-	unsigned long flags;
+	LIST_HEAD(done);
 	int i;
 
-	spin_lock_irqsave(&q->lock, flags);
+	mutex_lock(&v->reset_lock);
+	spin_lock_irq(&q->lock);
 	v->dead = true;
-	spin_unlock_irqrestore(&q->lock, flags);
+	spin_unlock_irq(&q->lock);
+
+	/*
+	 * No handler is still between its interrupt and queue_work(), and a
+	 * later one finds the work disabled: after this nothing but this
+	 * thread completes a chain.
+	 */
+	gring_vpci_synchronize_irqs(v);
+	disable_work_sync(&v->dequeue_work);
+	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
+		gring_vpci_dequeue_queue(&v->queues[i], &done);
+	gring_vpci_complete(&done);
+
 	gring_vpci_reset(v);
 	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
-		gring_vpci_teardown_queue(&v->queues[i], status);
+		gring_vpci_teardown_queue(&v->queues[i], status, &done);
+	gring_vpci_complete(&done);
+	mutex_unlock(&v->reset_lock);
 }
 
 /* --- probe and remove ---------------------------------------------------- */
@@ -599,10 +705,13 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 	v->pdev = pdev;
 	mutex_init(&v->cmd_lock);
 	mutex_init(&v->display_lock);
+	mutex_init(&v->reset_lock);
 	for (i = 0; i < GRING_VPCI_BATCH; i++)
 		init_completion(&v->cmd[i].done);
 	INIT_WORK(&v->config_work, gring_vpci_config_work);
+	INIT_WORK(&v->dequeue_work, gring_vpci_dequeue_work);
 	INIT_LIST_HEAD(&v->backlog);
+	INIT_LIST_HEAD(&v->refused);
 	for (i = 0; i < GRING_VPCI_NQUEUES; i++) {
 		spin_lock_init(&v->queues[i].lock);
 		v->queues[i].v = v;
@@ -673,12 +782,12 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 
 err_reset:
 err_queues:
-	gring_vpci_reset(v);
-	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
-		gring_vpci_teardown_queue(&v->queues[i], -ENODEV);
+	gring_vpci_quiesce(v, -ENODEV);
 err_irqs:
 	gring_vpci_free_irqs(v);
 	cancel_work_sync(&v->config_work);
+	/* Queued by an interrupt before the queues were there: a no-op. */
+	cancel_work_sync(&v->dequeue_work);
 err_buffers:
 	gring_vpci_free_buffers(v);
 err_failed:
@@ -708,8 +817,9 @@ static void gring_vpci_remove(struct pci_dev *pdev)
 	cancel_work_sync(&v->config_work);
 	/*
 	 * Reset (again, if the DRM device did): afterwards the device touches
-	 * no queue and no buffer, so their leases can be taken back and the
-	 * memory freed.
+	 * no queue and no buffer, no interrupt handler or dequeue work is
+	 * running or will run, and every chain is complete, so the leases
+	 * can be taken back and the memory freed.
 	 */
 	gring_vpci_quiesce(v, -ENODEV);
 	gring_vpci_free_irqs(v);
@@ -740,19 +850,26 @@ static struct pci_driver gring_vpci_driver = {
 /**
  * gring_virtio_pci_register() - register the virtio-gpu PCI driver
  *
- * Creates the debugfs directory gring_virtio/ and registers the driver,
- * which binds only devices whose driver_override is "gring".
+ * Creates the completion workqueue and the debugfs directory
+ * gring_virtio/, and registers the driver, which binds only devices whose
+ * driver_override is "gring".
  *
- * Return: 0 or the error of pci_register_driver().
+ * Return: 0, -ENOMEM or the error of pci_register_driver().
  */
 int gring_virtio_pci_register(void)
 {
 	int err;
 
+	gring_vpci_wq = alloc_workqueue("gring-virtio",
+					WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
+	if (!gring_vpci_wq)
+		return -ENOMEM;
 	gring_vpci_debugfs_register();
 	err = pci_register_driver(&gring_vpci_driver);
-	if (err)
+	if (err) {
 		gring_vpci_debugfs_unregister();
+		destroy_workqueue(gring_vpci_wq);
+	}
 	return err;
 }
 
@@ -765,4 +882,5 @@ void gring_virtio_pci_unregister(void)
 {
 	pci_unregister_driver(&gring_vpci_driver);
 	gring_vpci_debugfs_unregister();
+	destroy_workqueue(gring_vpci_wq);
 }

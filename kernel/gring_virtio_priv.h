@@ -59,12 +59,16 @@ struct gring_vpci_cmd {
 struct gring_vpci_queue {
 	struct gring_vq vq;
 	struct gring_vpci *v;
-	spinlock_t lock;	/* serialises every call on @vq, IRQ included */
+	/*
+	 * Serialises every call on @vq, @ready, @notifies and, on the
+	 * controlq, the transport's backlog, refused and dead. Process
+	 * context only: the interrupt handlers do not take it.
+	 */
+	spinlock_t lock;
 	void __iomem *notify;
 	u16 index;
 	u16 vector;
 	bool ready;
-	u64 irqs;
 	u64 notifies;
 };
 
@@ -92,16 +96,38 @@ struct gring_vpci {
 	struct gring_vpci_cmd cmd[GRING_VPCI_BATCH];
 	/*
 	 * Chains waiting for controlq descriptors, in order (the controlq's
-	 * lock): gring_vpci_send() and every completion add what fits.
+	 * lock): gring_vpci_send() and every dequeue add what fits.
 	 */
 	struct list_head backlog;
-	bool dead;		/* reset for good: nothing is sent any more */
 	/*
-	 * debugfs hold_used (root): while set, the interrupt handler leaves
+	 * Chains the virtqueue refused (a gring bug), each with its status,
+	 * for the dequeue work to complete (the controlq's lock).
+	 */
+	struct list_head refused;
+	/*
+	 * Reset for good, or being reset (set under the controlq's lock
+	 * before the reset starts): from then on nothing is added to the
+	 * controlq and its doorbell is not rung, by gring_vpci_send() or by
+	 * the dequeue work.
+	 */
+	bool dead;
+	/*
+	 * debugfs hold_used (root): while set, the dequeue work leaves
 	 * returned chains in the used ring, as if the device never answered,
 	 * so tests can prove a hung job resets the device.
 	 */
 	bool hold_used;
+	/*
+	 * The completion's bottom half: the queue interrupt only schedules
+	 * it; it takes the used chains off both queues, sends the backlog
+	 * and calls each chain's done() outside the lock. Disabled for good
+	 * by gring_vpci_quiesce().
+	 */
+	struct work_struct dequeue_work;
+	/* Serialises gring_vpci_quiesce(): one reset and its completions. */
+	struct mutex reset_lock;
+	u64 queue_irqs;		/* queue interrupts (the handler's count) */
+	u64 dequeue_runs;	/* dequeue work runs */
 	struct gring_drm_device *gdev;	/* the DRM device on this function */
 	u64 queries;		/* GET_DISPLAY_INFO round trips completed */
 
