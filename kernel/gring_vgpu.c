@@ -431,7 +431,7 @@ static void gring_vgpu_job_fini(struct gring_job *job)
 
 		if (cmd->resp_bo)
 			drm_gem_object_put(&cmd->resp_bo->base);
-		kfree(cmd->stale);
+		kfree(cmd->held);
 		if (cmd->res)
 			gring_vgpu_res_put(cmd->res);
 	}
@@ -588,7 +588,7 @@ out_fini:
 	gring_vgpu_check_fini(c);
 out_free:
 	for (i = 0; cmds && i < args->cmd_count; i++)
-		kfree(cmds[i].stale);
+		kfree(cmds[i].held);
 	kfree(cmds);
 	kfree(c);
 	return ret;
@@ -653,6 +653,17 @@ static void gring_vgpu_query(struct gring_queue *q,
 	*st = (struct gring_ring_state){ .seqno = READ_ONCE(q->completed) };
 }
 
+/* Nodes are only added, and freed after the resource left the list. */
+static unsigned int gring_vgpu_held_count(struct gring_vgpu_res *res)
+{
+	struct llist_node *n;
+	unsigned int count = 0;
+
+	llist_for_each(n, READ_ONCE(res->held.first))
+		count++;
+	return count;
+}
+
 /*
  * Every resource whose id is taken: its device id, size, references (the
  * file's table and queued commands), backing, and whether the device
@@ -666,11 +677,11 @@ static void gring_vgpu_resources_show(struct gring_vgpu *vgpu,
 
 	spin_lock(&vgpu->res_lock);
 	list_for_each_entry(res, &vgpu->res_list, link)
-		seq_printf(m, "  resource %u: %ux%u refs %u backing %s%s%s\n",
+		seq_printf(m, "  resource %u: %ux%u refs %u backing %s, BOs held %u%s\n",
 			   res->hw_id, res->width, res->height,
 			   kref_read(&res->ref),
 			   res->backing ? "attached" : "none",
-			   llist_empty(&res->stale) ? "" : ", stale backings held",
+			   gring_vgpu_held_count(res),
 			   READ_ONCE(res->gone) ? ", gone from the device" : "");
 	spin_unlock(&vgpu->res_lock);
 	for (i = 0; i < GRING_VGPU_MAX_SCANOUTS; i++)

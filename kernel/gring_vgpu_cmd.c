@@ -198,7 +198,7 @@ static int gring_vgpu_check_create(struct gring_vgpu_check *c,
 	kref_init(&res->ref);		/* the file's table's, once queued */
 	INIT_WORK(&res->release_work, gring_vgpu_res_release_work);
 	INIT_LIST_HEAD(&res->link);
-	init_llist_head(&res->stale);
+	init_llist_head(&res->held);
 	res->vgpu = c->vgpu;
 	res->hw_id = id;
 	res->format = u->format;
@@ -402,11 +402,10 @@ int gring_vgpu_check_one(struct gring_vgpu_check *c, u32 i,
 	if (ret)
 		return ret;
 
-	/* Where a detached backing goes if the device refuses to let go. */
-	if (u->type == DRM_GRING_VGPU_RESOURCE_UNREF ||
-	    u->type == DRM_GRING_VGPU_RESOURCE_DETACH_BACKING) {
-		cmd->stale = kzalloc(sizeof(*cmd->stale), GFP_KERNEL_ACCOUNT);
-		if (!cmd->stale)
+	/* The resource's hold on the BO, so that queueing cannot fail. */
+	if (u->type == DRM_GRING_VGPU_RESOURCE_ATTACH_BACKING) {
+		cmd->held = kzalloc(sizeof(*cmd->held), GFP_KERNEL_ACCOUNT);
+		if (!cmd->held)
 			return -ENOMEM;
 	}
 
@@ -528,10 +527,11 @@ void gring_vgpu_commit(struct gring_vgpu_check *c,
 		       struct gring_vgpu_job *vjob)
 {
 	struct gring_drm_device *gdev = to_gring_drm_device(c->file->minor->dev);
+	u32 blanked = 0;
 	struct gring_vgpu_res *res;
 	u32 i;
 
-	/* Claimed scanouts are the file's now. */
+	/* Claimed scanouts are the file's now (but see @blanked below). */
 	c->claimed = 0;
 	for (i = 0; i < c->count; i++) {
 		const struct drm_gring_vgpu_cmd *u = &c->ucmd[i];
@@ -562,11 +562,14 @@ void gring_vgpu_commit(struct gring_vgpu_check *c,
 			res->b_off = u->bo_offset;
 			res->b_size = u->bo_size;
 			cmd->attach_bo = c->bo[i];
-			c->bo[i] = NULL;		/* the resource's now */
+			cmd->held->bo = c->bo[i];	/* the resource's now */
+			llist_add(&cmd->held->node, &res->held);
+			cmd->held = NULL;
+			c->bo[i] = NULL;
 			break;
 		case DRM_GRING_VGPU_RESOURCE_DETACH_BACKING:
 			res = xa_load(&c->gfile->vgpu_res, u->resource_id);
-			cmd->put_bo = res->backing;	/* until it is done */
+			cmd->put_bo = res->backing;
 			res->backing = NULL;
 			break;
 		case DRM_GRING_VGPU_RESOURCE_UNREF:
@@ -576,15 +579,24 @@ void gring_vgpu_commit(struct gring_vgpu_check *c,
 			res->backing = NULL;
 			break;
 		case DRM_GRING_VGPU_SET_SCANOUT:
-			/* Blanking gives the scanout back. */
-			if (!u->resource_id)
-				cmpxchg(&c->vgpu->scanout_owner[u->scanout_id],
-					c->gfile, NULL);
+			/* The last SET_SCANOUT of a scanout decides. */
+			if (u->resource_id)
+				blanked &= ~BIT(u->scanout_id);
+			else
+				blanked |= BIT(u->scanout_id);
 			break;
 		}
 		if (cmd->res && u->type != DRM_GRING_VGPU_RESOURCE_UNREF)
 			kref_get(&cmd->res->ref);
 	}
+	/*
+	 * A scanout this SUBMIT leaves blank is given back; one it leaves
+	 * showing a resource stays claimed from the check on, so no other
+	 * file can take it in between.
+	 */
+	for (i = 0; i < GRING_VGPU_MAX_SCANOUTS; i++)
+		if (blanked & BIT(i))
+			cmpxchg(&c->vgpu->scanout_owner[i], c->gfile, NULL);
 }
 
 /* --- the device's answers -------------------------------------------------- */
@@ -595,7 +607,7 @@ void gring_vgpu_commit(struct gring_vgpu_check *c,
  *
  * If the device may still hold it (its UNREF was never executed), the
  * device is told now and answers before the id is given back; then every
- * backing the device might have read is released.
+ * BO ever attached to it is released: the device reads none of them.
  */
 void gring_vgpu_res_release_work(struct work_struct *work)
 {
@@ -603,7 +615,7 @@ void gring_vgpu_res_release_work(struct work_struct *work)
 						  release_work);
 	struct gring_drm_device *gdev = res->gdev;
 	struct gring_vgpu *vgpu = res->vgpu;
-	struct gring_vgpu_stale *st, *next;
+	struct gring_vgpu_held *h, *next;
 	int idx;
 
 	/*
@@ -615,15 +627,14 @@ void gring_vgpu_res_release_work(struct work_struct *work)
 		gring_vpci_resource_unref(vgpu->vpci, res->hw_id);
 		drm_dev_exit(idx);
 	}
-	llist_for_each_entry_safe(st, next, llist_del_all(&res->stale), node) {
-		drm_gem_object_put(&st->bo->base);
-		kfree(st);
-	}
-	if (res->backing)
-		drm_gem_object_put(&res->backing->base);
+	/* Off debugfs's list before what it shows goes. */
 	spin_lock(&vgpu->res_lock);
 	list_del(&res->link);
 	spin_unlock(&vgpu->res_lock);
+	llist_for_each_entry_safe(h, next, llist_del_all(&res->held), node) {
+		drm_gem_object_put(&h->bo->base);
+		kfree(h);
+	}
 	ida_free(&vgpu->ids, res->hw_id);
 	atomic_dec(&vgpu->resources);
 	kfree(res);
@@ -655,9 +666,9 @@ void gring_vgpu_res_put(struct gring_vgpu_res *res)
  *
  * The file's table changed when the command was queued. What the device
  * refused, or never got (a job skipped for a failed dependency, a device
- * reset), is rolled back where the file's state still allows it; what
- * cannot be rolled back is kept safe: a backing the device may still read
- * stays referenced until the resource is gone from the device.
+ * reset), is rolled back where the file's view still allows it. BOs are
+ * not released here: a resource holds every BO attached to it until it
+ * is gone from the device (struct gring_vgpu_held).
  */
 void gring_vgpu_cmd_done(struct gring_file *gfile, struct gring_vgpu_cmd *cmd)
 {
@@ -676,31 +687,19 @@ void gring_vgpu_cmd_done(struct gring_file *gfile, struct gring_vgpu_cmd *cmd)
 		}
 		break;
 	case DRM_GRING_VGPU_RESOURCE_ATTACH_BACKING:
-		/* Refused: the device reads no backing of it. */
-		if (!done && res->backing == cmd->attach_bo) {
-			drm_gem_object_put(&res->backing->base);
+		/* Refused: the resource has no backing, as far as it knows. */
+		if (!done && res->backing == cmd->attach_bo)
 			res->backing = NULL;
-		}
+		break;
+	case DRM_GRING_VGPU_RESOURCE_DETACH_BACKING:
+		/* Refused: still attached on the device, so in the view too. */
+		if (!done && !res->backing)
+			res->backing = cmd->put_bo;
 		break;
 	case DRM_GRING_VGPU_RESOURCE_UNREF:
+		/* Refused: the release tells the device again. */
 		if (done)
 			WRITE_ONCE(res->gone, true);
-		fallthrough;
-	case DRM_GRING_VGPU_RESOURCE_DETACH_BACKING:
-		if (!cmd->put_bo)
-			break;
-		if (done) {
-			drm_gem_object_put(&cmd->put_bo->base);
-		} else if (cmd->type == DRM_GRING_VGPU_RESOURCE_DETACH_BACKING &&
-			   !res->backing) {
-			/* Still attached on the device: so in the file too. */
-			res->backing = cmd->put_bo;
-		} else {
-			cmd->stale->bo = cmd->put_bo;
-			llist_add(&cmd->stale->node, &res->stale);
-			cmd->stale = NULL;
-		}
-		cmd->put_bo = NULL;
 		break;
 	}
 }

@@ -49,15 +49,17 @@ struct gring_vgpu {
 };
 
 /**
- * struct gring_vgpu_stale - a backing the device may still read
- * @node: in the resource's @stale list
+ * struct gring_vgpu_held - a BO a resource holds for the device
+ * @node: in the resource's @held list
  * @bo: the BO (a reference)
  *
- * Allocated with each DETACH and UNREF, used only when the device did not
- * execute it: then the BO stays referenced until the resource is gone
- * from the device, so no memory it may read is freed first.
+ * Allocated with each ATTACH_BACKING. The device may take the backing
+ * whenever the ATTACH runs, and commands of other rings may run before or
+ * after it, so the only point from which the device surely reads none of
+ * a resource's backings is the resource's end: every BO ever attached is
+ * held until then. A DETACH changes the file's view, not the references.
  */
-struct gring_vgpu_stale {
+struct gring_vgpu_held {
 	struct llist_node node;
 	struct gring_gem_object *bo;
 };
@@ -78,12 +80,12 @@ struct gring_vgpu_stale {
  * @height: pixels
  * @gone: the device executed its UNREF (or refused its CREATE): it holds
  *	no such resource
- * @backing: the attached BO (a reference), or NULL: the file's view, as
- *	the queued commands leave it (the file's SUBMIT lock)
+ * @backing: the attached BO, or NULL: the file's view, as the queued
+ *	commands leave it (the file's SUBMIT lock); @held keeps it alive
  * @b_off: where the backing starts in @backing
  * @b_size: backing bytes
- * @stale: backings detached on the file's side whose DETACH or UNREF the
- *	device did not execute, held until the release
+ * @held: every BO an ATTACH_BACKING queued for the resource, held until
+ *	its release (struct gring_vgpu_held)
  */
 struct gring_vgpu_res {
 	struct kref ref;
@@ -99,7 +101,7 @@ struct gring_vgpu_res {
 	struct gring_gem_object *backing;
 	u64 b_off;
 	u64 b_size;
-	struct llist_head stale;
+	struct llist_head held;
 };
 
 /**
@@ -118,9 +120,9 @@ struct gring_vgpu_res {
  * @uid: the file's id of the resource it names
  * @res: the resource it names (a reference once queued), or NULL
  * @attach_bo: the BO an ATTACH_BACKING attaches (the resource holds it)
- * @put_bo: a backing this command detached, released once the device has
- *	executed it
- * @stale: where @put_bo goes if the device did not execute it
+ * @put_bo: the backing a DETACH or UNREF takes off the file's view, for
+ *	putting it back if the device refuses (no reference)
+ * @held: an ATTACH's hold on its BO, until queued
  * @result: 0 once the device executed the command; its error, or
  *	-ECANCELED when it was never sent
  * @len: bytes the device wrote
@@ -141,7 +143,7 @@ struct gring_vgpu_cmd {
 	struct gring_vgpu_res *res;
 	struct gring_gem_object *attach_bo;
 	struct gring_gem_object *put_bo;
-	struct gring_vgpu_stale *stale;
+	struct gring_vgpu_held *held;
 	int result;
 	u32 len;
 	int status;
