@@ -57,7 +57,13 @@ unsigned int gring_soft_op_words(enum gring_soft_op op)
  */
 void gring_soft_mmu_init(struct gring_soft_mmu *mmu)
 {
-	mt_init(&mmu->mt);
+	/*
+	 * RCU mode: the engine looks addresses up (mtree_load(), under RCU)
+	 * while buffers are mapped and unmapped, and a plain tree frees its
+	 * nodes at once on every change -- a lookup could read a freed node
+	 * (KASAN saw it once rings ran on several hardware queues).
+	 */
+	mt_init_flags(&mmu->mt, MT_FLAGS_USE_RCU);
 }
 
 /**

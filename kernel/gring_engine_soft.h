@@ -78,8 +78,8 @@ struct gring_soft_mapping {
 /**
  * struct gring_soft_mmu - the engine's table of mapped buffers
  * @mt: DMA address range -> struct gring_soft_mapping. The maple tree
- *	answers "which mapping covers this address" directly, and its
- *	internal lock lets the engine look up while buffers come and go.
+ *	answers "which mapping covers this address" directly; in RCU mode
+ *	the engine looks up under RCU while buffers come and go.
  */
 struct gring_soft_mmu {
 	struct maple_tree mt;

@@ -21,9 +21,18 @@ struct maple_tree {
 	} r[SHIM_MT_MAX];
 };
 
+#define MT_FLAGS_USE_RCU	0x02
+
+/* The host has one thread: RCU mode changes nothing here. */
+static inline void mt_init_flags(struct maple_tree *mt, unsigned int flags)
+{
+	(void)flags;
+	mt->n = 0;
+}
+
 static inline void mt_init(struct maple_tree *mt)
 {
-	mt->n = 0;
+	mt_init_flags(mt, 0);
 }
 
 static inline bool mtree_empty(const struct maple_tree *mt)
