@@ -155,22 +155,6 @@ static void test_hang_recovers(int fd)
 	gem_close(fd, bo);
 }
 
-/* Make the next @n jobs fault (debugfs gring_inject_faults, root only). */
-static void inject_faults(int fd, unsigned int n)
-{
-	char text[16];
-	int dir, file, len;
-
-	dir = igt_debugfs_dir(fd);
-	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
-	file = openat(dir, "gring_inject_faults", O_WRONLY | O_CLOEXEC);
-	close(dir);
-	igt_assert_f(file >= 0, "cannot open debugfs gring_inject_faults: %m\n");
-	len = snprintf(text, sizeof(text), "%u", n);
-	igt_assert_eq(write(file, text, len), len);
-	close(file);
-}
-
 /*
  * A job whose first write points outside every mapping: the engine's
  * table refuses it, the job stops there (nothing of it is written), its
@@ -186,7 +170,7 @@ static void test_device_fault(int fd)
 	};
 	struct drm_gring_ring_query q;
 
-	inject_faults(fd, 1);
+	igt_gring_inject_faults(fd, 1);
 	bad_job_then_good(fd, faulty, 2, cmd_write32(bo, 8, 0x900d),
 			  10 * NSEC_PER_SEC, -EFAULT, &q);
 	igt_assert_eq_u64(q.faults, 1);

@@ -297,3 +297,18 @@ struct igt_gring_gem_stats igt_gring_gem_stats_settle(int fd,
 	}
 	return now;
 }
+
+void igt_gring_inject_faults(int fd, unsigned int n)
+{
+	char text[16];
+	int dir, file, len;
+
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_inject_faults", O_WRONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_inject_faults: %m\n");
+	len = snprintf(text, sizeof(text), "%u", n);
+	igt_assert_eq(write(file, text, len), len);
+	close(file);
+}

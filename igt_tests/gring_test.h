@@ -59,6 +59,12 @@ uint32_t igt_gring_prime_import(int fd, int dmabuf);
  */
 uint64_t igt_gring_maps_offset(const void *addr);
 
+/*
+ * Make the next @n soft-engine jobs of @fd's device fault (debugfs
+ * gring_inject_faults, root only); skips without debugfs.
+ */
+void igt_gring_inject_faults(int fd, unsigned int n);
+
 /* Read a whole small file (sysfs, procfs, cgroupfs) as a string. */
 char *igt_gring_read_text(const char *path);
 /* The first decimal number in @path. */

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/sync_file.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -833,7 +834,7 @@ static void test_unbind_busy(void)
 /* ---- virtio-hung-job-reset ------------------------------------------------ */
 
 /*
- * A device that never answers (debugfs hold_used: the interrupt handler
+ * A device that never answers (debugfs hold_used: the dequeue work
  * leaves the used ring alone) hangs the job: the scheduler times it out
  * (10 s), the device is reset for good, the job's fence says -ETIMEDOUT,
  * the next job fails with -ENODEV without reaching the device, and a
@@ -886,9 +887,6 @@ static void test_hung_job(void)
 }
 
 /* ---- virtio-unbind-while-completing ------------------------------------ */
-
-/* Here rather than at the top: only this test runs threads. */
-#include <pthread.h>
 
 #define UC_ROUNDS	3u
 #define UC_THREADS	2u	/* streams, each its own file and ring */

@@ -257,22 +257,6 @@ static struct vgpu_stats settled_start(int watch)
 	return s;
 }
 
-/* Make the next @n soft-engine jobs fault (debugfs, root only). */
-static void inject_faults(int fd, unsigned int n)
-{
-	char text[16];
-	int dir, file, len;
-
-	dir = igt_debugfs_dir(fd);
-	igt_assert_f(dir >= 0, "no debugfs directory for the gring device\n");
-	file = openat(dir, "gring_inject_faults", O_WRONLY | O_CLOEXEC);
-	close(dir);
-	igt_assert_f(file >= 0, "cannot open debugfs gring_inject_faults: %m\n");
-	len = snprintf(text, sizeof(text), "%u", n);
-	igt_assert_eq(write(file, text, len), len);
-	close(file);
-}
-
 static void fill(uint32_t *px, uint64_t bytes, uint32_t salt)
 {
 	uint64_t i;
@@ -606,7 +590,7 @@ static void test_skipped_job(void)
 	int status, ret;
 
 	/* The soft job faults after its stall; the vgpu job waits for it. */
-	inject_faults(fd, 1);
+	igt_gring_inject_faults(fd, 1);
 	submit(fd, sring, soft, 2, failed);
 	before = vgpu_stats(watch);
 	c[0] = c_create(9, SK_W, SK_H);

@@ -82,10 +82,10 @@ int gring_vgpu_device_init(struct gring_drm_device *gdev,
 		return -ENOMEM;
 	vgpu->vpci = vpci;
 	/*
-	 * Device ids are given back in the interrupt handler (the IDA
-	 * takes its lock irqsave). Lockdep would otherwise give the IDA's
-	 * lock the class of every xarray initialised in the same file, and
-	 * take a process-context-only one for the same lock: its own class.
+	 * Device ids are taken at SUBMIT and given back by a resource's
+	 * release work. The IDA's lock keeps a class of its own, apart
+	 * from every xarray initialised in this file, as when ids were
+	 * given back in the interrupt handler.
 	 */
 	spin_lock_init(&vgpu->res_lock);
 	INIT_LIST_HEAD(&vgpu->res_list);
@@ -201,8 +201,9 @@ static void gring_vgpu_copy_resp(struct gring_vgpu_cmd *cmd,
 }
 
 /*
- * The last chain of a job came back: complete it, as an interrupt handler
- * does -- here, from the transport's, under the controlq's lock.
+ * The last chain of a job came back: complete it. Called from the
+ * transport's dequeue work (or a reset), in process context, outside the
+ * controlq's lock; it must not sleep (struct gring_vpci_chain).
  *
  * Its BOs' memory is there without drm_dev_enter(): chains come back from
  * the device only while it runs, and remove resets it (completing the
@@ -240,7 +241,7 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 	gring_job_done(job, err, ktime_get_ns() - vjob->start_ns);
 }
 
-/* Called under the controlq's lock, maybe in its interrupt handler. */
+/* The chain's done(): see gring_vgpu_job_done() for the context. */
 static void gring_vgpu_chain_done(struct gring_vpci_chain *chain, u32 len,
 				  int status)
 {
