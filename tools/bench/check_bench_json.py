@@ -2,7 +2,8 @@
 """Check a gring-bench --output/--json file on the host.
 
 Used by `make test` on the smoke run's JSON so the bench's machine-readable
-output cannot rot: every benchmark measured (status ok, as many samples as
+output cannot rot: every benchmark measured (status ok -- or unavailable
+with its reason, and then every ratio on it not ok --, as many samples as
 repeats, min <= median <= max, the median recomputed from the samples, and
 the same for each of its secondary figures, "extras", when it has them) and
 every ratio recomputed here from the two medians it names, and every
@@ -60,8 +61,16 @@ def main():
         doc = json.load(f)
     repeat = doc["repeat"]
     medians = {}
+    unavailable = set()
     for b in doc["benchmarks"]:
         name = b["name"]
+        # Unavailable is a verdict the bench gives with its reason (no
+        # vgem, ranges costing less than the noise): not a failed run.
+        if b["status"] == "unavailable":
+            if not b.get("reason"):
+                fail(f"{name}: unavailable without a reason")
+            unavailable.add(name)
+            continue
         if b["status"] != "ok":
             fail(f"{name}: status {b['status']}: {b.get('reason', '')}")
         vals = b["values"]
@@ -80,6 +89,12 @@ def main():
         fail("no benchmarks")
     counts = {"met": 0, "missed": 0, "not_measured": 0}
     for r in doc["ratios"]:
+        if r["numerator"] in unavailable or r["denominator"] in unavailable:
+            if r["status"] == "ok":
+                fail(f"ratio {r['name']}: ok, but a side is unavailable")
+            if r.get("target") is not None:
+                counts["not_measured"] += 1
+            continue
         if r["status"] != "ok":
             fail(f"ratio {r['name']}: status {r['status']}")
         for side in ("numerator", "denominator"):

@@ -112,6 +112,29 @@ BAD = {
 }
 
 
+def unavailable(d):
+    """Benchmark "c" unavailable with a reason: c/b and c/d not ok, their
+    targets counted as not measured (2 of them), a/b still missed."""
+    c = d["benchmarks"][2]
+    for k in ("median", "min", "max", "values"):
+        c.pop(k)
+    c.update(status="unavailable", reason="less than the noise")
+    for r in d["ratios"][1:3]:
+        r.update(status="unavailable", value=None)
+        r["target"]["met"] = None
+    d["targets"] = {"met": 0, "missed": 1, "not_measured": 2}
+
+
+BAD_UNAVAILABLE = {
+    "unavailable without a reason": lambda d: d["benchmarks"][2]
+    .pop("reason"),
+    "ratio ok on an unavailable side": lambda d: d["ratios"][1]
+    .__setitem__("status", "ok"),
+    "unmeasured target not counted": lambda d: d["targets"]
+    .__setitem__("not_measured", 1),
+}
+
+
 def main():
     failures = 0
     code, out = run(good_doc())
@@ -120,6 +143,20 @@ def main():
         failures += 1
     else:
         print("ok: consistent document accepted (2 met, 1 missed)")
+    code, out = run(mutated(unavailable))
+    if code != 0 or "0 met, 1 missed" not in out:
+        print(f"FAIL: a benchmark unavailable with its reason: exit {code}: "
+              f"{out.strip()}")
+        failures += 1
+    else:
+        print("ok: a benchmark unavailable with its reason is accepted")
+    for what, edit in BAD_UNAVAILABLE.items():
+        code, out = run(mutated(lambda d: (unavailable(d), edit(d))))
+        if code == 1 and out.startswith("check_bench_json: "):
+            print(f"ok: {what}: rejected: {out.strip()}")
+        else:
+            print(f"FAIL: {what}: exit {code}, expected 1: {out.strip()}")
+            failures += 1
     for what, edit in BAD.items():
         try:
             code, out = run(mutated(edit))
