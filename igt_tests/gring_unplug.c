@@ -116,6 +116,26 @@ static uint64_t module_refcnt(void)
 	return igt_gring_read_u64("/sys/module/gring/refcnt");
 }
 
+/*
+ * The module's reference count once it stops moving: what an earlier
+ * test's files left (rings, fences) lets go of the module shortly after
+ * their close returned, and a baseline taken meanwhile is not one. Stable
+ * over three reads 100 ms apart, or as it is after 10 s.
+ */
+static uint64_t module_refcnt_settled(void)
+{
+	uint64_t v = module_refcnt(), w;
+	unsigned int i, same = 0;
+
+	for (i = 0; i < 100 && same < 2; i++) {
+		usleep(100 * 1000);
+		w = module_refcnt();
+		same = w == v ? same + 1 : 0;
+		v = w;
+	}
+	return v;
+}
+
 /* MemFree from /proc/meminfo, in bytes. */
 static uint64_t mem_free(void)
 {
@@ -251,7 +271,7 @@ static void rebind_and_check(uint64_t refcnt)
 
 static void test_open_fd(void)
 {
-	uint64_t refcnt = module_refcnt();
+	uint64_t refcnt = module_refcnt_settled();
 	int fd = open_gring();
 	uint32_t handle = igt_gring_gem_create(fd, 4096, NULL);
 	uint64_t offset = igt_gring_gem_mmap_offset(fd, handle);
@@ -283,7 +303,7 @@ static int sync_file_status(int sf)
  */
 static void test_ring_busy(void)
 {
-	uint64_t refcnt = module_refcnt();
+	uint64_t refcnt = module_refcnt_settled();
 	int fd = open_gring();
 	uint32_t bo = igt_gring_gem_create(fd, 4096, NULL);
 	struct drm_gring_ring_create rc = { .engine = DRM_GRING_ENGINE_SOFT };
@@ -464,7 +484,7 @@ static uint64_t elapsed_ms(const struct timespec *t0)
  */
 static void test_fence_after_unbind(void)
 {
-	uint64_t refcnt = module_refcnt();
+	uint64_t refcnt = module_refcnt_settled();
 	int fd = open_gring();
 	int sf = submit_slow_job_sync_file(fd), status;
 
@@ -486,7 +506,7 @@ static void test_fence_after_unbind(void)
  */
 static void test_fence_after_close_and_unbind(void)
 {
-	uint64_t refcnt = module_refcnt();
+	uint64_t refcnt = module_refcnt_settled();
 	int fd = open_gring();
 	int sf = submit_slow_job_sync_file(fd);
 	struct timespec t0;
@@ -504,7 +524,7 @@ static void test_fence_after_close_and_unbind(void)
 
 static void test_live_mapping(void)
 {
-	uint64_t refcnt = module_refcnt(), before;
+	uint64_t refcnt = module_refcnt_settled(), before;
 	int fd = open_gring(), dmabuf;
 	uint32_t handles[NBOS];
 	uint64_t offsets[NBOS];
@@ -547,7 +567,7 @@ static void test_live_mapping(void)
 
 static void test_dmabuf_only(void)
 {
-	uint64_t refcnt = module_refcnt(), before;
+	uint64_t refcnt = module_refcnt_settled(), before;
 	int fd = open_gring(), dmabufs[NBOS];
 	uint32_t *maps[NBOS];
 
@@ -698,7 +718,7 @@ static void *toucher_loop(void *arg)
 static void unplug_under_thread(void *(*loop)(void *), const char *who,
 				bool sigbus)
 {
-	uint64_t refcnt = module_refcnt();
+	uint64_t refcnt = module_refcnt_settled();
 	struct creator c = { .fd = open_gring(), .what = "nothing" };
 	struct sigaction sa = { .sa_handler = on_thread_sigbus }, old;
 	pthread_t thread;
