@@ -39,11 +39,12 @@ static const char *const trouble[] = {
 /*
  * Warnings that say the host was busy, not that the kernel misbehaved:
  * under TCG a vCPU can be off the host CPU for a second, and the
- * clocksource watchdog says so at warning level. Not trouble, whatever
- * the test.
+ * clocksource watchdog and the hrtimer code (once per boot) say so at
+ * warning level. Not trouble, whatever the test.
  */
 static const char *const host_noise[] = {
 	"clocksource: Long readout interval, skipping watchdog check",
+	"hrtimer: interrupt took ",
 };
 
 static void drop_ignore(struct kmsg *k)
