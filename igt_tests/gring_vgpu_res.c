@@ -1020,11 +1020,7 @@ static void test_blank_then_set(void)
 igt_main
 {
 	igt_fixture {
-		igt_require_f(geteuid() == 0, "sysfs and debugfs need root\n");
-		igt_require_f(access(VT_GRING_PCI, F_OK) == 0,
-			      "no " VT_GRING_PCI " (gring.ko not loaded)\n");
-		igt_require_f(vt_find_devices(&devs) >= 2,
-			      "needs two virtio-gpu-pci devices\n");
+		vt_require_two_devices(&devs);
 		igt_install_exit_handler(exit_handler);
 	}
 

@@ -128,6 +128,20 @@ static inline int vt_find_devices(struct vt_devices *d)
 	return found;
 }
 
+/*
+ * What every binary that moves the second virtio-gpu function needs:
+ * root (sysfs, debugfs), gring.ko loaded, and two functions, found into
+ * @d. Skips otherwise.
+ */
+static inline void vt_require_two_devices(struct vt_devices *d)
+{
+	igt_require_f(geteuid() == 0, "sysfs and debugfs need root\n");
+	igt_require_f(access(VT_GRING_PCI, F_OK) == 0,
+		      "no " VT_GRING_PCI " (gring.ko not loaded)\n");
+	igt_require_f(vt_find_devices(d) >= 2,
+		      "needs two virtio-gpu-pci devices\n");
+}
+
 /* The second device back to virtio-pci (so to virtio_gpu); no asserts. */
 static inline void vt_give_back(const struct vt_devices *d)
 {

@@ -330,7 +330,6 @@ unsigned int gring_job_timeout_ms(void);
 int gring_engine_create(struct gring_drm_device *gdev, u32 id,
 			const struct gring_engine_ops *ops, void *priv);
 void gring_engines_stop(struct gring_drm_device *gdev);
-struct dma_fence *gring_hw_fence_create(struct gring_sched *sched);
 struct dma_fence *gring_hw_fence_alloc(void);
 void gring_hw_fence_free_unused(struct dma_fence *fence);
 void gring_hw_fence_init(struct dma_fence *fence, struct gring_sched *sched);
