@@ -45,6 +45,10 @@ static const char *const trouble[] = {
 static const char *const host_noise[] = {
 	"clocksource: Long readout interval, skipping watchdog check",
 	"hrtimer: interrupt took ",
+	/* The watchdog giving up on the TSC for the same reason. */
+	"clocksource: timekeeping watchdog on CPU",
+	"TSC found unstable after boot",
+	"tsc: Marking TSC unstable due to clocksource watchdog",
 };
 
 static void drop_ignore(struct kmsg *k)
