@@ -301,6 +301,91 @@ static void test_pixels(void)
 	}
 }
 
+/* ---- virtio-hang-frame-again -------------------------------------------- */
+
+/* Frame @salt on scanout 0 from resource 1 (backed by @bo), shown. */
+static void present(int fd, uint32_t ring, uint32_t bo, uint32_t *px,
+		    uint32_t salt)
+{
+	const uint64_t size = (uint64_t)XRES * YRES * CPP;
+	struct drm_gring_vgpu_cmd c[5];
+
+	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_WRITE, 0, size,
+				 JOB_TIMEOUT), 0);
+	fill_frame(px, salt);
+	igt_assert_eq(__cpu_fini(fd, bo, 0, size), 0);
+	c[0] = c_create(1, XRES, YRES);
+	c[1] = c_attach(1, bo, 0, size);
+	c[2] = c_scanout(0, 1, XRES, YRES);
+	c[3] = c_transfer(1, XRES, 0, 0, XRES, YRES);
+	c[4] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, XRES, YRES);
+	vrun_ok(fd, ring, c, 5);
+}
+
+/*
+ * A frame is up; the device hangs and is reset. The file's resource is
+ * lost (-ESTALE), its scanout nobody's (another file may blank it); the
+ * file unrefs the resource, presents a new frame the same way, and QEMU
+ * shows exactly that frame: the same bound device displays again.
+ */
+static void test_hang_frame(void)
+{
+	const uint64_t size = (uint64_t)XRES * YRES * CPP;
+	const struct drm_gring_vgpu_rect all = { 0, 0, XRES, YRES };
+	struct drm_gring_vgpu_cmd c[2];
+	uint32_t ring, bo, hung, *px;
+	struct gring_png img;
+	int fd, other;
+	uint64_t bad;
+
+	igt_require_f(on_path("gring-screendump"),
+		      "no gring-screendump (the bench's screendump service)\n");
+	fd = vgpu_open();
+	other = vgpu_open();
+	ring = vring_create(fd);
+	bo = igt_gring_gem_create(fd, size, NULL);
+	px = igt_gring_gem_mmap(fd, bo, size);
+	present(fd, ring, bo, px, 0x600d);
+	screendump("vgpu-hang-before", &img);
+	bad = compare_dump(&img, &all, 0x600d, 0x600d);
+	free(img.pixels);
+	igt_assert_f(bad == 0, "%" PRIu64 " pixels differ\n", bad);
+	/* fd's scanout: another file may not even blank it. */
+	c[0] = c_scanout(0, 0, 0, 0);
+	igt_assert_eq(__vsubmit(other, vring_create(other), c, 1, 0, 0, NULL),
+		      -EBUSY);
+
+	vgpu_hang_device();
+	hung = syncobj_create(fd);
+	c[0] = c_id(DRM_GRING_VGPU_GET_DISPLAY_INFO, 0);
+	igt_assert_eq(__vsubmit(fd, ring, c, 1, 0, hung, NULL), 0);
+	igt_assert_eq(syncobj_wait(fd, hung, 30 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, hung), -ETIMEDOUT);
+
+	/* The reset blanked the scanout: it is nobody's now. */
+	c[0] = c_scanout(0, 1, XRES, YRES);
+	igt_assert_eq(__vsubmit(fd, ring, c, 1, 0, 0, NULL), -ESTALE);
+	c[0] = c_scanout(0, 0, 0, 0);
+	vrun_ok(other, vring_create(other), c, 1);
+
+	/* The file starts over, as a compositor would, and is shown. */
+	c[0] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
+	vrun_ok(fd, ring, c, 1);
+	present(fd, ring, bo, px, 0xa9a1);
+	screendump("vgpu-hang-after", &img);
+	bad = compare_dump(&img, &all, 0xa9a1, 0xa9a1);
+	free(img.pixels);
+	igt_assert_f(bad == 0, "%" PRIu64 " pixels differ after the reset\n",
+		     bad);
+
+	c[0] = c_scanout(0, 0, 0, 0);
+	c[1] = c_id(DRM_GRING_VGPU_RESOURCE_UNREF, 1);
+	vrun_ok(fd, ring, c, 2);
+	munmap(px, size);
+	close(other);
+	close(fd);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -315,6 +400,10 @@ igt_main
 	igt_describe("What QEMU itself shows (its screendump, through the bench's gring-screendump) is pixel-exact the frame in the BO, after a full update and after a partial one at an odd offset, and gringctl present's raw frame too. Skips without gring-screendump.");
 	igt_subtest("virtio-screendump-pixel-exact")
 		test_pixels();
+
+	igt_describe("After a forced hang the same bound device presents a frame again: the lost resource is -ESTALE, the blanked scanout is nobody's, and a frame presented anew is what QEMU shows, pixel for pixel.");
+	igt_subtest("virtio-hang-frame-again")
+		test_hang_frame();
 
 	igt_fixture
 		vt_give_back(&devs);

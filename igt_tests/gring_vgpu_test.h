@@ -50,6 +50,7 @@ static inline void exit_handler(int sig)
  * debugfs dri/<minor>/gring_vgpu, as gring_vgpu_debugfs_show() writes it:
  *
  *   resources <n>
+ *   resets <n>
  *     resource <hw id>: <w>x<h> refs <n> backing attached|none[, ...]
  *     scanout <n>: owned by a file
  *   commands sent <n> completed <n> errors <n>
@@ -60,7 +61,7 @@ static inline void exit_handler(int sig)
  * nothing queued names it any more: shortly after the fence of its UNREF.
  */
 struct vgpu_stats {
-	uint64_t resources, sent, completed, errors;
+	uint64_t resources, resets, sent, completed, errors;
 	uint64_t num, num_free, inflight, device_descs;
 };
 
@@ -124,6 +125,7 @@ static inline struct vgpu_stats vgpu_stats(int fd)
 	struct vgpu_stats s;
 
 	s.resources = stat_field(buf, "resources");
+	s.resets = stat_field(buf, "resets");
 	line = strstr(buf, "\ncommands sent ");
 	igt_assert_f(line && sscanf(line, "\ncommands sent %" SCNu64
 				    " completed %" SCNu64 " errors %" SCNu64,
@@ -354,6 +356,26 @@ static inline uint64_t ring_submitted(int fd, uint32_t ring, uint64_t *completed
 	if (faults)
 		*faults = q.faults;
 	return q.submitted;
+}
+
+/*
+ * Make the device look hung from now on (root): debugfs hold_used has the
+ * dequeue work leave the used ring alone, so the next job times out
+ * (10 s) and the device is reset, which ends the simulated hang. The
+ * reset is logged as an error, rightly; IGT's marker tells the runner it
+ * is expected here (gring-igt-runner honours it for the rest of the
+ * test; a splat would still count).
+ */
+static inline void vgpu_hang_device(void)
+{
+	char path[PATH_MAX];
+
+	igt_assert_eq(__igt_gring_write_text("/dev/kmsg",
+		"<6>[IGT] add ignored dmesg regex: gring-virtio-gpu-[0-9]+: job [0-9]+ hung; resetting the device\n"),
+		      0);
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/gring_virtio/%s/hold_used", devs.second);
+	igt_assert_eq(__igt_gring_write_text(path, "Y"), 0);
 }
 
 #endif

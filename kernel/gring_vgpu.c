@@ -201,6 +201,20 @@ static void gring_vgpu_copy_resp(struct gring_vgpu_cmd *cmd,
 }
 
 /*
+ * Before a job's fence signals: the resources its CREATEs would have made
+ * do not exist (struct gring_vgpu_res @refused).
+ */
+static void gring_vgpu_mark_refused(struct gring_vgpu_job *vjob)
+{
+	u32 i;
+
+	for (i = 0; i < vjob->count; i++)
+		if (vjob->cmds[i].type == DRM_GRING_VGPU_RESOURCE_CREATE_2D &&
+		    vjob->cmds[i].result)
+			WRITE_ONCE(vjob->cmds[i].res->refused, true);
+}
+
+/*
  * The last chain of a job came back: complete it. Called from the
  * transport's dequeue work (or a reset), in process context, outside the
  * controlq's lock; it must not sleep (struct gring_vpci_chain).
@@ -224,6 +238,8 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 	for (i = 0; i < vjob->count; i++) {
 		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
 
+		if (cmd->local)
+			continue;
 		/* The response view is the chain's: the CPU's again now. */
 		ret = gring_vgpu_response(vgpu, q, cmd, &cmd->chain.in);
 		if (ret && !err)
@@ -236,8 +252,10 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 	}
 	spin_lock_irqsave(&q->lock, flags);
 	for (i = 0; i < vjob->count; i++)
-		__clear_bit(vjob->cmds[i].slot, vq->slots);
+		if (!vjob->cmds[i].local)
+			__clear_bit(vjob->cmds[i].slot, vq->slots);
 	spin_unlock_irqrestore(&q->lock, flags);
+	gring_vgpu_mark_refused(vjob);
 	gring_job_done(job, err, ktime_get_ns() - vjob->start_ns);
 }
 
@@ -256,6 +274,33 @@ static void gring_vgpu_chain_done(struct gring_vpci_chain *chain, u32 len,
 }
 
 /*
+ * A job queued before a device reset may name resources the reset took
+ * (gring_vgpu_forget()): it is not sent, and ends -ESTALE. UNREFs of such
+ * resources are the exception: they only end what the device already
+ * forgot, so they are done here, without it.
+ */
+static int gring_vgpu_job_stale(struct gring_vgpu_job *vjob)
+{
+	struct gring_vgpu_cmd *cmd;
+	u32 i;
+
+	for (i = 0; i < vjob->count; i++) {
+		cmd = &vjob->cmds[i];
+		if (cmd->res && READ_ONCE(cmd->res->lost) &&
+		    cmd->type != DRM_GRING_VGPU_RESOURCE_UNREF)
+			return -ESTALE;
+	}
+	for (i = 0; i < vjob->count; i++) {
+		cmd = &vjob->cmds[i];
+		if (cmd->res && READ_ONCE(cmd->res->lost)) {
+			cmd->local = true;
+			cmd->result = 0;
+		}
+	}
+	return 0;
+}
+
+/*
  * run_job: send the job's commands to the device right here. Sending never
  * sleeps (chains without descriptors wait in the transport's backlog),
  * and the scheduler calls run_job in submission order.
@@ -269,9 +314,9 @@ static struct dma_fence *gring_vgpu_run_job(struct drm_sched_job *sched_job)
 	struct gring_vgpu_queue *vq = to_vgpu_queue(q);
 	struct gring_vgpu *vgpu = q->engine->priv;
 	LIST_HEAD(chains);
+	u32 i, nsend = 0;
 	bool cookie;
 	int err, idx;
-	u32 i;
 
 	cookie = dma_fence_begin_signalling();
 	vjob->start_ns = ktime_get_ns();
@@ -280,7 +325,7 @@ static struct dma_fence *gring_vgpu_run_job(struct drm_sched_job *sched_job)
 		goto out;
 	}
 	/* A job whose dependency failed is not sent; it ends -ECANCELED. */
-	err = gring_job_deps_status(job);
+	err = gring_job_deps_status(job) ?: gring_vgpu_job_stale(vjob);
 	if (!err)
 		err = gring_job_give_ranges(job);
 	if (err)
@@ -289,6 +334,8 @@ static struct dma_fence *gring_vgpu_run_job(struct drm_sched_job *sched_job)
 	/* The credits guarantee a free slot for each command. */
 	spin_lock_irq(&q->lock);
 	for (i = 0; i < vjob->count; i++) {
+		if (vjob->cmds[i].local)
+			continue;
 		vjob->cmds[i].slot = find_first_zero_bit(vq->slots,
 							 DRM_GRING_VGPU_MAX_CMDS);
 		if (WARN_ON(vjob->cmds[i].slot >= DRM_GRING_VGPU_MAX_CMDS)) {
@@ -304,6 +351,8 @@ static struct dma_fence *gring_vgpu_run_job(struct drm_sched_job *sched_job)
 	for (i = 0; i < vjob->count && !err; i++) {
 		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
 
+		if (cmd->local)
+			continue;
 		err = gring_vgpu_slot_views(q, cmd->slot, cmd->req_len,
 					    cmd->resp_len, &cmd->chain.out,
 					    &cmd->chain.in) ?:
@@ -311,29 +360,36 @@ static struct dma_fence *gring_vgpu_run_job(struct drm_sched_job *sched_job)
 				       cmd->req_len);
 		cmd->chain.done = gring_vgpu_chain_done;
 		list_add_tail(&cmd->chain.link, &chains);
+		nsend++;
 	}
 	if (err)
 		goto out_slots;
-	atomic_set(&vjob->pending, vjob->count);
+	/* Only UNREFs of lost resources: done, with nothing to send. */
+	if (!nsend)
+		goto out_done;
+	atomic_set(&vjob->pending, nsend);
 	err = gring_vpci_send(vgpu->vpci, &chains);
 	if (err)
 		goto out_slots;
-	atomic64_add(vjob->count, &vgpu->sent);
+	atomic64_add(nsend, &vgpu->sent);
 	drm_dev_exit(idx);
 	goto out;
 
 out_slots:
 	spin_lock_irq(&q->lock);
 	for (i = 0; i < vjob->count; i++)
-		if (vjob->cmds[i].slot < DRM_GRING_VGPU_MAX_CMDS)
+		if (!vjob->cmds[i].local &&
+		    vjob->cmds[i].slot < DRM_GRING_VGPU_MAX_CMDS)
 			__clear_bit(vjob->cmds[i].slot, vq->slots);
 	spin_unlock_irq(&q->lock);
 out_done:
 	/*
-	 * Nothing reached the device: an UNREF in the job did not run, so
-	 * its device id stays taken (gring_vgpu_job_fini()).
+	 * Nothing reached the device (with @err 0: nothing had to). What
+	 * the commands did not do is undone when the job is freed
+	 * (gring_vgpu_job_fini()).
 	 */
 	gring_job_take_ranges(job);
+	gring_vgpu_mark_refused(vjob);
 	gring_job_done(job, err, 0);
 	drm_dev_exit(idx);
 out:
@@ -372,17 +428,49 @@ static struct dma_fence *gring_vgpu_prepare_job(struct drm_sched_job *sched_job,
 }
 
 /*
+ * After a device reset: the device holds no resource and shows nothing.
+ * Every resource there is now is lost, even one whose CREATE is still
+ * queued: a job queued before the reset cannot be told from one that
+ * builds on what the reset took, so none of them is sent
+ * (gring_vgpu_job_stale()). Scanouts are nobody's: the reset blanked
+ * them. Returns how many resources the device held.
+ */
+static unsigned int gring_vgpu_forget(struct gring_vgpu *vgpu)
+{
+	struct gring_vgpu_res *res;
+	unsigned int held = 0;
+	u32 i;
+
+	spin_lock(&vgpu->res_lock);
+	list_for_each_entry(res, &vgpu->res_list, link) {
+		if (!READ_ONCE(res->gone))
+			held++;
+		WRITE_ONCE(res->lost, true);
+		WRITE_ONCE(res->gone, true);
+	}
+	spin_unlock(&vgpu->res_lock);
+	for (i = 0; i < GRING_VGPU_MAX_SCANOUTS; i++)
+		WRITE_ONCE(vgpu->scanout_owner[i], NULL);
+	atomic_inc(&vgpu->resets);
+	return held;
+}
+
+/*
  * The job really hung (gring_job_timedout() checked its fence): first
  * collect what the device already answered, as an interrupt may be
  * pending. A command cannot be cancelled: if the job is still not done,
- * the device is reset for good; its commands in flight complete with
- * -ETIMEDOUT, and the device with them.
+ * the device is reset and set up again (gring_vpci_recover()). Every
+ * command it had, the hung job's and those of jobs overlapping it,
+ * completes with -ETIMEDOUT; the files learn that their resources are
+ * gone from -ESTALE (struct gring_vgpu_res). If the device does not come
+ * back, it is reset for good and every later job fails -ENODEV.
  */
 static void gring_vgpu_reset(struct gring_job *job)
 {
 	struct gring_queue *q = job->queue;
 	struct gring_vgpu *vgpu = q->engine->priv;
-	int idx;
+	unsigned int lost;
+	int idx, err;
 
 	if (!drm_dev_enter(&q->gdev->drm, &idx))
 		return;
@@ -391,7 +479,16 @@ static void gring_vgpu_reset(struct gring_job *job)
 		drm_err_ratelimited(&q->gdev->drm,
 				    "%s: job %llu hung; resetting the device\n",
 				    q->name, job->seqno);
-		gring_vpci_quiesce(vgpu->vpci, -ETIMEDOUT);
+		err = gring_vpci_recover(vgpu->vpci, -ETIMEDOUT);
+		lost = gring_vgpu_forget(vgpu);
+		if (err)
+			drm_err(&q->gdev->drm,
+				"device reset for good (%d): %u resources lost\n",
+				err, lost);
+		else
+			drm_info(&q->gdev->drm,
+				 "device reset and running again: %u resources lost\n",
+				 lost);
 	}
 	drm_dev_exit(idx);
 }
@@ -446,8 +543,9 @@ static void gring_vgpu_job_fini(struct gring_job *job)
  * resources as the earlier commands of the same SUBMIT leave them, under
  * the file's vgpu_lock, which is held until the job is pushed so that the
  * file's state changes in job order. Returns the errors of
- * gring_ioctl_submit(), plus -EEXIST for a resource id the file has and
- * -EBUSY for an attach to a backed resource. Nothing changes on failure.
+ * gring_ioctl_submit(), plus -EEXIST for a resource id the file has,
+ * -EBUSY for an attach to a backed resource and -ESTALE for a resource a
+ * device reset took. Nothing changes on failure.
  */
 static int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 			     const struct drm_gring_submit *args, u64 *seqno)
@@ -683,6 +781,7 @@ static void gring_vgpu_resources_show(struct gring_vgpu *vgpu,
 			   kref_read(&res->ref),
 			   res->backing ? "attached" : "none",
 			   gring_vgpu_held_count(res),
+			   READ_ONCE(res->lost) ? ", lost in a reset" :
 			   READ_ONCE(res->gone) ? ", gone from the device" : "");
 	spin_unlock(&vgpu->res_lock);
 	for (i = 0; i < GRING_VGPU_MAX_SCANOUTS; i++)
@@ -707,6 +806,7 @@ int gring_vgpu_debugfs_show(struct seq_file *m, void *data)
 	if (!vgpu)
 		return 0;
 	seq_printf(m, "resources %d\n", atomic_read(&vgpu->resources));
+	seq_printf(m, "resets %d\n", atomic_read(&vgpu->resets));
 	gring_vgpu_resources_show(vgpu, m);
 	seq_printf(m, "commands sent %lld completed %lld errors %lld\n",
 		   (s64)atomic64_read(&vgpu->sent),

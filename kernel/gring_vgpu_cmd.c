@@ -52,6 +52,17 @@ gring_vgpu_shadow_find(struct gring_vgpu_check *c, u32 id)
 	res = xa_load(&c->gfile->vgpu_res, id);
 	if (!res)
 		return NULL;
+	/*
+	 * Its CREATE was refused and its job's fence has signalled, but the
+	 * job's release, which takes it out of the table, may not have run:
+	 * do that now, as userspace may reuse the id from the fence on.
+	 */
+	if (READ_ONCE(res->refused)) {
+		WRITE_ONCE(res->gone, true);
+		xa_erase(&c->gfile->vgpu_res, id);
+		gring_vgpu_res_put(res);
+		return NULL;
+	}
 	c->shadow[c->n] = (struct gring_vgpu_shadow){
 		.id = id,
 		.alive = true,
@@ -322,6 +333,8 @@ static int gring_vgpu_check_scanout(struct gring_vgpu_check *c,
 		sh = gring_vgpu_lookup(c, u->resource_id);
 		if (!sh)
 			return -ENOENT;
+		if (READ_ONCE(sh->res->lost))
+			return -ESTALE;
 		if (!gring_vgpu_rect_ok(&u->rect, sh->res))
 			return -EINVAL;
 		cmd->res = sh->res;
@@ -396,6 +409,10 @@ int gring_vgpu_check_one(struct gring_vgpu_check *c, u32 i,
 		sh = gring_vgpu_lookup(c, u->resource_id);
 		if (!sh)
 			return -ENOENT;
+		/* Lost in a device reset: the file may only UNREF it. */
+		if (READ_ONCE(sh->res->lost) &&
+		    u->type != DRM_GRING_VGPU_RESOURCE_UNREF)
+			return -ESTALE;
 		cmd->res = sh->res;
 		break;
 	}

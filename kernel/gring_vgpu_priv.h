@@ -35,6 +35,7 @@
  * @sent: commands sent to the device
  * @completed: commands whose response came back
  * @errors: responses that were errors
+ * @resets: hangs the device was reset for (gring_vgpu_reset())
  */
 struct gring_vgpu {
 	struct gring_vpci *vpci;
@@ -46,6 +47,7 @@ struct gring_vgpu {
 	atomic64_t sent;
 	atomic64_t completed;
 	atomic64_t errors;
+	atomic_t resets;
 };
 
 /**
@@ -78,8 +80,13 @@ struct gring_vgpu_held {
  * @format: VIRTIO_GPU_FORMAT_*
  * @width: pixels
  * @height: pixels
- * @gone: the device executed its UNREF (or refused its CREATE): it holds
- *	no such resource
+ * @gone: the device executed its UNREF (or refused its CREATE), or lost
+ *	it in a reset: it holds no such resource
+ * @lost: a device reset (gring_vgpu_reset()) took it: every command that
+ *	names it fails -ESTALE, but an UNREF, which only ends it
+ * @refused: its CREATE failed or never ran: set before that job's fence
+ *	signals, so a SUBMIT after the fence finds its id free even while
+ *	the job's release (gring_vgpu_cmd_done()) is still to come
  * @backing: the attached BO, or NULL: the file's view, as the queued
  *	commands leave it (the file's SUBMIT lock); @held keeps it alive
  * @b_off: where the backing starts in @backing
@@ -98,6 +105,8 @@ struct gring_vgpu_res {
 	u32 width;
 	u32 height;
 	bool gone;
+	bool lost;
+	bool refused;
 	struct gring_gem_object *backing;
 	u64 b_off;
 	u64 b_size;
@@ -123,6 +132,8 @@ struct gring_vgpu_res {
  * @put_bo: the backing a DETACH or UNREF takes off the file's view, for
  *	putting it back if the device refuses (no reference)
  * @held: an ATTACH's hold on its BO, until queued
+ * @local: nothing to send: an UNREF of a resource the device lost, done
+ *	when the job runs
  * @result: 0 once the device executed the command; its error, or
  *	-ECANCELED when it was never sent
  * @len: bytes the device wrote
@@ -144,6 +155,7 @@ struct gring_vgpu_cmd {
 	struct gring_gem_object *attach_bo;
 	struct gring_gem_object *put_bo;
 	struct gring_vgpu_held *held;
+	bool local;
 	int result;
 	u32 len;
 	int status;

@@ -256,6 +256,21 @@ void gring_vpci_config_work(struct work_struct *work)
 	gring_vpci_get_display_info(v);
 }
 
+/**
+ * gring_vpci_display_work() - ask for the display info after a recovery
+ * @work: the transport's display_work
+ *
+ * A reset device is set up again by a timeout handler, which may not
+ * wait for a command of its own: the display info is asked for here.
+ */
+void gring_vpci_display_work(struct work_struct *work)
+{
+	struct gring_vpci *v = container_of(work, struct gring_vpci,
+					    display_work);
+
+	gring_vpci_get_display_info(v);
+}
+
 /* --- debugfs ------------------------------------------------------------ */
 
 static int gring_vpci_display_show(struct seq_file *m, void *unused)
@@ -370,6 +385,7 @@ static int gring_vpci_transport_show(struct seq_file *m, void *unused)
 	seq_printf(m, "config_irqs %llu\ndisplay_events %llu\n",
 		   v->config_irqs, v->display_events);
 	seq_printf(m, "display_queries %llu\n", v->queries);
+	seq_printf(m, "resets %llu\n", v->resets);
 	seq_printf(m, "queue_irqs %llu\ndequeue_runs %llu\n",
 		   READ_ONCE(v->queue_irqs), READ_ONCE(v->dequeue_runs));
 	return 0;

@@ -505,6 +505,47 @@ static void gring_vpci_write_addr(__le32 __iomem *lo, __le32 __iomem *hi,
 	iowrite32(upper_32_bits(addr), hi);
 }
 
+/*
+ * Tell the device where @q's three areas are, and enable it: at probe,
+ * and again after a reset (gring_vpci_recover()), which forgets them.
+ */
+static int gring_vpci_program_queue(struct gring_vpci *v,
+				    struct gring_vpci_queue *q)
+{
+	struct virtio_pci_common_cfg __iomem *c = v->common;
+	u16 off;
+	size_t noff;
+
+	iowrite16(q->index, &c->queue_select);
+	if (ioread16(&c->queue_enable))
+		return -ENODEV;
+	/* Where this queue's doorbell is: the notify cap's rule. */
+	off = ioread16(&c->queue_notify_off);
+	noff = (size_t)off * v->notify_mult;
+	if (noff + 2 > v->notify_len)
+		return -ENODEV;
+	q->notify = v->notify_base + noff;
+
+	iowrite16(q->vq.num, &c->queue_size);
+	/* The three views' handles: no address arithmetic here. */
+	gring_vpci_write_addr(&c->queue_desc_lo, &c->queue_desc_hi,
+			      gring_view_dma_handle(&q->vq.views.desc));
+	gring_vpci_write_addr(&c->queue_avail_lo, &c->queue_avail_hi,
+			      gring_view_dma_handle(&q->vq.views.avail));
+	gring_vpci_write_addr(&c->queue_used_lo, &c->queue_used_hi,
+			      gring_view_dma_handle(&q->vq.views.used));
+	q->vector = v->msix ? 1 : VIRTIO_MSI_NO_VECTOR;
+	iowrite16(q->vector, &c->queue_msix_vector);
+	/* A device out of vectors answers NO_VECTOR: no interrupts, fail. */
+	if (v->msix && ioread16(&c->queue_msix_vector) != q->vector)
+		return -EBUSY;
+	iowrite16(1, &c->queue_enable);
+	spin_lock_irq(&q->lock);
+	q->ready = true;
+	spin_unlock_irq(&q->lock);
+	return 0;
+}
+
 static int gring_vpci_setup_queue(struct gring_vpci *v, u16 index,
 				  const char *name)
 {
@@ -512,8 +553,7 @@ static int gring_vpci_setup_queue(struct gring_vpci *v, u16 index,
 	struct gring_vpci_queue *q = &v->queues[index];
 	struct gring_vq_views views;
 	struct gring_view area;
-	u16 max, num, off;
-	size_t noff;
+	u16 max, num;
 	int err;
 
 	iowrite16(index, &c->queue_select);
@@ -530,72 +570,89 @@ static int gring_vpci_setup_queue(struct gring_vpci *v, u16 index,
 			    name);
 	if (err)
 		return err;
-
-	/* Where this queue's doorbell is: the notify cap's rule. */
-	off = ioread16(&c->queue_notify_off);
-	noff = (size_t)off * v->notify_mult;
-	if (noff + 2 > v->notify_len) {
-		err = -ENODEV;
-		goto err_fini;
+	q->live = true;
+	err = gring_vpci_program_queue(v, q);
+	if (err) {
+		gring_vq_fini(&q->vq);
+		q->live = false;
 	}
-	q->notify = v->notify_base + noff;
-
-	iowrite16(num, &c->queue_size);
-	/* The three views' handles: no address arithmetic here. */
-	gring_vpci_write_addr(&c->queue_desc_lo, &c->queue_desc_hi,
-			      gring_view_dma_handle(&q->vq.views.desc));
-	gring_vpci_write_addr(&c->queue_avail_lo, &c->queue_avail_hi,
-			      gring_view_dma_handle(&q->vq.views.avail));
-	gring_vpci_write_addr(&c->queue_used_lo, &c->queue_used_hi,
-			      gring_view_dma_handle(&q->vq.views.used));
-	q->vector = v->msix ? 1 : VIRTIO_MSI_NO_VECTOR;
-	iowrite16(q->vector, &c->queue_msix_vector);
-	/* A device out of vectors answers NO_VECTOR: no interrupts, fail. */
-	if (v->msix && ioread16(&c->queue_msix_vector) != q->vector) {
-		err = -EBUSY;
-		goto err_fini;
-	}
-	iowrite16(1, &c->queue_enable);
-	q->ready = true;
-	return 0;
-
-err_fini:
-	gring_vq_fini(&q->vq);
 	return err;
 }
 
 /*
  * After a reset (the device is off the queues): move what was in flight
  * to @done with @status, and on the controlq what waited for room with
- * -ENODEV (and what was refused, with its own status), and hand the queue
- * memory back to the CPU. The caller completes @done without the lock.
+ * @backlog_status (and what was refused, with its own status). The
+ * queue memory is the CPU's again: gring_vq_detach() leaves the queue as
+ * gring_vq_init() did, ready for gring_vpci_program_queue(); unless
+ * @keep, it is finished too. The caller completes @done without the lock.
  */
 static void gring_vpci_teardown_queue(struct gring_vpci_queue *q, int status,
+				      int backlog_status, bool keep,
 				      struct list_head *done)
 {
 	struct gring_vpci_chain *c;
 	void *token;
 
 	spin_lock_irq(&q->lock);
-	if (q->ready) {
+	q->ready = false;
+	if (q->live) {
 		while (gring_vq_detach(&q->vq, &token) == 1) {
 			c = token;
 			c->len = 0;
 			c->status = status;
 			list_add_tail(&c->link, done);
 		}
-		gring_vq_fini(&q->vq);
-		q->ready = false;
+		if (!keep) {
+			gring_vq_fini(&q->vq);
+			q->live = false;
+		}
 	}
 	if (q->index == GRING_VPCI_CONTROLQ) {
 		list_for_each_entry(c, &q->v->backlog, link) {
 			c->len = 0;
-			c->status = -ENODEV;
+			c->status = backlog_status;
 		}
 		list_splice_tail_init(&q->v->backlog, done);
 		list_splice_tail_init(&q->v->refused, done);
 	}
 	spin_unlock_irq(&q->lock);
+}
+
+/*
+ * The reset gring_vpci_quiesce() and gring_vpci_recover() share, under
+ * the reset mutex: see gring_vpci_quiesce() for the order. Returns
+ * gring_vpci_reset()'s error; the queues are kept only if it succeeded.
+ */
+static int gring_vpci_stop(struct gring_vpci *v, int status,
+			   int backlog_status, bool keep)
+{
+	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
+	LIST_HEAD(done);
+	int err, i;
+
+	lockdep_assert_held(&v->reset_lock);
+	spin_lock_irq(&q->lock);
+	v->dead = true;
+	spin_unlock_irq(&q->lock);
+
+	/*
+	 * No handler is still between its interrupt and queue_work(), and a
+	 * later one finds the work disabled: after this nothing but this
+	 * thread completes a chain.
+	 */
+	gring_vpci_synchronize_irqs(v);
+	disable_work_sync(&v->dequeue_work);
+	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
+		gring_vpci_dequeue_queue(&v->queues[i], &done);
+	gring_vpci_complete(&done);
+
+	err = gring_vpci_reset(v);
+	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
+		gring_vpci_teardown_queue(&v->queues[i], status,
+					  backlog_status, keep && !err, &done);
+	gring_vpci_complete(&done);
+	return err;
 }
 
 /**
@@ -622,31 +679,94 @@ static void gring_vpci_teardown_queue(struct gring_vpci_queue *q, int status,
  */
 void gring_vpci_quiesce(struct gring_vpci *v, int status)
 {
+	mutex_lock(&v->reset_lock);
+	v->removed = true;
+	gring_vpci_stop(v, status, -ENODEV, false);
+	mutex_unlock(&v->reset_lock);
+}
+
+/* Spec 3.1.1 again, for the device a reset left: features, queues, go. */
+static int gring_vpci_restart(struct gring_vpci *v)
+{
+	u64 features = v->features;
+	int err, i;
+
+	gring_vpci_add_status(v, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	gring_vpci_add_status(v, VIRTIO_CONFIG_S_DRIVER);
+	err = gring_vpci_negotiate(v);
+	if (err)
+		return err;
+	/* What the engine was built on, resource formats included. */
+	if (v->features != features)
+		return -ENODEV;
+	iowrite16(v->msix ? 0 : VIRTIO_MSI_NO_VECTOR, &v->common->msix_config);
+	if (v->msix && ioread16(&v->common->msix_config) != 0)
+		return -EBUSY;
+	for (i = 0; i < GRING_VPCI_NQUEUES; i++) {
+		err = gring_vpci_program_queue(v, &v->queues[i]);
+		if (err)
+			return err;
+	}
+	gring_vpci_add_status(v, VIRTIO_CONFIG_S_DRIVER_OK);
+	return 0;
+}
+
+/**
+ * gring_vpci_recover() - reset a hung device and start it again
+ * @v: the transport
+ * @status: the error the chains in flight, and those still waiting for
+ *	descriptors, complete with
+ *
+ * The reset of gring_vpci_quiesce(), in the same order, then the device
+ * is set up again on the same queue memory and gring_vpci_send() works
+ * once more. The device forgets everything in a reset: its resources,
+ * their backings and what its scanouts showed are gone, which the
+ * caller tells its users. Nothing is allocated (a GPU reset path may not
+ * allocate). debugfs hold_used, the simulated hang, ends with the reset
+ * as a real hang would.
+ *
+ * Context: process context; sleeps. Not from a chain's done().
+ * Return: 0 when the device runs again; -ENODEV if it was quiesced for
+ * good meanwhile; else the error of resetting or setting it up, and the
+ * device stays reset for good, as after gring_vpci_quiesce().
+ */
+int gring_vpci_recover(struct gring_vpci *v, int status)
+{
 	struct gring_vpci_queue *q = &v->queues[GRING_VPCI_CONTROLQ];
-	LIST_HEAD(done);
-	int i;
+	int err = -ENODEV, i;
 
 	mutex_lock(&v->reset_lock);
+	if (v->removed)
+		goto out;
+	err = gring_vpci_stop(v, status, status, true) ?:
+	      gring_vpci_restart(v);
+	if (err) {
+		pci_err(v->pdev, "device did not come back from a reset: %d\n",
+			err);
+		gring_vpci_reset(v);
+		gring_vpci_add_status(v, VIRTIO_CONFIG_S_FAILED);
+		for (i = 0; i < GRING_VPCI_NQUEUES; i++) {
+			spin_lock_irq(&v->queues[i].lock);
+			v->queues[i].ready = false;
+			if (v->queues[i].live)
+				gring_vq_fini(&v->queues[i].vq);
+			v->queues[i].live = false;
+			spin_unlock_irq(&v->queues[i].lock);
+		}
+		v->removed = true;
+		goto out;
+	}
+	WRITE_ONCE(v->hold_used, false);
+	v->resets++;
 	spin_lock_irq(&q->lock);
-	v->dead = true;
+	v->dead = false;
 	spin_unlock_irq(&q->lock);
-
-	/*
-	 * No handler is still between its interrupt and queue_work(), and a
-	 * later one finds the work disabled: after this nothing but this
-	 * thread completes a chain.
-	 */
-	gring_vpci_synchronize_irqs(v);
-	disable_work_sync(&v->dequeue_work);
-	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
-		gring_vpci_dequeue_queue(&v->queues[i], &done);
-	gring_vpci_complete(&done);
-
-	gring_vpci_reset(v);
-	for (i = 0; i < GRING_VPCI_NQUEUES; i++)
-		gring_vpci_teardown_queue(&v->queues[i], status, &done);
-	gring_vpci_complete(&done);
+	enable_work(&v->dequeue_work);
+	/* Its scanouts' modes, as at probe (the display debugfs file). */
+	schedule_work(&v->display_work);
+out:
 	mutex_unlock(&v->reset_lock);
+	return err;
 }
 
 /* --- probe and remove ---------------------------------------------------- */
@@ -709,6 +829,7 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 	for (i = 0; i < GRING_VPCI_BATCH; i++)
 		init_completion(&v->cmd[i].done);
 	INIT_WORK(&v->config_work, gring_vpci_config_work);
+	INIT_WORK(&v->display_work, gring_vpci_display_work);
 	INIT_WORK(&v->dequeue_work, gring_vpci_dequeue_work);
 	INIT_LIST_HEAD(&v->backlog);
 	INIT_LIST_HEAD(&v->refused);
@@ -786,6 +907,7 @@ err_queues:
 err_irqs:
 	gring_vpci_free_irqs(v);
 	cancel_work_sync(&v->config_work);
+	cancel_work_sync(&v->display_work);
 	/* Queued by an interrupt before the queues were there: a no-op. */
 	cancel_work_sync(&v->dequeue_work);
 err_buffers:
@@ -815,6 +937,7 @@ static void gring_vpci_remove(struct pci_dev *pdev)
 	gring_drm_device_remove(v->gdev);
 	debugfs_remove_recursive(v->debugfs);
 	cancel_work_sync(&v->config_work);
+	cancel_work_sync(&v->display_work);
 	/*
 	 * Reset (again, if the DRM device did): afterwards the device touches
 	 * no queue and no buffer, no interrupt handler or dequeue work is

@@ -62,6 +62,7 @@ struct gring_vpci_chain {
 
 int gring_vpci_send(struct gring_vpci *v, struct list_head *chains);
 void gring_vpci_quiesce(struct gring_vpci *v, int status);
+int gring_vpci_recover(struct gring_vpci *v, int status);
 void gring_vpci_sync(struct gring_vpci *v);
 u32 gring_vpci_num_scanouts(struct gring_vpci *v);
 int gring_vpci_resource_unref(struct gring_vpci *v, u32 hw_id);

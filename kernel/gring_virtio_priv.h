@@ -68,7 +68,8 @@ struct gring_vpci_queue {
 	void __iomem *notify;
 	u16 index;
 	u16 vector;
-	bool ready;
+	bool live;	/* @vq is set up (gring_vq_init()) */
+	bool ready;	/* and the device has it: chains may be added */
 	u64 notifies;
 };
 
@@ -108,9 +109,13 @@ struct gring_vpci {
 	 * Reset for good, or being reset (set under the controlq's lock
 	 * before the reset starts): from then on nothing is added to the
 	 * controlq and its doorbell is not rung, by gring_vpci_send() or by
-	 * the dequeue work.
+	 * the dequeue work, until gring_vpci_recover() has the device
+	 * running again.
 	 */
 	bool dead;
+	/* Quiesced for good (@reset_lock): never recovered again. */
+	bool removed;
+	u64 resets;		/* recoveries that brought the device back */
 	/*
 	 * debugfs hold_used (root): while set, the dequeue work leaves
 	 * returned chains in the used ring, as if the device never answered,
@@ -132,6 +137,8 @@ struct gring_vpci {
 	u64 queries;		/* GET_DISPLAY_INFO round trips completed */
 
 	struct work_struct config_work;
+	/* Asks for the display info again after a recovery. */
+	struct work_struct display_work;
 	u64 config_irqs;
 	u64 display_events;
 
@@ -148,6 +155,7 @@ u8 gring_vpci_status(struct gring_vpci *v);
 /* gring_virtio_cmd.c */
 int gring_vpci_get_display_info(struct gring_vpci *v);
 void gring_vpci_config_work(struct work_struct *work);
+void gring_vpci_display_work(struct work_struct *work);
 void gring_vpci_debugfs_init(struct gring_vpci *v);
 void gring_vpci_debugfs_register(void);
 void gring_vpci_debugfs_unregister(void);

@@ -413,6 +413,17 @@ struct drm_gring_vgpu_rect {
  * (VIRTIO_GPU_RESP_ERR_*) fails its job's fence: -ENOMEM for
  * ERR_OUT_OF_MEMORY, -EINVAL for the others. RESOURCE_UNREF of a resource
  * with a backing detaches it too.
+ *
+ * Hangs. A job the device does not complete within the engine's timeout
+ * resets the device, which is then set up again: that job, and every job
+ * whose commands the device had at the time, signal -ETIMEDOUT. A reset
+ * device has forgotten every resource and shows nothing on its scanouts,
+ * which belong to no file any more. A resource that existed at the reset
+ * (its CREATE queued before it included) is lost: SUBMIT refuses a
+ * command naming it with -ESTALE, but RESOURCE_UNREF, which frees its id
+ * for a new RESOURCE_CREATE_2D; a job queued before the reset that names
+ * one signals -ESTALE without reaching the device. If the device does
+ * not come back, every later job signals -ENODEV.
  */
 struct drm_gring_vgpu_cmd {
 	__u32 type;
