@@ -428,11 +428,11 @@ static struct dma_fence *gring_vgpu_prepare_job(struct drm_sched_job *sched_job,
 }
 
 /*
- * After a device reset: the device holds no resource and shows nothing.
+ * For a device reset: the device will hold no resource and show nothing.
  * Every resource there is now is lost, even one whose CREATE is still
  * queued: a job queued before the reset cannot be told from one that
- * builds on what the reset took, so none of them is sent
- * (gring_vgpu_job_stale()). Scanouts are nobody's: the reset blanked
+ * builds on what the reset takes, so none of them is sent
+ * (gring_vgpu_job_stale()). Scanouts are nobody's: the reset blanks
  * them. Returns how many resources the device held.
  */
 static unsigned int gring_vgpu_forget(struct gring_vgpu *vgpu)
@@ -479,8 +479,12 @@ static void gring_vgpu_reset(struct gring_job *job)
 		drm_err_ratelimited(&q->gdev->drm,
 				    "%s: job %llu hung; resetting the device\n",
 				    q->name, job->seqno);
-		err = gring_vpci_recover(vgpu->vpci, -ETIMEDOUT);
+		/*
+		 * Before the reset, while the scheduler is stopped: what a
+		 * SUBMIT queues from here on runs on the new device.
+		 */
 		lost = gring_vgpu_forget(vgpu);
+		err = gring_vpci_recover(vgpu->vpci, -ETIMEDOUT);
 		if (err)
 			drm_err(&q->gdev->drm,
 				"device reset for good (%d): %u resources lost\n",
@@ -539,6 +543,37 @@ static void gring_vgpu_job_fini(struct gring_job *job)
 /* --- SUBMIT ------------------------------------------------------------------- */
 
 /*
+ * The checking state of a SUBMIT of @count commands, zeroed, in one
+ * allocation: a job of three commands should not clear room for 32.
+ */
+static struct gring_vgpu_check *gring_vgpu_check_alloc(u32 count)
+{
+	struct gring_vgpu_check *c;
+	size_t size = sizeof(*c);
+	size_t o_shadow, o_bo, o_resp, o_ucmd, o_ranges;
+
+	o_ucmd = size;
+	size += count * sizeof(*c->ucmd);
+	o_shadow = size;
+	size += count * sizeof(*c->shadow);
+	o_ranges = size;
+	size += 2 * count * sizeof(*c->ranges);
+	o_bo = size;
+	size += count * sizeof(*c->bo);
+	o_resp = size;
+	size += count * sizeof(*c->resp);
+	c = kzalloc(size, GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->ucmd = (void *)c + o_ucmd;
+	c->shadow = (void *)c + o_shadow;
+	c->ranges = (void *)c + o_ranges;
+	c->bo = (void *)c + o_bo;
+	c->resp = (void *)c + o_resp;
+	return c;
+}
+
+/*
  * SUBMIT on a virtio-gpu ring: each command is checked against the file's
  * resources as the earlier commands of the same SUBMIT leave them, under
  * the file's vgpu_lock, which is held until the job is pushed so that the
@@ -567,7 +602,7 @@ static int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 
 	if (args->cmd_count > DRM_GRING_VGPU_MAX_CMDS)
 		return -EINVAL;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = gring_vgpu_check_alloc(args->cmd_count);
 	if (!c)
 		return -ENOMEM;
 	c->file = file;

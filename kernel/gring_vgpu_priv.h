@@ -221,22 +221,27 @@ struct gring_vgpu_range {
 	bool write;
 };
 
+/*
+ * A SUBMIT being checked: one allocation sized for its commands
+ * (gring_vgpu_check_alloc()), arrays of @count entries (@ranges: twice).
+ */
 struct gring_vgpu_check {
 	struct drm_file *file;
 	struct gring_vgpu *vgpu;
 	struct gring_file *gfile;
 	u32 scanouts;
 	u32 n;
-	struct gring_vgpu_shadow shadow[DRM_GRING_VGPU_MAX_CMDS];
+	/* Resources as the commands so far leave them: at most one each. */
+	struct gring_vgpu_shadow *shadow;
 	/* Per command: the BOs it named, with references. */
-	struct gring_gem_object *bo[DRM_GRING_VGPU_MAX_CMDS];
-	struct gring_gem_object *resp[DRM_GRING_VGPU_MAX_CMDS];
-	struct drm_gring_vgpu_cmd ucmd[DRM_GRING_VGPU_MAX_CMDS];
+	struct gring_gem_object **bo;
+	struct gring_gem_object **resp;
+	struct drm_gring_vgpu_cmd *ucmd;
 	u32 count;
 	/* Scanouts this SUBMIT claimed, given back if it fails. */
 	u32 claimed;
 	/* A TRANSFER's backing rows and a response's range, per command. */
-	struct gring_vgpu_range ranges[2 * DRM_GRING_VGPU_MAX_CMDS];
+	struct gring_vgpu_range *ranges;
 };
 
 int gring_vgpu_check_one(struct gring_vgpu_check *c, u32 i,

@@ -758,10 +758,15 @@ int gring_vpci_recover(struct gring_vpci *v, int status)
 	}
 	WRITE_ONCE(v->hold_used, false);
 	v->resets++;
+	/*
+	 * The work first: once the device is live again, a chain sent may
+	 * come back at once, and an interrupt finding the work disabled
+	 * would be lost.
+	 */
+	enable_work(&v->dequeue_work);
 	spin_lock_irq(&q->lock);
 	v->dead = false;
 	spin_unlock_irq(&q->lock);
-	enable_work(&v->dequeue_work);
 	/* Its scanouts' modes, as at probe (the display debugfs file). */
 	schedule_work(&v->display_work);
 out:
