@@ -5,7 +5,8 @@
  * runs on and its fence tells how it ended), rings cost no kernel thread
  * and a file has at most DRM_GRING_PARAM_MAX_RINGS of them, jobs' fences
  * sit in their BOs' dma_resv (dma-buf poll and DMA_BUF_IOCTL_SYNC wait for
- * them), and a job whose in-fence failed is skipped with -ECANCELED.
+ * them), and a job whose in-fence failed is skipped with -ECANCELED;
+ * and (uapi 6) a ring's status page.
  *
  * Every expected value is the test's own: the words it asked jobs to
  * write, the stalls it asked for, the errnos the uapi documents.
@@ -762,6 +763,131 @@ static void test_failed_in_fence(int fd)
 	gem_close(fd, bo_c);
 }
 
+/* --- the ring status page ------------------------------------------------- */
+
+#define ST_FAULTS	70	/* > DRM_GRING_STATUS_ERRORS: the log wraps */
+
+static int status_mmap_errno(int fd, size_t len, int prot, int flags,
+			     uint64_t off)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, off);
+
+	if (p != MAP_FAILED) {
+		munmap(p, len);
+		return 0;
+	}
+	return -errno;
+}
+
+/*
+ * The status page of a soft ring against the fences of its jobs: one good
+ * job, ST_FAULTS injected faults (the log keeps the last
+ * DRM_GRING_STATUS_ERRORS, in seqno order), one good job again; every
+ * value checked against the job's own fence (a sync_file's status) and
+ * the seqnos SUBMIT returned. The mapping is read-only, shared, one page,
+ * the file's own ring only; it holds nothing but seqnos, counts and
+ * errnos, and outlives RING_DESTROY.
+ */
+static void test_status_page(int fd)
+{
+	const uint64_t page = igt_gring_page_size();
+	const volatile struct drm_gring_ring_status *st;
+	uint32_t bo = igt_gring_gem_create(fd, page, NULL);
+	uint32_t ring = ring_create(fd, 0);
+	const uint64_t off = DRM_GRING_RING_STATUS_OFFSET(ring);
+	uint32_t sync[ST_FAULTS + 2];
+	uint64_t seqno[ST_FAULTS + 2], errors;
+	int status[ST_FAULTS + 2], fd2 = igt_gring_open();
+	const volatile uint8_t *bytes;
+	struct drm_gring_cmd c;
+	unsigned int i, k;
+	void *p;
+
+	/* Refused mappings, each with its errno. */
+	igt_assert_eq(status_mmap_errno(fd, page, PROT_READ | PROT_WRITE,
+					MAP_SHARED, off), -EACCES);
+	igt_assert_eq(status_mmap_errno(fd, page, PROT_READ | PROT_EXEC,
+					MAP_SHARED, off), -EACCES);
+	igt_assert_eq(status_mmap_errno(fd, page, PROT_READ, MAP_PRIVATE, off),
+		      -EINVAL);
+	igt_assert_eq(status_mmap_errno(fd, 2 * page, PROT_READ, MAP_SHARED,
+					off), -EINVAL);
+	igt_assert_eq(status_mmap_errno(fd, page, PROT_READ, MAP_SHARED, 0),
+		      -EINVAL);
+	igt_assert_eq(status_mmap_errno(fd, page, PROT_READ, MAP_SHARED,
+					DRM_GRING_RING_STATUS_OFFSET(ring + 1)),
+		      -ENOENT);
+	/* Another file has no such ring. */
+	igt_assert_eq(status_mmap_errno(fd2, page, PROT_READ, MAP_SHARED, off),
+		      -ENOENT);
+	close(fd2);
+
+	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, off);
+	igt_assert(p != MAP_FAILED);
+	st = p;
+	bytes = p;
+	/* Never writable, not even later. */
+	igt_assert_eq(mprotect(p, page, PROT_READ | PROT_WRITE), -1);
+	igt_assert_eq(errno, EACCES);
+	igt_assert_eq_u64(st->completed, 0);
+	igt_assert_eq_u64(st->errors, 0);
+
+	/* Job 0 good; jobs 1..ST_FAULTS fault; the last good again. */
+	for (i = 0; i < ST_FAULTS + 2; i++) {
+		sync[i] = syncobj_create(fd);
+		if (i == 1)
+			igt_gring_inject_faults(fd, ST_FAULTS);
+		c = cmd_write32(bo, 4 * i, i);
+		seqno[i] = submit(fd, ring, &c, 1, sync[i]);
+		if (i == 0 || i == ST_FAULTS + 1) {
+			igt_assert_eq(syncobj_wait(fd, sync[i], JOB_WAIT), 0);
+			/* Done means on the page too: it is written first. */
+			igt_assert_eq_u64(st->completed, seqno[i]);
+		}
+	}
+	for (i = 0; i < ST_FAULTS + 2; i++) {
+		igt_assert_eq(syncobj_wait(fd, sync[i], JOB_WAIT), 0);
+		status[i] = syncobj_status(fd, sync[i]);
+		igt_assert_eq_u64(seqno[i], i + 1);
+	}
+	igt_assert_eq(status[0], 1);
+	igt_assert_eq(status[ST_FAULTS + 1], 1);
+
+	/* The log: the last DRM_GRING_STATUS_ERRORS failures, slot n % N. */
+	errors = 0;
+	for (i = 0; i < ST_FAULTS + 2; i++)
+		errors += status[i] < 0;
+	igt_assert_eq_u64(errors, ST_FAULTS);
+	igt_assert_eq_u64(st->errors, errors);
+	igt_assert_eq_u64(st->completed, seqno[ST_FAULTS + 1]);
+	for (k = 0, i = 0; i < ST_FAULTS + 2; i++) {
+		unsigned int slot;
+
+		if (status[i] >= 0)
+			continue;
+		slot = k++ % DRM_GRING_STATUS_ERRORS;
+		if (k + DRM_GRING_STATUS_ERRORS <= errors)
+			continue;	/* overwritten since */
+		igt_assert_eq_u64(st->error_seqno[slot], seqno[i]);
+		igt_assert_eq(st->error[slot], status[i]);
+	}
+
+	/* Only seqnos, counts and errnos; the rest of the page is zero. */
+	for (i = sizeof(struct drm_gring_ring_status); i < page; i++)
+		igt_assert_eq(bytes[i], 0);
+
+	/* The ring gone, the page stays, frozen. */
+	ring_destroy(fd, ring);
+	igt_assert_eq_u64(st->completed, seqno[ST_FAULTS + 1]);
+	igt_assert_eq_u64(st->errors, errors);
+	igt_assert_eq(status_mmap_errno(fd, page, PROT_READ, MAP_SHARED, off),
+		      -ENOENT);
+	munmap(p, page);
+	for (i = 0; i < ST_FAULTS + 2; i++)
+		drmSyncobjDestroy(fd, sync[i]);
+	gem_close(fd, bo);
+}
+
 igt_main
 {
 	/* static: kept intact across the siglongjmp() out of each subtest */
@@ -805,6 +931,10 @@ igt_main
 	igt_describe("A job whose in-fence ended in an error is skipped with -ECANCELED, writing nothing, and its ring goes on.");
 	igt_subtest("failed-in-fence-skips-job")
 		test_failed_in_fence(fd);
+
+	igt_describe("A ring's status page, mapped read-only and shared only, says what the jobs' fences say: completed seqno, error count and the last DRM_GRING_STATUS_ERRORS failures in seqno order; nothing but seqnos and errnos; it outlives RING_DESTROY.");
+	igt_subtest("ring-status-page")
+		test_status_page(fd);
 
 	igt_fixture
 		close(fd);

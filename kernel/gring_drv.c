@@ -29,6 +29,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_vma_manager.h>
 #include <drm/drm_print.h>
 
 #include "gring_drm.h"
@@ -40,7 +41,7 @@
 #define DRIVER_NAME	"gring"
 #define DRIVER_DESC	"GPU ring-buffer framework on coherent DMA"
 #define DRIVER_MAJOR	1
-#define DRIVER_MINOR	4
+#define DRIVER_MINOR	5
 #define DRIVER_PATCHLEVEL 0
 
 /*
@@ -215,9 +216,28 @@ static const struct drm_ioctl_desc gring_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 };
 
+/*
+ * Offsets below DRM_FILE_PAGE_OFFSET_START are never a BO's: there, the
+ * page offset is a ring id, and the mapping its status page.
+ */
+static int gring_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff < DRM_FILE_PAGE_OFFSET_START)
+		return gring_queue_status_mmap(filp, vma);
+	return drm_gem_mmap(filp, vma);
+}
+
 static const struct file_operations gring_fops = {
 	.owner		= THIS_MODULE,
-	DRM_GEM_FOPS,
+	.open		= drm_open,
+	.release	= drm_release,
+	.unlocked_ioctl	= drm_ioctl,
+	.compat_ioctl	= drm_compat_ioctl,
+	.poll		= drm_poll,
+	.read		= drm_read,
+	.llseek		= noop_llseek,
+	.mmap		= gring_mmap,
+	.fop_flags	= FOP_UNSIGNED_OFFSET,
 	.show_fdinfo	= drm_show_fdinfo,
 };
 
@@ -255,6 +275,8 @@ static void gring_show_fdinfo(struct drm_printer *p, struct drm_file *file)
  *       wait for jobs; fences in BOs' dma_resv; failed dependencies skip
  *       a job (-ECANCELED); CPU_PREP timeouts as documented;
  *       drm-engine-virtio-gpu in fdinfo
+ * 1.5 - a ring's status page (mmap at DRM_GRING_RING_STATUS_OFFSET());
+ *       ring ids below DRM_GRING_MAX_RING_ID; virtio-gpu hang recovery
  */
 static const struct drm_driver gring_drm_driver = {
 	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |

@@ -278,7 +278,7 @@ void gring_job_done(struct gring_job *job, int err, u64 ns)
 	spin_unlock_irqrestore(&s->lock, flags);
 
 	spin_lock_irqsave(&q->lock, flags);
-	q->completed = job->seqno;
+	gring_queue_retire(q, job->seqno, err);
 	q->busy_ns += ns;
 	if (err == -ETIMEDOUT)
 		q->timeouts++;

@@ -49,6 +49,9 @@
 
 struct drm_device;
 struct drm_file;
+struct file;
+struct page;
+struct vm_area_struct;
 struct seq_file;
 struct gring_drm_device;
 struct gring_engine;
@@ -160,6 +163,9 @@ struct gring_engine {
 	struct gring_sched scheds[] __counted_by(nr_scheds);
 };
 
+/* How far ahead of a ring's oldest running job another may complete. */
+#define GRING_RETIRE_WINDOW	64
+
 /**
  * struct gring_queue - one ring of one file
  * @refcount: the file's (until RING_DESTROY or close), and one per job
@@ -181,7 +187,16 @@ struct gring_engine {
  *	them, so ring order and job order are the same
  * @lock: protects the counters below
  * @seqno: the last seqno given to a job (@submit_lock)
- * @completed: the last seqno whose job completed (whatever its outcome)
+ * @completed: every job up to this seqno completed (whatever its outcome)
+ * @retire_mask: jobs after @completed already done: bit n for seqno
+ *	@completed + 1 + n. A job completes at most GRING_RETIRE_WINDOW
+ *	seqnos ahead of the oldest one still running: no engine runs more
+ *	of one ring's jobs at once (a virtio-gpu ring: 32, the soft engine:
+ *	one).
+ * @retire_err: the errors of those jobs, by seqno % GRING_RETIRE_WINDOW
+ * @status: the ring's struct drm_gring_ring_status, userspace's
+ *	read-only view of @completed and the errors (gring_queue_retire())
+ * @status_page: the page @status is in; a mapping holds its own reference
  * @faults: jobs that ended with a device fault or malformed command
  * @timeouts: jobs cancelled because they hung
  * @skipped: jobs not run because a dependency failed
@@ -204,6 +219,10 @@ struct gring_queue {
 	spinlock_t lock; /* counters */
 	u64 seqno;
 	u64 completed;
+	u64 retire_mask;
+	int retire_err[GRING_RETIRE_WINDOW];
+	struct drm_gring_ring_status *status;
+	struct page *status_page;
 	u64 faults;
 	u64 timeouts;
 	u64 skipped;
@@ -357,6 +376,8 @@ struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 				       struct gring_engine *engine, u32 size);
 void gring_queue_put(struct gring_queue *q);
 struct gring_queue *gring_queue_lookup(struct gring_file *gfile, u32 id);
+void gring_queue_retire(struct gring_queue *q, u64 seqno, int err);
+int gring_queue_status_mmap(struct file *filp, struct vm_area_struct *vma);
 void gring_queue_debugfs_show(struct gring_queue *q, struct seq_file *m);
 
 /* gring_submit.c */

@@ -5,13 +5,17 @@
  * runs once the file has let go and the queue's last job is freed.
  */
 
+#include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/kref.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/gpu_scheduler.h>
 
@@ -49,6 +53,8 @@ static void gring_queue_release_work(struct work_struct *work)
 	drm_gem_object_put(&q->bo->base);
 	mutex_destroy(&q->submit_lock);
 	gring_file_put(q->gfile);
+	/* Mappings of the status page hold their own references. */
+	put_page(q->status_page);
 	kfree(q);
 	/*
 	 * The queue held the module for its jobs, which may outlive every
@@ -88,9 +94,18 @@ struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 	struct gring_queue *q;
 	int ret;
 
+	BUILD_BUG_ON(sizeof(struct drm_gring_ring_status) >
+		     DRM_GRING_STATUS_SIZE);
+	BUILD_BUG_ON(DRM_GRING_STATUS_SIZE != PAGE_SIZE);
 	q = kzalloc(ops->queue_size, GFP_KERNEL_ACCOUNT);
 	if (!q)
 		return ERR_PTR(-ENOMEM);
+	q->status_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!q->status_page) {
+		kfree(q);
+		return ERR_PTR(-ENOMEM);
+	}
+	q->status = page_address(q->status_page);
 	kref_init(&q->refcount);
 	INIT_WORK(&q->release_work, gring_queue_release_work);
 	q->gdev = gdev;
@@ -124,6 +139,7 @@ err_engine:
 	drm_gem_object_put(&q->bo->base);
 err_free:
 	mutex_destroy(&q->submit_lock);
+	put_page(q->status_page);
 	kfree(q);
 	return ERR_PTR(ret);
 }
@@ -159,6 +175,94 @@ struct gring_queue *gring_queue_lookup(struct gring_file *gfile, u32 id)
 		kref_get(&q->refcount);
 	xa_unlock(&gfile->queues);
 	return q;
+}
+
+/**
+ * gring_queue_retire() - record that a job of the queue is done
+ * @q: the queue, its @lock held
+ * @seqno: the job's seqno
+ * @err: 0, or the error its fence signals with
+ *
+ * Jobs of a ring may complete out of order (a virtio-gpu job skipped for
+ * a failed dependency, while earlier ones are still on the device): the
+ * ring's completed seqno advances over a job only once every earlier one
+ * is done too, and the errors go into the status page's log in seqno
+ * order, with the barriers struct drm_gring_ring_status promises its
+ * readers. Called before the job's fence signals, so whoever saw the
+ * fence signalled sees the page too.
+ */
+void gring_queue_retire(struct gring_queue *q, u64 seqno, int err)
+{
+	struct drm_gring_ring_status *st = q->status;
+	u64 ahead = seqno - q->completed - 1;
+
+	lockdep_assert_held(&q->lock);
+	if (WARN_ON_ONCE(seqno <= q->completed ||
+			 ahead >= GRING_RETIRE_WINDOW))
+		return;
+	q->retire_err[seqno % GRING_RETIRE_WINDOW] = err;
+	q->retire_mask |= BIT_ULL(ahead);
+	if (!(q->retire_mask & 1))
+		return;
+	while (q->retire_mask & 1) {
+		u64 done = ++q->completed;
+		int e = q->retire_err[done % GRING_RETIRE_WINDOW];
+
+		q->retire_mask >>= 1;
+		if (e) {
+			u64 n = st->errors;
+			u32 slot = n % DRM_GRING_STATUS_ERRORS;
+
+			WRITE_ONCE(st->error_seqno[slot], done);
+			/*
+			 * The seqno before the error: a reader that sees
+			 * the new error sees the new seqno, never the old
+			 * one beside it.
+			 */
+			smp_wmb();
+			WRITE_ONCE(st->error[slot], e);
+			/* The entry before the count that publishes it. */
+			smp_wmb();
+			WRITE_ONCE(st->errors, n + 1);
+		}
+	}
+	/* The log before the seqno that says it is complete (release). */
+	smp_store_release(&st->completed, q->completed);
+}
+
+/**
+ * gring_queue_status_mmap() - map a ring's status page for userspace
+ * @filp: the DRM file
+ * @vma: the mapping: DRM_GRING_RING_STATUS_OFFSET(ring_id), one page
+ *
+ * Read-only and shared: a writable or private mapping is refused, and
+ * the mapping can never be made writable (VM_MAYWRITE cleared). It holds
+ * a reference to the page, which outlives the ring.
+ *
+ * Return: 0; -EINVAL for a private mapping, another size or no ring id;
+ * -EACCES for a writable one; -ENOENT for a ring the file does not have.
+ */
+int gring_queue_status_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct drm_file *file = filp->private_data;
+	struct gring_file *gfile = file->driver_priv;
+	struct gring_queue *q;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED) ||
+	    vma->vm_end - vma->vm_start != DRM_GRING_STATUS_SIZE ||
+	    !vma->vm_pgoff || vma->vm_pgoff > DRM_GRING_MAX_RING_ID)
+		return -EINVAL;
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+		return -EACCES;
+	q = gring_queue_lookup(gfile, vma->vm_pgoff);
+	if (!q)
+		return -ENOENT;
+	vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP,
+		     VM_MAYWRITE | VM_MAYEXEC);
+	ret = vm_insert_page(vma, vma->vm_start, q->status_page);
+	gring_queue_put(q);
+	return ret;
 }
 
 /**

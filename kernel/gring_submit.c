@@ -99,9 +99,12 @@ int gring_ioctl_ring_create(struct drm_device *drm, void *data,
 	}
 
 	/* Ids start at 1, so that 0 never names a ring. */
-	ret = xa_alloc(&gfile->queues, &id, q, XA_LIMIT(1, INT_MAX),
-		       GFP_KERNEL);
+	ret = xa_alloc(&gfile->queues, &id, q,
+		       XA_LIMIT(1, DRM_GRING_MAX_RING_ID), GFP_KERNEL);
 	if (ret) {
+		/* -EBUSY: every id is taken, which max_rings says first. */
+		if (ret == -EBUSY)
+			ret = -EMFILE;
 		gring_queue_put(q);
 		goto err_count;
 	}

@@ -31,8 +31,12 @@ extern "C" {
  *     jobs' fences in each BO's dma_resv (implicit sync with dma-buf
  *     users); a job whose dependency failed is skipped with -ECANCELED;
  *     CPU_PREP: timeout_ns 0 does not wait, NOWAIT ignores timeout_ns.
+ * 6 - a ring's completion mapped read-only (struct drm_gring_ring_status
+ *     at DRM_GRING_RING_STATUS_OFFSET()); ring ids stay below
+ *     DRM_GRING_MAX_RING_ID; a virtio-gpu device recovers from a hang
+ *     (lost resources: -ESTALE).
  */
-#define DRM_GRING_UAPI_VERSION		5
+#define DRM_GRING_UAPI_VERSION		6
 
 #define DRM_GRING_GET_PARAM		0x00
 #define DRM_GRING_GEM_CREATE		0x01
@@ -550,6 +554,52 @@ struct drm_gring_ring_query {
 	__u64 faults;
 	__u64 timeouts;
 	__u64 refusals;
+};
+
+/*
+ * A ring's completion, readable without an ioctl. mmap() of the DRM file
+ * that created the ring, DRM_GRING_STATUS_SIZE bytes at offset
+ * DRM_GRING_RING_STATUS_OFFSET(ring_id), maps its struct
+ * drm_gring_ring_status: PROT_READ and MAP_SHARED only (a writable
+ * mapping is -EACCES, also by mprotect() later; a private one -EINVAL;
+ * another size or a ring the file does not have, -EINVAL / -ENOENT). The
+ * mapping outlives RING_DESTROY and close, frozen where the ring ended.
+ * Offsets below 4 GiB are never a BO's (theirs come from
+ * GEM_MMAP_OFFSET), hence the ring id limit.
+ */
+#define DRM_GRING_MAX_RING_ID			0xfffffu
+#define DRM_GRING_STATUS_SIZE			4096
+#define DRM_GRING_RING_STATUS_OFFSET(ring_id)	((__u64)(ring_id) << 12)
+#define DRM_GRING_STATUS_ERRORS			64
+
+/**
+ * struct drm_gring_ring_status - a ring's completion, mapped read-only
+ * @completed: every job of the ring up to this seqno is done: the engine
+ *	finished it and its writes are visible to the CPU. Its fence has
+ *	signalled or signals right after, with the status below. Written
+ *	after the log, with a write barrier between.
+ * @errors: jobs of the ring up to @completed that ended with an error.
+ * @error_seqno: the seqnos of the last DRM_GRING_STATUS_ERRORS of them,
+ *	in seqno order: the n-th (from 0) at n % DRM_GRING_STATUS_ERRORS.
+ * @error: their errors (negative errnos), as their fences carry them.
+ *	An entry's seqno is written before its error, a write barrier
+ *	between, and @errors after both.
+ *
+ * Only seqnos, counts and errnos: never an address. A job's outcome, as
+ * libgring's gring_ring_status_job() reads it: load @completed with
+ * acquire semantics; above it, the job is not done. Else load @errors
+ * (acquire), look for the seqno in the log (each entry: @error, read
+ * barrier, @error_seqno), then load @errors again after a read barrier:
+ * if it changed, look again. Found: the job failed with that error. Not
+ * found: it succeeded if the log reaches back to it (@errors <=
+ * DRM_GRING_STATUS_ERRORS, or the seqno is above the oldest entry's);
+ * otherwise only its fence still says.
+ */
+struct drm_gring_ring_status {
+	__u64 completed;
+	__u64 errors;
+	__u64 error_seqno[DRM_GRING_STATUS_ERRORS];
+	__s32 error[DRM_GRING_STATUS_ERRORS];
 };
 
 #if defined(__cplusplus)

@@ -26,6 +26,10 @@
  * only after the frame's three commands. The barrier costs virtio_gpu one
  * create + attach more than gring: that is virtgpu.rt, measured alone.
  *
+ * gring's jobs are waited for as libgring's gring_ring_wait() does: the
+ * ring's status page, the out-syncobj to sleep on, the page again for
+ * the job's outcome (virtio_gpu's WAIT says nothing of one).
+ *
  * vgpu.rt and virtgpu.rt are the round trip of the smallest operation each
  * driver's uapi waits for: a 1x1 resource created with backing (CREATE_2D
  * + ATTACH_BACKING, waited for) and one dropped (UNREF): the same three
@@ -113,6 +117,8 @@ struct vgpu_priv {
 	char bdf[32];
 	bool bound_here;	/* this benchmark bound it: give it back */
 	uint32_t ring, sync;
+	struct gring_ring_status status;	/* the ring's, mapped */
+	uint64_t seqno;		/* of the last job submitted */
 	uint32_t bo[2];
 	uint32_t frame;		/* frames shown, for the turn taking */
 };
@@ -340,14 +346,20 @@ static int vgpu_submit(struct bench_run *r, struct vgpu_priv *p,
 
 	if (drmIoctl(p->fd, DRM_IOCTL_GRING_SUBMIT, &s))
 		return bench_fail(r, "SUBMIT (virtio-gpu): %s", strerror(errno));
+	p->seqno = s.seqno;
 	return 0;
 }
 
-/* Wait for @p->sync, and check the job it carries did not fail. */
+/*
+ * Wait for the last job, and check it did not fail: as a client would,
+ * libgring's gring_ring_wait(): the status page first, the syncobj to
+ * sleep on, the page again for the job's outcome.
+ */
 static int vgpu_wait(struct bench_run *r, struct vgpu_priv *p)
 {
 	const struct gring_device dev = { .fd = p->fd };
-	int ret = gring_wait(&dev, p->sync, 0, VGPU_WAIT_NS);
+	int ret = gring_ring_wait(&dev, &p->status, p->seqno, p->sync, 0,
+				  VGPU_WAIT_NS);
 
 	if (ret)
 		return bench_fail(r, "the job: %s", strerror(-ret));
@@ -359,6 +371,7 @@ static void vgpu_teardown(struct bench_run *r)
 	struct vgpu_priv *p = r->priv;
 
 	irq_unpin(&p->pin);
+	gring_ring_status_unmap(&p->status);
 	if (p->fd >= 0) {
 		/* Closing the file unrefs its resources on the device. */
 		close(p->fd);
@@ -384,6 +397,13 @@ static int vgpu_setup(struct bench_run *r)
 		return ret;
 	}
 	p->ring = rc.ring_id;
+	ret = gring_ring_status_map(&(struct gring_device){ .fd = p->fd },
+				    p->ring, &p->status);
+	if (ret) {
+		ret = bench_fail(r, "status page: %s", strerror(-ret));
+		vgpu_teardown(r);
+		return ret;
+	}
 	/* gring's controlq completes through its "queues" vector. */
 	irq_pin(&p->pin, p->bdf, "gring-virtio-queues");
 	return 0;

@@ -592,6 +592,80 @@ int gring_fence_status(const struct gring_device *dev, uint32_t syncobj,
 int gring_wait(const struct gring_device *dev, uint32_t syncobj,
 	       uint64_t point, uint64_t timeout_ns);
 
+/* A ring's completion without an ioctl (uAPI 6) */
+
+/**
+ * struct gring_ring_status - a ring's status page, mapped read-only
+ * @page: the kernel's struct drm_gring_ring_status, or NULL once unmapped.
+ * @ring_id: the ring it belongs to.
+ */
+struct gring_ring_status {
+	const volatile struct drm_gring_ring_status *page;
+	uint32_t ring_id;
+};
+
+/**
+ * gring_ring_status_map() - map a ring's status page
+ * @dev: the device whose file created the ring.
+ * @ring_id: the ring (gring_cmdring's id, or a virtio-gpu ring's).
+ * @status: filled in on success.
+ *
+ * The mapping is read-only and outlives the ring (frozen where it ended);
+ * unmap it with gring_ring_status_unmap().
+ *
+ * Return: 0; -ENOENT for a ring the file does not have; -EINVAL for a
+ * ring id of 0 or above DRM_GRING_MAX_RING_ID, or a kernel without
+ * status pages (uAPI < 6); -EBADF if @dev is closed.
+ */
+int gring_ring_status_map(const struct gring_device *dev, uint32_t ring_id,
+			  struct gring_ring_status *status);
+
+/**
+ * gring_ring_status_unmap() - unmap a status page
+ * @status: mapped by gring_ring_status_map(); its @page becomes NULL.
+ *
+ * Return: 0, or munmap()'s negative errno.
+ */
+int gring_ring_status_unmap(struct gring_ring_status *status);
+
+/**
+ * gring_ring_status_job() - a job's outcome, from the status page alone
+ * @status: the ring's mapped status page.
+ * @seqno: the job's seqno (what SUBMIT returned).
+ *
+ * No system call: reads the page as struct drm_gring_ring_status
+ * describes (acquire loads and read barriers), so a job seen done has its
+ * writes visible.
+ *
+ * Return: 1 if the job completed without error; 0 if the ring has not
+ * completed it (or an earlier job) yet; its negative error if it failed;
+ * -ENODATA if it completed but the page's log no longer reaches back to
+ * it (ask its fence: gring_fence_status()); -EINVAL for seqno 0 or an
+ * unmapped page.
+ */
+int gring_ring_status_job(const struct gring_ring_status *status,
+			  uint64_t seqno);
+
+/**
+ * gring_ring_wait() - wait for a job, reading its outcome from the page
+ * @dev: the device that created @syncobj.
+ * @status: the job's ring's mapped status page.
+ * @seqno: the job's seqno.
+ * @syncobj: the job's out-syncobj, for sleeping (and the fallback).
+ * @point: its timeline point, or 0 for a binary syncobj.
+ * @timeout_ns: longest wait, relative, in ns.
+ *
+ * A job already done costs no ioctl; one that is not costs the syncobj
+ * wait alone. When the page cannot say (an earlier job of the ring still
+ * runs, or the log was overwritten), the fence is asked, as gring_wait()
+ * does.
+ *
+ * Return: what gring_wait() returns.
+ */
+int gring_ring_wait(const struct gring_device *dev,
+		    const struct gring_ring_status *status, uint64_t seqno,
+		    uint32_t syncobj, uint64_t point, uint64_t timeout_ns);
+
 /* CPU ownership of buffer ranges */
 
 /**

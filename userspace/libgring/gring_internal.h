@@ -32,4 +32,12 @@ int gring_submit_raw(int fd, uint32_t ring_id, const void *cmds,
 		     const struct gring_cmdring_syncs *syncs, uint32_t flags,
 		     uint64_t *seqno);
 
+/*
+ * Wait until @syncobj (@point) signals, whatever its status: 0, -ETIME,
+ * or the syncobj's error.
+ */
+struct gring_device;
+int gring_wait_signalled(const struct gring_device *dev, uint32_t syncobj,
+			 uint64_t point, uint64_t timeout_ns);
+
 #endif /* _GRING_INTERNAL_H_ */

@@ -219,24 +219,38 @@ static int wait_one(int fd, uint32_t syncobj, uint64_t point,
 	return gring_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &req);
 }
 
+/* The kernel takes an absolute CLOCK_MONOTONIC deadline. */
+static int64_t deadline_in(uint64_t timeout_ns)
+{
+	struct timespec now;
+	uint64_t now_ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	return timeout_ns > (uint64_t)INT64_MAX - now_ns ?
+	       INT64_MAX : (int64_t)(now_ns + timeout_ns);
+}
+
+int gring_wait_signalled(const struct gring_device *dev, uint32_t syncobj,
+			 uint64_t point, uint64_t timeout_ns)
+{
+	if (dev->fd < 0)
+		return -EBADF;
+	return wait_one(dev->fd, syncobj, point, deadline_in(timeout_ns),
+			DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT);
+}
+
 int gring_wait(const struct gring_device *dev, uint32_t syncobj,
 	       uint64_t point, uint64_t timeout_ns)
 {
 	const uint32_t submitted = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
-	struct timespec now;
 	uint32_t tmp = 0;
 	int64_t deadline;
-	uint64_t now_ns;
 	int ret;
 
 	if (dev->fd < 0)
 		return -EBADF;
-
-	/* The kernel takes an absolute CLOCK_MONOTONIC deadline. */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-	deadline = timeout_ns > (uint64_t)INT64_MAX - now_ns ?
-		   INT64_MAX : (int64_t)(now_ns + timeout_ns);
+	deadline = deadline_in(timeout_ns);
 
 	/*
 	 * A timeline point: once its job is submitted, hold the job's own

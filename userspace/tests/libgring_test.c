@@ -119,6 +119,12 @@ static void test_closed_device_rings(void)
 	CHECK(h == 5);
 	CHECK(gring_syncobj_destroy(&dev, 1) == -EBADF);
 	CHECK(gring_wait(&dev, 1, 0, 0) == -EBADF);
+	{
+		struct gring_ring_status st = { 0 };
+
+		CHECK(gring_ring_status_map(&dev, 1, &st) == -EBADF);
+		CHECK(!st.page);
+	}
 	CHECK(gring_fence_status(&dev, 1, 0) == -EBADF);
 	CHECK(gring_cpu_prep(&dev, &bo, 0, 4, DRM_GRING_PREP_READ, 0) == -EBADF);
 	CHECK(gring_cpu_fini(&dev, &bo, 0, 4) == -EBADF);
@@ -652,6 +658,47 @@ static void test_nonblock_full(struct gring_device *dev)
 }
 
 /*
+ * The same jobs through the ring's status page (after
+ * test_wait_job_error(): jobs 1 and 2 hung, job 3 good): each outcome as
+ * the fences said, without an ioctl; then a job still running, waited
+ * for with gring_ring_wait().
+ */
+static void test_status_page(struct gring_device *dev,
+			     const struct gring_cmdring *ring, uint32_t sync,
+			     const struct gring_bo *bo)
+{
+	struct gring_cmdring_syncs syncs = { .out = sync };
+	struct gring_ring_status st = { 0 };
+	struct drm_gring_cmd cmds[2];
+	uint64_t seqno = 0;
+
+	CHECK(gring_ring_status_job(&st, 1) == -EINVAL);	/* unmapped */
+	CHECK(gring_ring_status_map(dev, 0, &st) == -EINVAL);
+	CHECK(gring_ring_status_map(dev, ring->id + 1, &st) == -ENOENT);
+	CHECK(gring_ring_status_map(dev, ring->id, &st) == 0);
+	if (!st.page)
+		return;
+	CHECK(gring_ring_status_job(&st, 1) == -ETIMEDOUT);
+	CHECK(gring_ring_status_job(&st, 2) == -ETIMEDOUT);
+	CHECK(gring_ring_status_job(&st, 3) == 1);
+	CHECK(gring_ring_status_job(&st, 4) == 0);
+	CHECK(gring_ring_status_job(&st, 0) == -EINVAL);
+	CHECK(gring_ring_wait(dev, &st, 3, sync, 0, 0) == 0);
+
+	/* Still running when the wait starts: 50 ms of stall, then a write. */
+	gring_op_stall(&cmds[0], 50 * NSEC_PER_MSEC);
+	gring_op_write32(&cmds[1], bo, 8, 0x5eed);
+	CHECK(gring_cmdring_submit(dev, ring, cmds, 2, &syncs, 0, &seqno) == 0);
+	CHECK(seqno == 4);
+	CHECK(gring_ring_wait(dev, &st, seqno, sync, 0, 10 * NSEC_PER_SEC) == 0);
+	CHECK(gring_ring_status_job(&st, seqno) == 1);
+	CHECK(((uint32_t *)bo->map)[2] == 0x5eed);
+	CHECK(st.page->completed == 4 && st.page->errors == 2);
+	CHECK(gring_ring_status_unmap(&st) == 0);
+	CHECK(!st.page);
+}
+
+/*
  * A hung job's error reaches gring_wait(), for a binary syncobj and for
  * a timeline point; a later point's own (good) status is not mixed up
  * with the earlier point's error.
@@ -694,6 +741,7 @@ static void test_wait_job_error(struct gring_device *dev)
 	CHECK(gring_cmdring_query(dev, &ring, &info) == 0);
 	CHECK(info.timeouts == 2 && info.completed == 3);
 	CHECK(gring_wait(dev, 0x7fffffff, 0, 0) == -ENOENT);
+	test_status_page(dev, &ring, bin, &bo);
 out:
 	gring_syncobj_destroy(dev, bin);
 	gring_syncobj_destroy(dev, tl);
