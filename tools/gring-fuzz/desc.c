@@ -30,6 +30,15 @@
 #define FLD(type, field, fl) \
 	{ #field, offsetof(type, field), sizeof(((type *)0)->field), (fl) }
 
+/*
+ * The syncobj array ioctls' counts are never mutated: the DRM core's
+ * drm_syncobj_array_find() does kmalloc_array(count_handles) of whatever
+ * userspace asks, and a huge count makes the page allocator WARN (6.12;
+ * __GFP_NOWARN is missing there). That is the core's, not gring's, and
+ * would end every run at once.
+ */
+#define COUNT	(FZ_F_IN | FZ_F_NOMUT)
+
 #define IN	FZ_F_IN
 #define OUT	FZ_F_OUT
 #define INOUT	(FZ_F_IN | FZ_F_OUT)
@@ -142,7 +151,7 @@ static const struct fz_field syncobj_wait_f[] = {
 	FLD(struct drm_syncobj_wait, handles, IN | FZ_F_PTR),
 	FLD(struct drm_syncobj_wait, timeout_nsec,
 	    IN | FZ_F_ABSTIME | FZ_F_NOMUT | FZ_F_SIGNED),
-	FLD(struct drm_syncobj_wait, count_handles, IN),
+	FLD(struct drm_syncobj_wait, count_handles, COUNT),
 	FLD(struct drm_syncobj_wait, flags, IN),
 	FLD(struct drm_syncobj_wait, first_signaled, OUT),
 	FLD(struct drm_syncobj_wait, pad, IN),
@@ -153,7 +162,7 @@ static const struct fz_field syncobj_timeline_wait_f[] = {
 	FLD(struct drm_syncobj_timeline_wait, points, IN | FZ_F_PTR),
 	FLD(struct drm_syncobj_timeline_wait, timeout_nsec,
 	    IN | FZ_F_ABSTIME | FZ_F_NOMUT | FZ_F_SIGNED),
-	FLD(struct drm_syncobj_timeline_wait, count_handles, IN),
+	FLD(struct drm_syncobj_timeline_wait, count_handles, COUNT),
 	FLD(struct drm_syncobj_timeline_wait, flags, IN),
 	FLD(struct drm_syncobj_timeline_wait, first_signaled, OUT),
 	FLD(struct drm_syncobj_timeline_wait, pad, IN),
@@ -161,7 +170,7 @@ static const struct fz_field syncobj_timeline_wait_f[] = {
 
 static const struct fz_field syncobj_array_f[] = {
 	FLD(struct drm_syncobj_array, handles, IN | FZ_F_PTR),
-	FLD(struct drm_syncobj_array, count_handles, IN),
+	FLD(struct drm_syncobj_array, count_handles, COUNT),
 	FLD(struct drm_syncobj_array, pad, IN),
 };
 
@@ -169,7 +178,7 @@ static const struct fz_field syncobj_array_f[] = {
 static const struct fz_field syncobj_timeline_array_f[] = {
 	FLD(struct drm_syncobj_timeline_array, handles, IN | FZ_F_PTR),
 	FLD(struct drm_syncobj_timeline_array, points, IN | FZ_F_PTR),
-	FLD(struct drm_syncobj_timeline_array, count_handles, IN),
+	FLD(struct drm_syncobj_timeline_array, count_handles, COUNT),
 	FLD(struct drm_syncobj_timeline_array, flags, IN),
 };
 
@@ -295,12 +304,22 @@ static const int syncobj_f2h_e[] = { EBADF, EINVAL, ENOENT, ENOMEM, 0 };
 static const int syncobj_wait_e[] = { EINVAL, ENOENT, EFAULT, ENOMEM, ETIME, 0 };
 static const int syncobj_array_e[] = { EINVAL, ENOENT, EFAULT, ENOMEM, 0 };
 static const int syncobj_transfer_e[] = { EINVAL, ENOENT, ENOMEM, 0 };
-/* sync_file_merge(): EBADF for an fd2 that is none, EINVAL for another file. */
-static const int sync_merge_e[] = { EINVAL, EBADF, EMFILE, ENOMEM, 0 };
+/*
+ * sync_file_ioctl_merge(): ENOENT for an fd2 that is no sync_file (6.12
+ * says so, not EBADF), EINVAL for bad flags or pad.
+ */
+static const int sync_merge_e[] = { EINVAL, ENOENT, EMFILE, ENOMEM, 0 };
 static const int sync_info_e[] = { EINVAL, EFAULT, ENOMEM, 0 };
 static const int dmabuf_sync_e[] = { EINVAL, 0 };
 static const int dmabuf_export_e[] = { EINVAL, EMFILE, ENOMEM, 0 };
 static const int dmabuf_import_e[] = { EINVAL, EBADF, ENOMEM, 0 };
+
+/* A record holds the whole argument (struct drm_gring_ring_query: 72). */
+#define FITS(ty) _Static_assert(sizeof(ty) <= FZ_ARG_MAX, #ty " > FZ_ARG_MAX")
+FITS(struct drm_gring_ring_query);
+FITS(struct drm_gring_submit);
+FITS(struct sync_file_info);
+FITS(struct drm_syncobj_timeline_wait);
 
 #define DESC(k, nm, rq, ty, g, f, e) \
 	[k] = { nm, #rq, #ty, rq, sizeof(ty), g, f, \

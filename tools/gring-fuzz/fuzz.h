@@ -111,7 +111,7 @@ extern const unsigned int fz_sync_nr_fields;
 
 /* --- the record of one call -------------------------------------------- */
 
-#define FZ_ARG_MAX	64
+#define FZ_ARG_MAX	128	/* desc.c asserts every argument fits */
 #define FZ_VEC_MAX	2
 #define FZ_VEC_BYTES	2048
 

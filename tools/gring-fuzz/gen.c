@@ -161,32 +161,38 @@ static int add(struct fz_thread *t, const struct fz_obj *o)
 }
 
 /*
- * Take @i out of the pool (the caller borrows it): nobody picks it again,
- * and it is closed when the last borrower is done. A file takes its
- * handles with it.
+ * Mark what hangs off @i dead, down to the holds of a file's BOs, and
+ * free what nobody borrows: it must never be picked with a parent whose
+ * slot is gone (and maybe reused).
  */
-static void remove_obj(struct fz_thread *t, int i)
+static void kill_children(struct fz_thread *t, int i)
 {
 	struct fz_pool *p = t->pool;
 	int j;
 
-	pthread_mutex_lock(&p->lock);
-	p->objs[i].live = false;
-	if (p->objs[i].type == FZ_O_DRM || p->objs[i].type == FZ_O_BO) {
-		for (j = 0; j < FZ_POOL_MAX; j++) {
-			struct fz_obj *o = &p->objs[j];
+	for (j = 0; j < FZ_POOL_MAX; j++) {
+		struct fz_obj *o = &p->objs[j];
 
-			if (o->type == FZ_NR_OTYPES || !o->live ||
-			    o->parent != i)
-				continue;
-			o->live = false;
-			if (!o->users) {
-				/* Drop the child's hold on this parent. */
-				obj_destroy(t, o);
-			}
-		}
+		if (o->type == FZ_NR_OTYPES || !o->live || o->parent != i)
+			continue;
+		o->live = false;
+		kill_children(t, j);
+		if (!o->users)
+			obj_destroy(t, o);
 	}
-	pthread_mutex_unlock(&p->lock);
+}
+
+/*
+ * Take @i out of the pool (the caller borrows it): nobody picks it again,
+ * and it is closed when the last borrower is done. A file takes its
+ * handles with it, a BO its holds.
+ */
+static void remove_obj(struct fz_thread *t, int i)
+{
+	pthread_mutex_lock(&t->pool->lock);
+	t->pool->objs[i].live = false;
+	kill_children(t, i);
+	pthread_mutex_unlock(&t->pool->lock);
 }
 
 /* --- making a call -------------------------------------------------------- */

@@ -393,6 +393,14 @@ void fz_fail(struct fz_ctx *ctx, struct fz_thread *t, const char *why)
 		ctx->failed = true;
 		snprintf(ctx->fail_why, sizeof(ctx->fail_why), "%s", why);
 		ctx->fail_thread = t ? (int)t->idx : -1;
+		/*
+		 * A thread's failure is its newest call; the run's is
+		 * whatever was made until now. Calls after it (the
+		 * other threads', the final closes) are not shown.
+		 */
+		ctx->fail_gseq = t && t->log.count ?
+			fz_log_at(&t->log, fz_log_len(&t->log) - 1)->gseq :
+			atomic_load(&ctx->gseq);
 	}
 	pthread_mutex_unlock(&ctx->fail_lock);
 	atomic_store(&ctx->stop, true);
@@ -428,8 +436,12 @@ static void print_repro(struct fz_ctx *ctx, FILE *f)
 	for (i = 0; i < ctx->opts.threads; i++) {
 		if (ctx->fail_thread >= 0 && (int)i != ctx->fail_thread)
 			continue;
-		for (j = 0; j < fz_log_len(&ctx->threads[i].log); j++)
-			recs[n++] = fz_log_at(&ctx->threads[i].log, j);
+		for (j = 0; j < fz_log_len(&ctx->threads[i].log); j++) {
+			const struct fz_rec *r = fz_log_at(&ctx->threads[i].log, j);
+
+			if (r->gseq <= ctx->fail_gseq)
+				recs[n++] = r;
+		}
 	}
 	qsort(recs, n, sizeof(*recs), cmp_gseq);
 	if (n > ctx->opts.log_calls) {

@@ -86,6 +86,7 @@ struct fz_ctx {
 	bool failed;
 	char fail_why[512];
 	int fail_thread;	/* -1: not one thread's (kernel log, counts) */
+	uint64_t fail_gseq;	/* the last call a reproducer shows */
 	struct fz_thread *threads;
 };
 
