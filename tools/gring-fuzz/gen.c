@@ -144,6 +144,14 @@ static int add(struct fz_thread *t, const struct fz_obj *o)
 	int i;
 
 	pthread_mutex_lock(&p->lock);
+	/*
+	 * Made on a file (or BO) another thread removed meanwhile: it dies
+	 * with it, and must not outlive its parent's slot in the pool.
+	 */
+	if (o->parent >= 0 && !p->objs[o->parent].live) {
+		pthread_mutex_unlock(&p->lock);
+		return -1;
+	}
 	for (i = 0; i < FZ_POOL_MAX; i++) {
 		if (p->objs[i].type != FZ_NR_OTYPES)
 			continue;
