@@ -6,7 +6,7 @@ RESULTS := build/vm-out/results.json
 # The debug-kernel lane: its own gring.ko, initramfs and guest output.
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
-.PHONY: all build run test test-debug lint bench host-test vm-test vm-check-test screendump-test shell clean help install
+.PHONY: all build run test test-debug fuzz lint bench host-test vm-test vm-check-test screendump-test shell clean help install
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make test    lint, host tests, every IGT subtest in the VM on Debian's"
 	@echo "             kernel, then on the debug kernel (make test-debug)"
 	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...)"
+	@echo "make fuzz SECONDS=N SEED=S  gring-fuzz for N s (default 60) on the debug kernel"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
 	@echo "make bench   gring-bench in one VM boot (table + build/bench.json)"
 	@echo "make vm-check-test  the bench fails on kernel-log warnings only (2 boots; after a build)"
@@ -93,6 +94,17 @@ test-debug:
 	tools/bench/check_bench_json.py build/vm-out-debug/bench-smoke.json
 	@echo "results: build/vm-out-debug/results.json"
 	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out-debug/console.log | tail -n 1
+
+# gring-fuzz alone on the debug kernel, for SECONDS (default 60), with
+# SEED if given (else a new one, printed). The reproducer of a failure is
+# build/vm-out-debug/fuzz-repro.c.
+SECONDS ?= 60
+SEED ?=
+fuzz:
+	$(DEBUG_VM) build
+	$(DEBUG_VM) --no-build run --timeout $$(( $(SECONDS) + 600 )) -- \
+		gring-fuzz --seconds $(SECONDS) --threads 2 --vgpu \
+		$(if $(SEED),--seed $(SEED)) --repro /out/fuzz-repro.c
 
 # Lint runs before anything boots; each step stops the run on failure.
 # The debug-kernel lane is part of it: a fresh machine builds the debug
