@@ -408,8 +408,11 @@ static const int close_e[] = { 0 };
  * drm_gem_mmap(): EINVAL for an offset naming no object, a private
  * mapping (gring refuses copy-on-write) or a range past the object;
  * EACCES for an object this file has no handle to. dma-buf mmap: EINVAL.
+ * A ring's status page (offsets below 4 GiB, uapi 6): EINVAL for a
+ * private mapping, another size or ring id 0, EACCES for a writable or
+ * executable one, ENOENT for a ring the file does not have.
  */
-static const int mmap_e[] = { EINVAL, EACCES, ENOMEM, 0 };
+static const int mmap_e[] = { EINVAL, EACCES, ENOENT, ENOMEM, 0 };
 static const int munmap_e[] = { EINVAL, 0 };
 static const int none_e[] = { 0 };
 
