@@ -568,20 +568,31 @@ static void gen_mmap_offset(struct fz_thread *t)
 	put(t, b);
 }
 
-/* mmap a BO (through its file and fake offset) or a dma-buf. */
+/* mmap a BO (through its file and fake offset), a dma-buf or a ring's status page. */
 static void gen_mmap(struct fz_thread *t)
 {
 	struct fz_obj o = { .type = FZ_O_MAP, .parent = -1, .dev = -1 };
 	uint64_t a[5] = { 0 };
 	struct drm_gring_gem_mmap_offset mo;
-	int b, fd, flags = MAP_SHARED;
+	int b, fd, flags = MAP_SHARED, prot = PROT_READ | PROT_WRITE;
 	uint64_t len, off = 0;
 	void *p;
 	int i;
 
 	if (count_of(t, FZ_O_MAP) >= 64)
 		return;
-	if (fz_rng_pct(&t->rng, 30)) {
+	if (fz_rng_pct(&t->rng, 15)) {
+		/* uapi 6: read-only and shared, one page; writable is EACCES. */
+		b = pick(t, FZ_O_RING, -1);
+		if (b < 0)
+			return;
+		fd = obj(t, obj(t, b)->parent)->fd;
+		off = DRM_GRING_RING_STATUS_OFFSET(obj(t, b)->handle);
+		len = DRM_GRING_STATUS_SIZE;
+		prot = fz_rng_pct(&t->rng, t->ctx->opts.mutate_pct) ?
+		       PROT_READ | PROT_WRITE : PROT_READ;
+		o.read_only = true;
+	} else if (fz_rng_pct(&t->rng, 30)) {
 		b = pick(t, FZ_O_DMABUF, -1);
 		if (b < 0)
 			return;
@@ -617,11 +628,11 @@ static void gen_mmap(struct fz_thread *t)
 	}
 	if (!len)
 		len = 4096;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, off);
+	p = mmap(NULL, len, prot, flags, fd, off);
 	/* The slot the pool will give it, for the reproducer's mapv[]. */
 	a[0] = off;
 	a[1] = len;
-	a[2] = PROT_READ | PROT_WRITE;
+	a[2] = prot;
 	a[3] = flags;
 	a[4] = __atomic_load_n(&t->pool->next_map_slot, __ATOMIC_RELAXED) % 4096;
 	log_sys(t, FZ_MMAP, fd, obj(t, b)->dev, p == MAP_FAILED ? -1 : 0,
@@ -629,6 +640,15 @@ static void gen_mmap(struct fz_thread *t)
 	put(t, b);
 	if (p == MAP_FAILED)
 		return;
+	if (o.read_only) {
+		const struct drm_gring_ring_status *st = p;
+
+		/* The uapi's promise: never writable; seqnos, not addresses. */
+		if (prot & PROT_WRITE)
+			fz_fail(t->ctx, t, "a ring's status page was mapped writable");
+		else if (st->errors > st->completed)
+			fz_fail(t->ctx, t, "a status page counts more failures than jobs");
+	}
 	o.addr = p;
 	o.size = len;
 	i = add(t, &o);
@@ -662,7 +682,7 @@ static void gen_touch(struct fz_thread *t)
 	p = obj(t, i)->addr;
 	a[0] = obj(t, i)->map_slot;
 	a[1] = fz_rng_below(&t->rng, obj(t, i)->size);
-	if (fz_rng_pct(&t->rng, 50)) {
+	if (!obj(t, i)->read_only && fz_rng_pct(&t->rng, 50)) {
 		a[2] = 0x100 | fz_rng_below(&t->rng, 256);
 		p[a[1]] = (uint8_t)a[2];
 	} else {

@@ -44,6 +44,7 @@ struct fz_obj {
 	uint64_t point;		/* syncobj: highest timeline point used */
 	void *addr;		/* map */
 	unsigned int map_slot;	/* map: its index in the reproducer's mapv[] */
+	bool read_only;		/* map: a ring's status page, never stored to */
 };
 
 struct fz_pool {
