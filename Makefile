@@ -6,7 +6,7 @@ RESULTS := build/vm-out/results.json
 # The debug-kernel lane: its own gring.ko, initramfs and guest output.
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
-.PHONY: all build run test test-debug fuzz lint bench host-test vm-test vm-check-test screendump-test shell clean help install
+.PHONY: all build run test test-debug fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...)"
 	@echo "make fuzz SECONDS=N SEED=S  gring-fuzz for N s (default 60) on the debug kernel"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
+	@echo "make docs    Documentation/ as HTML in build/docs/html (Sphinx + kernel-doc, warnings are errors)"
 	@echo "make bench   gring-bench in one VM boot (table + build/bench.json)"
 	@echo "make vm-check-test  the bench fails on kernel-log warnings only (2 boots; after a build)"
 	@echo "make screendump-test  the guest's gring-screendump, both ways (2 boots; after a build)"
@@ -111,6 +112,7 @@ fuzz:
 # kernel once (README, "The debug-kernel lane": numbers and the choice).
 test:
 	$(MAKE) lint
+	tools/docs --check
 	$(MAKE) host-test
 	$(MAKE) vm-test
 	$(MAKE) vm-check-test
@@ -123,6 +125,12 @@ test:
 lint:
 	tools/setup
 	tools/lint
+
+# The core's and the uapi's documentation, rendered as the kernel renders
+# its own: Sphinx with the kernel's kernel-doc extension.
+docs:
+	tools/setup
+	tools/docs
 
 # One boot: every baseline and every gring figure side by side, so the
 # ratios compare numbers taken on the same noisy machine at the same time.
