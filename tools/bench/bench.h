@@ -293,6 +293,12 @@ extern const struct bench bench_submit_range_256;
 extern const struct bench bench_submit_range_4096;
 extern const struct bench bench_prep_nowait_idle;
 extern const struct bench bench_prep_nowait_busy;
+extern const struct bench bench_syncobj_wait_signalled;
+extern const struct bench bench_wake_thread;
+extern const struct bench bench_soft_nop_rt_wait;
+extern const struct bench bench_soft_nop_rt_syncobj;
+extern const struct bench bench_soft_nop_pipe;
+extern const struct bench bench_soft_nop_sched_rt;
 
 /* devices.c */
 void bench_ctx_open(struct bench_ctx *ctx);

@@ -22,6 +22,9 @@ const struct bench *const bench_table[] = {
 	&bench_vgem_dumb_1m,
 	&bench_vgem_mmap_1m,
 	&bench_memcpy_1m,
+	/* issue 18's floors */
+	&bench_syncobj_wait_signalled,
+	&bench_wake_thread,
 	/* gring */
 	&bench_gem_create_4k,
 	&bench_gem_create_1m,
@@ -30,6 +33,11 @@ const struct bench *const bench_table[] = {
 	&bench_soft_cmd64,
 	&bench_soft_copy_1m,
 	&bench_soft_copy_1m_x16,
+	/* issue 18: the fast path */
+	&bench_soft_nop_rt_wait,
+	&bench_soft_nop_rt_syncobj,
+	&bench_soft_nop_pipe,
+	&bench_soft_nop_sched_rt,
 	/* issue 12: the virtio-gpu engine against virtio_gpu */
 	&bench_virtgpu_frame,
 	&bench_virtgpu_rt,
@@ -106,6 +114,51 @@ const struct bench_ratio ratio_table[] = {
 		.num = "soft.copy.1m.x16",
 		.den = "memcpy.1m",
 		.desc = "copy bandwidth at 16 COPYs of 1 MiB per job: the engine's copy itself, per-job cost spread thin",
+	},
+	/* Issue 18's targets: the fast path, in bare ioctls, and its floors. */
+	{
+		.name = "nop.rt.wait/ioctl",
+		.num = "soft.nop.rt.wait",
+		.den = "ioctl.gring",
+		.desc = "bare gring ioctls one NOP job costs, waited for with libgring's gring_ring_wait()",
+		.target_kind = BENCH_AT_MOST,
+		.target = 2.5,
+	},
+	{
+		.name = "nop.rt.syncobj/ioctl",
+		.num = "soft.nop.rt.syncobj",
+		.den = "ioctl.gring",
+		.desc = "bare gring ioctls one NOP job costs beyond a SYNCOBJ_WAIT that need not wait",
+		.target_kind = BENCH_AT_MOST,
+		.target = 2,
+	},
+	{
+		.name = "nop.pipe/ioctl",
+		.num = "soft.nop.pipe",
+		.den = "ioctl.gring",
+		.desc = "bare gring ioctls per NOP job at 1000 back to back on one ring",
+		.target_kind = BENCH_AT_MOST,
+		.target = 2,
+	},
+	{
+		.name = "nop.sched.rt/ioctl",
+		.num = "soft.nop.sched.rt",
+		.den = "ioctl.gring",
+		.desc = "bare gring ioctls one NOP job costs when the scheduler must hold it for an in-fence",
+		.target_kind = BENCH_AT_MOST,
+		.target = 8,
+	},
+	{
+		.name = "syncobj.wait/ioctl",
+		.num = "syncobj.wait.signalled",
+		.den = "ioctl.gring",
+		.desc = "floor: a SYNCOBJ_WAIT with nothing to wait for, in bare gring ioctls",
+	},
+	{
+		.name = "wake/ioctl",
+		.num = "wake.thread",
+		.den = "ioctl.gring",
+		.desc = "floor: one thread wakeup + switch on one CPU, in bare gring ioctls",
 	},
 	/* Issue 12's targets: gring's virtio-gpu engine against virtio_gpu. */
 	{
