@@ -6,7 +6,7 @@ RESULTS := build/vm-out/results.json
 # The debug-kernel lane: its own gring.ko, initramfs and guest output.
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
-.PHONY: all build run test test-debug fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
+.PHONY: all build run test test-debug coverage fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
 
 all: build
 
@@ -16,7 +16,9 @@ help:
 	@echo "             QEMU's screendump of it with the frame (tools/main-job)"
 	@echo "make test    lint, host tests, every IGT subtest in the VM on Debian's"
 	@echo "             kernel, then on the debug kernel (make test-debug)"
-	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...)"
+	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...),"
+	@echo "             then gring.ko's line coverage (build/coverage/index.html)"
+	@echo "make coverage  the coverage table again, with each file's least run functions"
 	@echo "make fuzz SECONDS=N SEED=S  gring-fuzz for N s (default 60) on the debug kernel"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
 	@echo "make docs    Documentation/ as HTML in build/docs/html (Sphinx + kernel-doc, warnings are errors)"
@@ -88,11 +90,13 @@ install:
 
 # The whole guest suite on the debug kernel (tools/debug-kernel builds it
 # once, 7-9 min here, and caches it outside the clone); any KASAN, lockdep,
-# DMA-API, DEBUG_OBJECTS or kmemleak report fails it.
+# DMA-API, DEBUG_OBJECTS or kmemleak report fails it.  Its gring.ko is
+# profiled (gcov): tools/coverage reports the lines of kernel/ the suite ran.
 test-debug:
 	$(DEBUG_VM) build
 	$(DEBUG_VM) --no-build run -- gring-vm-test
 	tools/bench/check_bench_json.py build/vm-out-debug/bench-smoke.json
+	tools/coverage
 	@echo "results: build/vm-out-debug/results.json"
 	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out-debug/console.log | tail -n 1
 
@@ -121,6 +125,12 @@ test:
 	@# The IGT runner's closing lines, last, for a reader (or CI).
 	@echo "Debian kernel: $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1)"
 	@echo "debug kernel:  $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out-debug/console.log | tail -n 1)"
+	@echo "coverage:      $$(tools/coverage --total)"
+
+# The last debug run's counters again (no boot), with the functions of each
+# file that have the most lines the suite never ran.
+coverage:
+	tools/coverage --functions 3
 
 lint:
 	tools/setup
@@ -147,4 +157,5 @@ clean:
 	rm -rf build/meson build/meson-install build/install-test build/stage build/initramfs.d build/initramfs.cpio build/vm-out \
 		build/vm-add.d build/vm-add.cpio build/initramfs-run.cpio $(VMCHECK_OUT) \
 		build/vm-shot-out build/vm-shot-out-off build/vm-shot-out.*.log
-	rm -rf build/kmod build/initramfs-debug.d build/initramfs-debug.cpio build/vm-out-debug
+	rm -rf build/kmod build/initramfs-debug.d build/initramfs-debug.cpio build/vm-out-debug \
+		build/coverage
