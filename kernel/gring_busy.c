@@ -193,8 +193,14 @@ int gring_busy_lock_job(struct gring_job *job, struct gring_busy_lock *l)
 	int ret;
 
 	l->count = 0;
-	l->objs = kvmalloc_array(max(job->nr_ranges, 1U), sizeof(*l->objs),
-				 GFP_KERNEL);
+	l->objs = NULL;
+	if (!job->nr_ranges)
+		return 0;
+	if (job->nr_ranges <= ARRAY_SIZE(l->few))
+		l->objs = l->few;
+	else
+		l->objs = kvmalloc_array(job->nr_ranges, sizeof(*l->objs),
+					 GFP_KERNEL);
 	if (!l->objs)
 		return -ENOMEM;
 	for (i = 0; i < job->nr_ranges; i++) {
@@ -219,7 +225,8 @@ int gring_busy_lock_job(struct gring_job *job, struct gring_busy_lock *l)
 err_unlock:
 	drm_gem_unlock_reservations(l->objs, l->count, &l->ctx);
 err_free:
-	kvfree(l->objs);
+	if (l->objs != l->few)
+		kvfree(l->objs);
 	l->objs = NULL;
 	l->count = 0;
 	return ret;
@@ -233,7 +240,8 @@ void gring_busy_unlock(struct gring_busy_lock *l)
 {
 	if (l->count)
 		drm_gem_unlock_reservations(l->objs, l->count, &l->ctx);
-	kvfree(l->objs);
+	if (l->objs != l->few)
+		kvfree(l->objs);
 	l->objs = NULL;
 	l->count = 0;
 }

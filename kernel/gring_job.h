@@ -426,13 +426,15 @@ bool gring_submit_in_syncs_signalled(struct drm_file *file,
 /**
  * struct gring_busy_lock - the reservation locks of one job's BOs
  * @ctx: the ww acquire context
- * @objs: each BO once, in the job's range order
+ * @objs: each BO once, in the job's range order: @few, or allocated
  * @count: entries in @objs
+ * @few: @objs of a job with few ranges, without an allocation
  */
 struct gring_busy_lock {
 	struct ww_acquire_ctx ctx;
 	struct drm_gem_object **objs;
 	unsigned int count;
+	struct drm_gem_object *few[4];
 };
 
 int gring_busy_lock_job(struct gring_job *job, struct gring_busy_lock *l);

@@ -389,6 +389,10 @@ struct gring_soft_cmd {
 	struct gring_cmd_range src_range;
 };
 
+/* Commands and ring words a small job keeps on SUBMIT's stack. */
+#define GRING_SOFT_FEW_CMDS	2
+#define GRING_SOFT_FEW_WORDS	16
+
 /* Everything SUBMIT gathers before it touches the ring. */
 struct gring_soft_submit {
 	struct gring_soft_cmd *cmds;
@@ -396,6 +400,7 @@ struct gring_soft_submit {
 	unsigned int nr_ranges;
 	u32 words;
 	struct gring_out_sync out;
+	struct gring_soft_cmd few[GRING_SOFT_FEW_CMDS];
 };
 
 static void gring_soft_submit_fini(struct gring_soft_submit *s)
@@ -408,7 +413,8 @@ static void gring_soft_submit_fini(struct gring_soft_submit *s)
 		if (s->cmds[i].src)
 			drm_gem_object_put(s->cmds[i].src);
 	}
-	kvfree(s->cmds);
+	if (s->cmds != s->few)
+		kvfree(s->cmds);
 	gring_out_sync_fini(&s->out);
 }
 
@@ -433,8 +439,14 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 	u32 i;
 	int ret;
 
-	s->cmds = kvcalloc(args->cmd_count, sizeof(*s->cmds),
-			   GFP_KERNEL_ACCOUNT);
+	/* A small job's commands stay on the stack, copied one by one. */
+	if (args->cmd_count <= GRING_SOFT_FEW_CMDS) {
+		s->cmds = s->few;
+		same_size = false;
+	} else {
+		s->cmds = kvcalloc(args->cmd_count, sizeof(*s->cmds),
+				   GFP_KERNEL_ACCOUNT);
+	}
 	if (!s->cmds)
 		return -ENOMEM;
 
@@ -693,6 +705,7 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 	struct gring_ring_reservation res;
 	struct gring_soft_submit s = {};
 	struct gring_busy_lock bl = {};
+	__le64 few_words[GRING_SOFT_FEW_WORDS];
 	struct gring_soft_job *sjob;
 	struct dma_fence *fence;
 	struct gring_job *job;
@@ -709,7 +722,10 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 		goto out_fini;
 
 	len = s.words * GRING_SOFT_WORD;
-	words = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (s.words <= ARRAY_SIZE(few_words))
+		words = few_words;
+	else
+		words = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!words) {
 		ret = -ENOMEM;
 		goto out_fini;
@@ -810,7 +826,8 @@ out_exit:
 out_abort:
 	gring_job_abort(job);
 out_fini:
-	kvfree(words);
+	if (words != few_words)
+		kvfree(words);
 	gring_soft_submit_fini(&s);
 	return ret;
 }
