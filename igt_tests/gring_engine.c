@@ -3,7 +3,9 @@
  * gring_engine: what the soft engine does with jobs -- writes that land
  * exactly where the commands point, device faults and hangs reported in
  * the job's fence with the ring going on, syncobj ordering across rings,
- * 10000 jobs in order, and no cross-talk or leak between files.
+ * 10000 jobs in order, and no cross-talk or leak between files; and the
+ * direct path (a job completed inside its SUBMIT): the same results as the
+ * scheduled path, taken only when nothing is to be waited for.
  *
  * Every expected value is computed here, by the test, from what it asked
  * for: byte patterns, offsets, seqnos, errnos.
@@ -417,6 +419,449 @@ static void test_two_processes(int fd)
 	}
 }
 
+/* --- the direct path --------------------------------------------------- */
+
+/* Ring sizes the direct-path tests use, so their debugfs blocks are theirs. */
+#define DIRECT_RING_SIZE	(32u << 10)
+#define SCHED_RING_SIZE		(128u << 10)
+
+/* A job the direct path never takes: a STALL, for @ms milliseconds. */
+static uint32_t stall_job(int fd, uint32_t ring, uint64_t ms)
+{
+	struct drm_gring_cmd stall = cmd_stall(ms * NSEC_PER_MSEC);
+	uint32_t sync = syncobj_create(fd);
+
+	submit(fd, ring, &stall, 1, sync);
+	return sync;
+}
+
+/* Submit with one in-syncobj (0: none); returns the seqno. */
+static uint64_t submit_after(int fd, uint32_t ring,
+			     const struct drm_gring_cmd *cmds, uint32_t n,
+			     uint32_t in_sync, uint32_t out_sync)
+{
+	struct drm_gring_sync wait = { .handle = in_sync };
+	struct drm_gring_submit arg = {
+		.ring_id = ring, .cmds = (uintptr_t)cmds, .cmd_count = n,
+		.cmd_size = sizeof(*cmds), .out_sync = out_sync,
+		.in_syncs = in_sync ? (uintptr_t)&wait : 0,
+		.in_sync_count = in_sync ? 1 : 0,
+	};
+
+	igt_assert_eq(__submit(fd, &arg), 0);
+	return arg.seqno;
+}
+
+struct ring_paths {
+	uint64_t direct;
+	uint64_t scheduled;
+};
+
+/*
+ * How many jobs of @ring took each path, from debugfs gring_rings (root
+ * only): its line "jobs direct N scheduled M". A ring id is per file and
+ * ids are reused, so the newest ring of that id and size is taken: the
+ * device lists rings in creation order.
+ */
+static struct ring_paths ring_paths(int fd, uint32_t ring, uint32_t size)
+{
+	struct ring_paths p;
+	char head[64], *text, *start = NULL, *at, *line;
+	int dir, file;
+	size_t len = 0;
+	ssize_t ret;
+
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, "gring_rings", O_RDONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs gring_rings: %m\n");
+	text = malloc(1 << 18);
+	igt_assert(text);
+	while ((ret = read(file, text + len, (1 << 18) - 1 - len)) > 0)
+		len += ret;
+	close(file);
+	text[len] = '\0';
+
+	snprintf(head, sizeof(head), ": ring id %u, %u bytes", ring, size);
+	for (at = strstr(text, head); at; at = strstr(at + 1, head))
+		start = at;
+	igt_assert_f(start, "ring %u not in gring_rings:\n%s", ring, text);
+	line = strstr(start, "jobs direct ");
+	igt_assert_f(line && sscanf(line, "jobs direct %" SCNu64 " scheduled %" SCNu64,
+				    &p.direct, &p.scheduled) == 2,
+		     "no direct/scheduled counts for ring %u:\n%s", ring, start);
+	free(text);
+	return p;
+}
+
+static void assert_paths(int fd, uint32_t ring, uint32_t size,
+			 uint64_t direct, uint64_t scheduled)
+{
+	struct ring_paths p = ring_paths(fd, ring, size);
+
+	igt_assert_f(p.direct == direct && p.scheduled == scheduled,
+		     "ring %u: %" PRIu64 " direct, %" PRIu64 " scheduled jobs; expected %" PRIu64 " and %" PRIu64 "\n",
+		     ring, p.direct, p.scheduled, direct, scheduled);
+}
+
+/* The commands' effect on @dst (@src: the source BO's bytes), by the test. */
+static void model_cmds(const struct drm_gring_cmd *cmds, unsigned int n,
+		       uint32_t dst_handle, uint8_t *dst, const uint8_t *src)
+{
+	unsigned int i;
+	uint64_t k;
+
+	for (i = 0; i < n; i++) {
+		const struct drm_gring_cmd *c = &cmds[i];
+		uint32_t v32 = (uint32_t)c->value;
+
+		igt_assert_eq_u32(c->dst_handle, dst_handle);
+		switch (c->op) {
+		case DRM_GRING_OP_WRITE32:
+			memcpy(dst + c->dst_offset, &v32, 4);
+			break;
+		case DRM_GRING_OP_WRITE64:
+			memcpy(dst + c->dst_offset, &c->value, 8);
+			break;
+		case DRM_GRING_OP_COPY:
+			memcpy(dst + c->dst_offset, src + c->src_offset, c->size);
+			break;
+		case DRM_GRING_OP_FILL:
+			for (k = 0; k < c->size; k += 4)
+				memcpy(dst + c->dst_offset + k, &v32, 4);
+			break;
+		default:
+			igt_assert_f(0, "op %u not modelled\n", c->op);
+		}
+	}
+}
+
+/* One command stream of direct-matches-scheduled. */
+struct stream {
+	const char *name;
+	struct drm_gring_cmd cmds[8];
+	unsigned int n;
+	bool fault;
+};
+
+#define STREAM_BO_SIZE	(256 * 1024)
+
+/*
+ * Run @st on a fresh idle ring (the direct path) and on a ring whose job
+ * waits for a STALL on a third ring (the scheduled path), each on its own
+ * pair of BOs with the same initial bytes; both must give exactly the
+ * bytes the test computed and the same fence status.
+ */
+static void run_stream(int fd, const struct stream *st)
+{
+	const uint64_t size = STREAM_BO_SIZE;
+	uint32_t dst[2], src[2], ring[2], sync[2], block, hold;
+	uint8_t *expect = malloc(size), *init = malloc(size);
+	volatile uint8_t *d[2];
+	struct drm_gring_cmd cmds[8];
+	int status[2], want = st->fault ? -EFAULT : 1;
+	uint64_t i;
+	int p;
+
+	igt_assert(expect && init);
+	for (i = 0; i < size; i += 4) {
+		uint32_t w = word_pattern(i / 4, 0xd1ec7);
+
+		memcpy(init + i, &w, 4);
+	}
+	hold = ring_create(fd, 0);
+	for (p = 0; p < 2; p++) {
+		uint8_t *s;
+
+		dst[p] = igt_gring_gem_create(fd, size, NULL);
+		src[p] = igt_gring_gem_create(fd, size, NULL);
+		d[p] = igt_gring_gem_mmap(fd, dst[p], size);
+		s = igt_gring_gem_mmap(fd, src[p], size);
+		for (i = 0; i < size; i++) {
+			d[p][i] = (uint8_t)~init[i];
+			s[i] = init[i];
+		}
+		munmap(s, size);
+		ring[p] = ring_create(fd, p ? SCHED_RING_SIZE : DIRECT_RING_SIZE);
+		sync[p] = syncobj_create(fd);
+	}
+	for (i = 0; i < size; i++)
+		expect[i] = (uint8_t)~init[i];
+	if (!st->fault)
+		model_cmds(st->cmds, st->n, 1, expect, init);
+
+	for (p = 0; p < 2; p++) {
+		unsigned int k;
+
+		for (k = 0; k < st->n; k++) {
+			cmds[k] = st->cmds[k];
+			cmds[k].dst_handle = dst[p];
+			if (cmds[k].op == DRM_GRING_OP_COPY)
+				cmds[k].src_handle = src[p];
+		}
+		/* The STALL first: it would use up the injected fault. */
+		block = p ? stall_job(fd, hold, 200) : 0;
+		if (st->fault)
+			igt_gring_inject_faults(fd, 1);
+		submit_after(fd, ring[p], cmds, st->n, block, sync[p]);
+		if (!p) {
+			/* Direct: complete when SUBMIT returns. */
+			igt_assert_eq(syncobj_status(fd, sync[p]), want);
+		} else {
+			igt_assert_eq(syncobj_status(fd, sync[p]), 0);
+			igt_assert_eq(syncobj_wait(fd, sync[p],
+						   10 * NSEC_PER_SEC), 0);
+			drmSyncobjDestroy(fd, block);
+		}
+		status[p] = syncobj_status(fd, sync[p]);
+	}
+	assert_paths(fd, ring[0], DIRECT_RING_SIZE, 1, 0);
+	assert_paths(fd, ring[1], SCHED_RING_SIZE, 0, 1);
+
+	igt_assert_f(status[0] == want && status[1] == want,
+		     "%s: fence status direct %d, scheduled %d, expected %d\n",
+		     st->name, status[0], status[1], want);
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < size; i++)
+			igt_assert_f(d[p][i] == expect[i],
+				     "%s, %s path: byte %" PRIu64 " is %#x, expected %#x\n",
+				     st->name, p ? "scheduled" : "direct", i,
+				     d[p][i], expect[i]);
+
+	for (p = 0; p < 2; p++) {
+		drmSyncobjDestroy(fd, sync[p]);
+		ring_destroy(fd, ring[p]);
+		munmap((void *)d[p], size);
+		gem_close(fd, dst[p]);
+		gem_close(fd, src[p]);
+	}
+	ring_destroy(fd, hold);
+	free(expect);
+	free(init);
+}
+
+/*
+ * The same command streams, on the direct and on the scheduled path: the
+ * same bytes, the same fence statuses, a fault included. The dst handle
+ * in the table is a placeholder (1); each path gets its own BOs.
+ */
+static void test_direct_matches_scheduled(int fd)
+{
+	const uint64_t sz = STREAM_BO_SIZE;
+	const struct stream streams[] = {
+		{ "writes", {
+			cmd_write32(1, 0, 0x11223344),
+			cmd_write32(1, sz - 4, 0x55667788),
+			cmd_write64(1, 8, 0x0123456789abcdefull),
+			cmd_write64(1, sz - 16, 0xfedcba9876543210ull),
+		  }, 4, false },
+		{ "fills", {
+			cmd_fill(1, 0, 4, 0xa1b2c3d4),
+			cmd_fill(1, 12, 4096 + 12, 0x01020304),
+			cmd_fill(1, 65536, 65536, 0xcafef00d),
+			cmd_fill(1, sz - 40, 40, 0x5a5aa5a5),
+		  }, 4, false },
+		{ "copies", {
+			cmd_copy(1, 1, 1, 3, 1),
+			cmd_copy(1, 7, 1, 0, 13),
+			cmd_copy(1, 100, 1, 4001, 4095),
+			cmd_copy(1, 8192, 1, 77, 65536),
+			cmd_copy(1, sz - 5, 1, 17, 5),
+		  }, 5, false },
+		{ "copy-192k", {
+			cmd_copy(1, 4096, 1, 65536 - 3, 192 * 1024),
+		  }, 1, false },
+		{ "mixed", {
+			cmd_fill(1, 0, 8192, 0x0badcafe),
+			cmd_copy(1, 4, 1, 4096, 100),
+			cmd_write32(1, 8, 0x77777777),
+			cmd_write64(1, 4096, 0x1122334455667788ull),
+			cmd_copy(1, 200, 1, 0, 50),
+		  }, 5, false },
+		{ "fault", {
+			cmd_write32(1, 0, 0xbad),
+			cmd_fill(1, 64, 64, 0xbadbad),
+		  }, 2, true },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(streams) / sizeof(streams[0]); i++)
+		run_stream(fd, &streams[i]);
+}
+
+/*
+ * What never takes the direct path: a job with an in-fence not yet
+ * signalled, or one failed; a job on a ring with work outstanding; a
+ * STALL; more than the byte or command budget. What does: the same job
+ * once the ring is idle and its in-fence signalled.
+ */
+static void test_direct_only_when_idle(int fd)
+{
+	const uint64_t size = 512 * 1024;
+	uint32_t bo = igt_gring_gem_create(fd, size, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, size);
+	uint32_t ring = ring_create(fd, DIRECT_RING_SIZE);
+	uint32_t other = ring_create(fd, 0);
+	uint32_t sync = syncobj_create(fd), sync2 = syncobj_create(fd);
+	uint32_t block, failed = syncobj_create(fd);
+	struct drm_gring_cmd w = cmd_write32(bo, 0, 1), many[257];
+	struct drm_gring_cmd big = cmd_fill(bo, 0, 256 * 1024 + 4, 0x3);
+	struct drm_gring_cmd budget = cmd_fill(bo, 0, 256 * 1024, 0x4);
+	struct drm_gring_cmd f = cmd_write32(bo, size - 4, 0xbad);
+	uint64_t d = 0, s = 0;
+	unsigned int i;
+
+	/* Idle ring, no in-fence: direct. */
+	submit(fd, ring, &w, 1, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, ++d, s);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+
+	/* An in-fence not yet signalled: scheduled, and not done on return. */
+	block = stall_job(fd, other, 300);
+	w = cmd_write32(bo, 0, 2);
+	submit_after(fd, ring, &w, 1, block, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, d, ++s);
+	igt_assert_eq(syncobj_status(fd, sync), 0);
+
+	/* The ring has that job outstanding: scheduled, after it. */
+	w = cmd_write32(bo, 4, 3);
+	submit(fd, ring, &w, 1, sync2);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, d, ++s);
+	igt_assert_eq(syncobj_wait(fd, sync2, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+	igt_assert_eq_u32(map[0], 2);
+	igt_assert_eq_u32(map[1], 3);
+
+	/* Idle again, the in-fence signalled: direct. */
+	w = cmd_write32(bo, 0, 4);
+	submit_after(fd, ring, &w, 1, block, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, ++d, s);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+	igt_assert_eq_u32(map[0], 4);
+	drmSyncobjDestroy(fd, block);
+
+	/* A STALL, however short: scheduled. */
+	block = stall_job(fd, ring, 1);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, d, ++s);
+	igt_assert_eq(syncobj_wait(fd, block, 10 * NSEC_PER_SEC), 0);
+	drmSyncobjDestroy(fd, block);
+
+	/* The byte budget exactly: direct; one word more: scheduled. */
+	submit(fd, ring, &budget, 1, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, ++d, s);
+	igt_assert_eq(syncobj_status(fd, sync), 1);
+	submit(fd, ring, &big, 1, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, d, ++s);
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq_u32(map[size / 4 - 1], 0);
+	igt_assert_eq_u32(map[(256 * 1024) / 4], 3);
+
+	/* 256 commands: direct; 257: scheduled. */
+	for (i = 0; i < 257; i++)
+		many[i] = cmd_write32(bo, 4ull * i, 0x100 + i);
+	submit(fd, ring, many, 256, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, ++d, s);
+	submit(fd, ring, many, 257, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, d, ++s);
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	for (i = 0; i < 257; i++)
+		igt_assert_eq_u32(map[i], 0x100 + i);
+
+	/*
+	 * An in-fence that failed (a direct job of another ring that
+	 * faulted): scheduled, and skipped with -ECANCELED as always.
+	 */
+	igt_gring_inject_faults(fd, 1);
+	submit(fd, other, &f, 1, failed);
+	igt_assert_eq(syncobj_status(fd, failed), -EFAULT);
+	w = cmd_write32(bo, 0, 0xdead);
+	submit_after(fd, ring, &w, 1, failed, sync);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, d, ++s);
+	igt_assert_eq(syncobj_wait(fd, sync, 10 * NSEC_PER_SEC), 0);
+	igt_assert_eq(syncobj_status(fd, sync), -ECANCELED);
+	igt_assert_eq_u32(map[0], 0x100);
+	igt_assert_eq_u32(map[size / 4 - 1], 0);
+
+	drmSyncobjDestroy(fd, sync);
+	drmSyncobjDestroy(fd, sync2);
+	drmSyncobjDestroy(fd, failed);
+	ring_destroy(fd, ring);
+	ring_destroy(fd, other);
+	munmap((void *)map, size);
+	gem_close(fd, bo);
+}
+
+/*
+ * A scheduled job that hangs is still cancelled at the timeout with
+ * -ETIMEDOUT, while direct jobs on another ring go on completing, each
+ * before its SUBMIT returns.
+ */
+static void test_direct_beside_hang(int fd)
+{
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, page, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, page);
+	uint32_t hung = ring_create(fd, 0), ring = ring_create(fd, DIRECT_RING_SIZE);
+	uint32_t hang = stall_job(fd, hung, DRM_GRING_STALL_MAX_NS / NSEC_PER_MSEC);
+	uint32_t sync = syncobj_create(fd);
+	uint64_t jobs = 0;
+
+	igt_assert_eq(syncobj_status(fd, hang), 0);
+	while (syncobj_status(fd, hang) == 0) {
+		struct drm_gring_cmd w = cmd_write32(bo, 4 * (jobs % 1024),
+						     word_pattern(jobs, 0x4a9));
+
+		igt_assert_eq_u64(submit(fd, ring, &w, 1, sync), jobs + 1);
+		igt_assert_eq(syncobj_status(fd, sync), 1);
+		igt_assert_eq_u32(map[jobs % 1024], word_pattern(jobs, 0x4a9));
+		jobs++;
+		igt_assert_f(jobs < 10000000, "the hung job never timed out\n");
+	}
+	igt_assert_eq(syncobj_status(fd, hang), -ETIMEDOUT);
+	igt_assert_f(jobs >= 10, "only %" PRIu64 " direct jobs beside the hang\n",
+		     jobs);
+	assert_paths(fd, ring, DIRECT_RING_SIZE, jobs, 0);
+
+	drmSyncobjDestroy(fd, hang);
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, hung);
+	ring_destroy(fd, ring);
+	munmap((void *)map, page);
+	gem_close(fd, bo);
+}
+
+/*
+ * A direct job's fence has signalled when SUBMIT returns: a sync_file
+ * exported at once says so, and the ring reports the job completed --
+ * without any wait.
+ */
+static void test_direct_signalled_on_return(int fd)
+{
+	const uint64_t page = igt_gring_page_size();
+	uint32_t bo = igt_gring_gem_create(fd, page, NULL);
+	volatile uint32_t *map = igt_gring_gem_mmap(fd, bo, page);
+	uint32_t ring = ring_create(fd, 0), sync = syncobj_create(fd);
+	struct drm_gring_ring_query q;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		struct drm_gring_cmd w = cmd_write32(bo, 4 * i, 0xf00 + i);
+
+		igt_assert_eq_u64(submit(fd, ring, &w, 1, sync), i + 1);
+		igt_assert_eq(syncobj_status(fd, sync), 1);
+		igt_assert_eq_u32(map[i], 0xf00 + i);
+		query(fd, ring, &q, NULL, 0);
+		igt_assert_eq_u64(q.completed, i + 1);
+		igt_assert_eq_u32(q.rptr, q.wptr);
+	}
+
+	drmSyncobjDestroy(fd, sync);
+	ring_destroy(fd, ring);
+	munmap((void *)map, page);
+	gem_close(fd, bo);
+}
+
 igt_main
 {
 	/* static: kept intact across the siglongjmp() out of each subtest */
@@ -460,6 +905,22 @@ igt_main
 	igt_describe("Two processes with their own rings see no cross-talk.");
 	igt_subtest("two-processes-no-crosstalk")
 		test_two_processes(fd);
+
+	igt_describe("The same command streams give the same bytes and fence statuses on the direct and the scheduled path.");
+	igt_subtest("direct-matches-scheduled")
+		test_direct_matches_scheduled(fd);
+
+	igt_describe("Only a bounded job with nothing to wait for, on an idle ring, takes the direct path.");
+	igt_subtest("direct-only-when-idle")
+		test_direct_only_when_idle(fd);
+
+	igt_describe("A hung scheduled job still times out while direct jobs on another ring complete.");
+	igt_subtest("direct-beside-hang")
+		test_direct_beside_hang(fd);
+
+	igt_describe("A direct job's fence has signalled when SUBMIT returns.");
+	igt_subtest("direct-signalled-on-return")
+		test_direct_signalled_on_return(fd);
 
 	igt_fixture
 		close(fd);

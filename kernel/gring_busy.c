@@ -193,8 +193,14 @@ int gring_busy_lock_job(struct gring_job *job, struct gring_busy_lock *l)
 	int ret;
 
 	l->count = 0;
-	l->objs = kvmalloc_array(max(job->nr_ranges, 1U), sizeof(*l->objs),
-				 GFP_KERNEL);
+	l->objs = NULL;
+	if (!job->nr_ranges)
+		return 0;
+	if (job->nr_ranges <= ARRAY_SIZE(l->few))
+		l->objs = l->few;
+	else
+		l->objs = kvmalloc_array(job->nr_ranges, sizeof(*l->objs),
+					 GFP_KERNEL);
 	if (!l->objs)
 		return -ENOMEM;
 	for (i = 0; i < job->nr_ranges; i++) {
@@ -219,7 +225,8 @@ int gring_busy_lock_job(struct gring_job *job, struct gring_busy_lock *l)
 err_unlock:
 	drm_gem_unlock_reservations(l->objs, l->count, &l->ctx);
 err_free:
-	kvfree(l->objs);
+	if (l->objs != l->few)
+		kvfree(l->objs);
 	l->objs = NULL;
 	l->count = 0;
 	return ret;
@@ -233,7 +240,8 @@ void gring_busy_unlock(struct gring_busy_lock *l)
 {
 	if (l->count)
 		drm_gem_unlock_reservations(l->objs, l->count, &l->ctx);
-	kvfree(l->objs);
+	if (l->objs != l->few)
+		kvfree(l->objs);
 	l->objs = NULL;
 	l->count = 0;
 }
@@ -299,6 +307,28 @@ static bool gring_busy_job_overlaps(struct gring_job *job, unsigned int first,
 	return false;
 }
 
+/*
+ * Does a CPU hold overlap @job's ranges @first..@end-1 (one BO's)? Says in
+ * @write whether any of them is written.
+ */
+static bool gring_busy_held(struct gring_job *job, unsigned int first,
+			    unsigned int end, bool *write)
+{
+	struct gring_gem_object *bo = job->ranges[first].bo;
+	unsigned int i;
+
+	*write = false;
+	for (i = first; i < end; i++) {
+		const struct gring_job_range *r = &job->ranges[i];
+
+		if (gring_claim_tree_iter_first(&bo->holds, r->offset,
+						r->offset + r->size - 1))
+			return true;
+		*write |= r->write;
+	}
+	return false;
+}
+
 /* Check and collect dependencies for @job's ranges @first..@end-1 of @bo. */
 static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
 			       unsigned int end)
@@ -308,19 +338,12 @@ static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
 	u64 hi = job->ranges[end - 1].offset + job->ranges[end - 1].size - 1;
 	struct gring_busy_range *claim;
 	struct gring_claim *c, *next;
-	bool write = false;
-	unsigned int i;
+	bool write;
 	int ret;
 
 	dma_resv_assert_held(bo->base.resv);
-	for (i = first; i < end; i++) {
-		const struct gring_job_range *r = &job->ranges[i];
-
-		if (gring_claim_tree_iter_first(&bo->holds, r->offset,
-						r->offset + r->size - 1))
-			return -EBUSY;
-		write |= r->write;
-	}
+	if (gring_busy_held(job, first, end, &write))
+		return -EBUSY;
 
 	for (c = gring_claim_tree_iter_first(&bo->busy, lo, hi); c; c = next) {
 		struct gring_busy_range *br =
@@ -382,6 +405,109 @@ int gring_busy_check_job(struct gring_job *job)
 			return ret;
 	}
 	return 0;
+}
+
+/*
+ * Could @job's ranges @first..@end-1 of one BO be handed to the engine
+ * now? Not if an earlier job still touches them, or another driver's
+ * fence the job would wait for has not signalled.
+ */
+static int gring_busy_bo_ready(struct gring_job *job, unsigned int first,
+			       unsigned int end)
+{
+	struct gring_gem_object *bo = job->ranges[first].bo;
+	struct gring_drm_device *gdev = job->queue->gdev;
+	u64 lo = job->ranges[first].offset;
+	u64 hi = job->ranges[end - 1].offset + job->ranges[end - 1].size - 1;
+	struct gring_claim *c, *next;
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	bool write;
+
+	dma_resv_assert_held(bo->base.resv);
+	if (gring_busy_held(job, first, end, &write))
+		return -EBUSY;
+
+	for (c = gring_claim_tree_iter_first(&bo->busy, lo, hi); c; c = next) {
+		struct gring_busy_range *br =
+			container_of(c, struct gring_busy_range, node);
+
+		next = gring_claim_tree_iter_next(c, lo, hi);
+		if (dma_fence_is_signaled(br->fence)) {
+			gring_busy_remove(bo, br);
+			continue;
+		}
+		if (gring_busy_job_overlaps(job, first, end, br))
+			return 1;
+	}
+
+	dma_resv_for_each_fence(&cursor, bo->base.resv,
+				dma_resv_usage_rw(write), fence) {
+		if (!gring_busy_own_fence(gdev, fence) &&
+		    !dma_fence_is_signaled(fence))
+			return 1;
+	}
+	return 0;
+}
+
+/**
+ * gring_busy_job_ready() - can a job's ranges go to the engine at once?
+ * @job: a job whose ranges are merged (sorted by BO, then offset), its BOs
+ *	locked (gring_busy_lock_job())
+ *
+ * The direct path's test: what gring_busy_check_job() would make the job
+ * wait for, without making it wait. Frees the signalled busy ranges it
+ * meets, allocates nothing, adds no dependency.
+ *
+ * Return: 0 if nothing the job touches is busy; 1 if an unsignalled
+ * earlier job overlaps one of its ranges, or another driver's unsignalled
+ * fence is in one of its BOs' reservations; -EBUSY if a range overlaps a
+ * CPU hold (as gring_busy_check_job() says).
+ */
+int gring_busy_job_ready(struct gring_job *job)
+{
+	unsigned int first, end;
+	int ret;
+
+	for (first = 0; first < job->nr_ranges; first = end) {
+		for (end = first + 1; end < job->nr_ranges &&
+		     job->ranges[end].bo == job->ranges[first].bo; end++)
+			;
+		ret = gring_busy_bo_ready(job, first, end);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * gring_busy_publish_fence() - give a direct job's fence to its BOs'
+ *	reservations
+ * @job: the job, checked by gring_busy_job_ready(), its BOs still locked
+ * @fence: its fence, already signalled
+ *
+ * As gring_busy_publish_job() does for a scheduled job, a write where the
+ * job writes, so the rest of the world sees the job the standard way. No
+ * busy range: one whose fence has signalled claims nothing.
+ *
+ * Cannot fail: the fence slots were reserved.
+ */
+void gring_busy_publish_fence(struct gring_job *job, struct dma_fence *fence)
+{
+	bool write = false;
+	unsigned int i;
+
+	for (i = 0; i < job->nr_ranges; i++) {
+		struct gring_job_range *r = &job->ranges[i];
+
+		write |= r->write;
+		if (i + 1 < job->nr_ranges && job->ranges[i + 1].bo == r->bo)
+			continue;
+		dma_resv_add_fence(r->bo->base.resv, fence,
+				   write ? DMA_RESV_USAGE_WRITE :
+					   DMA_RESV_USAGE_READ);
+		write = false;
+	}
 }
 
 /**

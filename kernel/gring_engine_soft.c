@@ -308,7 +308,8 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 			x->commands++;
 			pos += words * GRING_SOFT_WORD;
 			x->head += words * GRING_SOFT_WORD;
-			cond_resched();
+			if (x->resched)
+				cond_resched();
 		}
 		left -= seg;
 		if (x->head == x->ring_size)

@@ -109,6 +109,8 @@ void *gring_soft_mmu_resolve(struct gring_soft_mmu *mmu, dma_addr_t dma,
  * @should_stop: polled while stalling; returns true when the driver resets
  *	the engine (a hung job). May be NULL.
  * @stop_data: argument to @should_stop
+ * @resched: yield the CPU between commands (cond_resched()): a job of any
+ *	length on a workqueue. A bounded job run inline does without.
  * @commands: out, commands completed
  * @fault_op: out, opcode of the command that failed (valid on error)
  * @fault_offset: out, ring offset of the command that failed
@@ -125,6 +127,7 @@ struct gring_soft_exec {
 	u32 bytes;
 	bool (*should_stop)(void *stop_data);
 	void *stop_data;
+	bool resched;
 
 	u32 commands;
 	u32 fault_op;

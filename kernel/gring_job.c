@@ -30,27 +30,25 @@
 #include "gring_job_trace.h"
 
 /**
- * gring_job_alloc() - allocate a job for a queue
+ * gring_job_alloc_bare() - allocate a job for a queue, without scheduler
+ *	state
  * @q: the queue; the job takes a reference
  * @nr_ranges: buffer ranges its commands touch
- * @credits: the scheduler credits it takes
- * @file: the submitting file, for the scheduler's client id
  *
  * The job is the engine's job struct (@q->ops->job_size bytes, embedding
- * struct gring_job), its ranges and its hardware fence.
+ * struct gring_job), its ranges and its hardware fence. A job that takes
+ * the direct path never gets more; gring_job_sched_init() makes one for
+ * the scheduler.
  *
- * Return: the job, initialised for the scheduler but not armed, or an
- * ERR_PTR(): -ENOMEM, or the scheduler's error.
+ * Return: the job, or ERR_PTR(-ENOMEM).
  */
-struct gring_job *gring_job_alloc(struct gring_queue *q,
-				  unsigned int nr_ranges, u32 credits,
-				  struct drm_file *file)
+struct gring_job *gring_job_alloc_bare(struct gring_queue *q,
+				       unsigned int nr_ranges)
 {
 	size_t head = ALIGN(q->ops->job_size, __alignof__(struct gring_job_range));
 	struct gring_job *job;
 	size_t size;
 	unsigned int i;
-	int ret;
 
 	if (check_add_overflow(head, array_size(nr_ranges,
 						sizeof(struct gring_job_range)),
@@ -67,22 +65,63 @@ struct gring_job *gring_job_alloc(struct gring_queue *q,
 
 	job->hw_fence = gring_hw_fence_alloc();
 	if (!job->hw_fence) {
-		ret = -ENOMEM;
-		goto err_free;
+		kvfree(job);
+		return ERR_PTR(-ENOMEM);
 	}
-	ret = drm_sched_job_init(&job->base, &q->entity, credits, q,
-				 file->client_id);
-	if (ret)
-		goto err_fence;
 	kref_get(&q->refcount);
 	job->queue = q;
 	return job;
+}
 
-err_fence:
-	gring_hw_fence_free_unused(job->hw_fence);
-err_free:
-	kvfree(job);
-	return ERR_PTR(ret);
+/**
+ * gring_job_sched_init() - make a job from gring_job_alloc_bare() a
+ *	scheduler job
+ * @job: the job
+ * @credits: the scheduler credits it takes
+ * @file: the submitting file, for the scheduler's client id
+ *
+ * Return: 0, or the scheduler's error (the job is then still aborted with
+ * gring_job_abort()).
+ */
+int gring_job_sched_init(struct gring_job *job, u32 credits,
+			 struct drm_file *file)
+{
+	struct gring_queue *q = job->queue;
+
+	return drm_sched_job_init(&job->base, &q->entity, credits, q,
+				  file->client_id);
+}
+
+/**
+ * gring_job_alloc() - allocate a job for a queue
+ * @q: the queue; the job takes a reference
+ * @nr_ranges: buffer ranges its commands touch
+ * @credits: the scheduler credits it takes
+ * @file: the submitting file, for the scheduler's client id
+ *
+ * gring_job_alloc_bare() and gring_job_sched_init() in one.
+ *
+ * Return: the job, initialised for the scheduler but not armed, or an
+ * ERR_PTR(): -ENOMEM, or the scheduler's error.
+ */
+struct gring_job *gring_job_alloc(struct gring_queue *q,
+				  unsigned int nr_ranges, u32 credits,
+				  struct drm_file *file)
+{
+	struct gring_job *job = gring_job_alloc_bare(q, nr_ranges);
+	int ret;
+
+	if (IS_ERR(job))
+		return job;
+	ret = gring_job_sched_init(job, credits, file);
+	if (ret) {
+		/* Before the engine's part is set up: not gring_job_abort(). */
+		gring_hw_fence_free_unused(job->hw_fence);
+		kvfree(job);
+		gring_queue_put(q);
+		return ERR_PTR(ret);
+	}
+	return job;
 }
 
 /* Drop what a job holds that both the abort and the free give back. */
@@ -98,7 +137,9 @@ static void gring_job_release(struct gring_job *job)
 		if (job->ranges[i].bo)
 			drm_gem_object_put(&job->ranges[i].bo->base);
 	}
-	drm_sched_job_cleanup(&job->base);
+	/* Only a job gring_job_sched_init() made has scheduler state. */
+	if (job->base.s_fence)
+		drm_sched_job_cleanup(&job->base);
 	kvfree(job);
 	gring_queue_put(q);
 }
@@ -143,11 +184,45 @@ struct dma_fence *gring_job_push(struct gring_job *job)
 	 */
 	set_bit(DRM_SCHED_FENCE_DONT_PIPELINE, &finished->flags);
 	gring_busy_publish_job(job, finished);
-	trace_gring_job_submit(q->name, job->seqno, job->nr_ranges);
+	trace_gring_job_submit(q->name, job->seqno, job->nr_ranges, false);
 	job->pushed = true;
 	atomic_inc(&q->engine->jobs_alive);
 	drm_sched_entity_push_job(&job->base);
 	return finished;
+}
+
+/**
+ * gring_job_direct_begin() - number a job that takes the direct path
+ * @job: a job from gring_job_alloc_bare(), never seen by the scheduler;
+ *	its ring idle and its BOs locked, with nothing to wait for
+ *
+ * Gives the job the ring's next seqno and makes its hardware fence the
+ * direct fence of that seqno (gring_direct_fence_init()). The engine then
+ * executes it at once, and gring_job_done() signals that fence.
+ *
+ * Context: the queue's submit_lock held, as for gring_job_push().
+ */
+void gring_job_direct_begin(struct gring_job *job)
+{
+	struct gring_queue *q = job->queue;
+
+	lockdep_assert_held(&q->submit_lock);
+	job->seqno = ++q->seqno;
+	job->direct = true;
+	gring_direct_fence_init(job->hw_fence, q->direct_context, job->seqno);
+	trace_gring_job_submit(q->name, job->seqno, job->nr_ranges, true);
+	trace_gring_job_start(q->name, job->seqno);
+}
+
+/**
+ * gring_job_direct_free() - free a job that completed on the direct path
+ * @job: the job; its fence has signalled, and whoever needs it took a
+ *	reference of their own
+ */
+void gring_job_direct_free(struct gring_job *job)
+{
+	dma_fence_put(job->hw_fence);
+	gring_job_release(job);
 }
 
 /**
@@ -180,7 +255,8 @@ static bool gring_job_own_fence(struct gring_job *job, struct dma_fence *f)
 {
 	u64 ctx = job->queue->entity.fence_context;
 
-	return f->context == ctx || f->context == ctx + 1;
+	return f->context == ctx || f->context == ctx + 1 ||
+	       f->context == job->queue->direct_context;
 }
 
 /**
@@ -263,7 +339,8 @@ void gring_job_take_ranges(struct gring_job *job)
  * @ns: engine time it took
  *
  * What an interrupt handler does on completion: count, and signal the
- * hardware fence (the scheduler then signals the finished fence).
+ * hardware fence (the scheduler then signals the finished fence; a
+ * direct job's hardware fence is its only fence).
  *
  * Context: any; takes spinlocks only.
  */
@@ -273,9 +350,12 @@ void gring_job_done(struct gring_job *job, int err, u64 ns)
 	struct gring_sched *s = job->sched;
 	unsigned long flags;
 
-	spin_lock_irqsave(&s->lock, flags);
-	list_del_init(&job->link);
-	spin_unlock_irqrestore(&s->lock, flags);
+	/* A direct job was on no hardware queue. */
+	if (s) {
+		spin_lock_irqsave(&s->lock, flags);
+		list_del_init(&job->link);
+		spin_unlock_irqrestore(&s->lock, flags);
+	}
 
 	spin_lock_irqsave(&q->lock, flags);
 	gring_queue_retire(q, job->seqno, err);

@@ -183,6 +183,9 @@ struct gring_engine {
  * @name: for traces and logs, unique on the device
  * @bo: the one coherent allocation holding the engine's ring memory
  * @entity: the scheduler entity its jobs are pushed to
+ * @direct_context: the dma_fence context of the fences of its jobs that
+ *	completed inline, in SUBMIT (the direct path): a timeline of its own,
+ *	seqno the job's ring seqno, so ordered and signalled in order
  * @submit_lock: serialises ring writes and the scheduler pushes behind
  *	them, so ring order and job order are the same
  * @lock: protects the counters below
@@ -214,6 +217,7 @@ struct gring_queue {
 	char name[24];
 	struct gring_gem_object *bo;
 	struct drm_sched_entity entity;
+	u64 direct_context;
 	struct mutex submit_lock; /* ring writes + pushes, in order */
 
 	spinlock_t lock; /* counters */
@@ -281,11 +285,14 @@ struct gring_cpu_hold {
  * @base: the scheduler's job
  * @queue: the queue it was submitted to; the job holds a reference
  * @sched: the hardware queue run_job handed it to
- * @hw_fence: signalled by the engine when the job has executed
+ * @hw_fence: signalled by the engine when the job has executed; on the
+ *	direct path the job's only fence (gring_job_direct_begin())
  * @seqno: its seqno on the queue
  * @link: in its hardware queue's @inflight list while it executes
  * @cancel: set when the job hung or the engine stops: the engine ends it
  * @pushed: armed and pushed: the scheduler frees it
+ * @direct: it takes the direct path: never seen by the scheduler, executed
+ *	and completed inside SUBMIT, freed by gring_job_direct_free()
  * @nr_ranges: entries in @ranges
  * @ranges: the buffer ranges its commands touch, sorted, merged, and
  *	allocated with the job
@@ -299,6 +306,7 @@ struct gring_job {
 	struct list_head link;
 	bool cancel;
 	bool pushed;
+	bool direct;
 	unsigned int nr_ranges;
 	struct gring_job_range *ranges;
 };
@@ -352,11 +360,18 @@ void gring_engines_stop(struct gring_drm_device *gdev);
 struct dma_fence *gring_hw_fence_alloc(void);
 void gring_hw_fence_free_unused(struct dma_fence *fence);
 void gring_hw_fence_init(struct dma_fence *fence, struct gring_sched *sched);
+void gring_direct_fence_init(struct dma_fence *fence, u64 context, u64 seqno);
 
 /* gring_job.c */
 struct gring_job *gring_job_alloc(struct gring_queue *q,
 				  unsigned int nr_ranges, u32 credits,
 				  struct drm_file *file);
+struct gring_job *gring_job_alloc_bare(struct gring_queue *q,
+				       unsigned int nr_ranges);
+int gring_job_sched_init(struct gring_job *job, u32 credits,
+			 struct drm_file *file);
+void gring_job_direct_begin(struct gring_job *job);
+void gring_job_direct_free(struct gring_job *job);
 void gring_job_abort(struct gring_job *job);
 struct dma_fence *gring_job_push(struct gring_job *job);
 struct dma_fence *gring_job_run_begin(struct gring_job *job);
@@ -403,25 +418,31 @@ void gring_out_sync_fini(struct gring_out_sync *out);
 int gring_submit_in_syncs(struct drm_file *file,
 			  const struct drm_gring_submit *args,
 			  struct gring_job *job);
+bool gring_submit_in_syncs_signalled(struct drm_file *file,
+				     const struct drm_gring_submit *args);
 
 /* gring_busy.c */
 
 /**
  * struct gring_busy_lock - the reservation locks of one job's BOs
  * @ctx: the ww acquire context
- * @objs: each BO once, in the job's range order
+ * @objs: each BO once, in the job's range order: @few, or allocated
  * @count: entries in @objs
+ * @few: @objs of a job with few ranges, without an allocation
  */
 struct gring_busy_lock {
 	struct ww_acquire_ctx ctx;
 	struct drm_gem_object **objs;
 	unsigned int count;
+	struct drm_gem_object *few[4];
 };
 
 int gring_busy_lock_job(struct gring_job *job, struct gring_busy_lock *l);
 void gring_busy_unlock(struct gring_busy_lock *l);
 int gring_busy_check_job(struct gring_job *job);
 void gring_busy_publish_job(struct gring_job *job, struct dma_fence *finished);
+int gring_busy_job_ready(struct gring_job *job);
+void gring_busy_publish_fence(struct gring_job *job, struct dma_fence *fence);
 void gring_busy_range_discard(struct gring_job_range *r);
 void gring_busy_bo_init(struct gring_gem_object *bo);
 void gring_busy_bo_fini(struct gring_gem_object *bo);

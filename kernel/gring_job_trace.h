@@ -16,18 +16,25 @@
 #include <linux/tracepoint.h>
 #include <linux/types.h>
 
-/* SUBMIT queued the job, which touches @ranges buffer ranges. */
+/*
+ * SUBMIT queued the job, which touches @ranges buffer ranges; @direct: it
+ * takes the direct path (executed and completed inside SUBMIT), else the
+ * scheduler runs it.
+ */
 TRACE_EVENT(gring_job_submit,
-	    TP_PROTO(const char *ring, u64 seqno, u32 ranges),
-	    TP_ARGS(ring, seqno, ranges),
+	    TP_PROTO(const char *ring, u64 seqno, u32 ranges, bool direct),
+	    TP_ARGS(ring, seqno, ranges, direct),
 	    TP_STRUCT__entry(__string(ring, ring)
 			     __field(u64, seqno)
-			     __field(u32, ranges)),
+			     __field(u32, ranges)
+			     __field(bool, direct)),
 	    TP_fast_assign(__assign_str(ring);
 			   __entry->seqno = seqno;
-			   __entry->ranges = ranges;),
-	    TP_printk("%s job %llu, %u buffer ranges", __get_str(ring),
-		      __entry->seqno, __entry->ranges)
+			   __entry->ranges = ranges;
+			   __entry->direct = direct;),
+	    TP_printk("%s job %llu, %u buffer ranges, %s", __get_str(ring),
+		      __entry->seqno, __entry->ranges,
+		      __entry->direct ? "direct" : "scheduled")
 );
 
 /* The engine starts executing the job. */

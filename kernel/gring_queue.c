@@ -5,6 +5,7 @@
  * runs once the file has let go and the queue's last job is freed.
  */
 
+#include <linux/dma-fence.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/kref.h>
@@ -113,6 +114,7 @@ struct gring_queue *gring_queue_create(struct gring_drm_device *gdev,
 	q->ops = ops;
 	mutex_init(&q->submit_lock);
 	spin_lock_init(&q->lock);
+	q->direct_context = dma_fence_context_alloc(1);
 	snprintf(q->name, sizeof(q->name), "gring-%s-%u", ops->name,
 		 atomic_inc_return(&gdev->queue_serial));
 

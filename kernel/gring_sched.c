@@ -57,7 +57,8 @@ unsigned int gring_job_timeout_ms(void)
  * @base: the fence
  * @lock: its own lock: the fence outlives the queue and the device
  * @sched: the hardware queue that signals it; its engine's memory is
- *	held by the fence
+ *	held by the fence. NULL for a direct fence (gring_direct_fence_init()),
+ *	whose timeline name is a constant.
  */
 struct gring_hw_fence {
 	struct dma_fence base;
@@ -99,7 +100,8 @@ static void gring_hw_fence_free_rcu(struct rcu_head *rcu)
 	struct dma_fence *fence = container_of(rcu, struct dma_fence, rcu);
 	struct gring_hw_fence *hw = to_hw_fence(fence);
 
-	kref_put(&hw->sched->engine->ref, gring_engine_release);
+	if (hw->sched)
+		kref_put(&hw->sched->engine->ref, gring_engine_release);
 	kfree(hw);
 	/*
 	 * Last: the fence's ops were this module's code. Module exit waits
@@ -116,6 +118,21 @@ static void gring_hw_fence_release(struct dma_fence *fence)
 static const struct dma_fence_ops gring_hw_fence_ops = {
 	.get_driver_name = gring_hw_fence_driver_name,
 	.get_timeline_name = gring_hw_fence_timeline_name,
+	.release = gring_hw_fence_release,
+};
+
+static const char *gring_direct_fence_timeline_name(struct dma_fence *fence)
+{
+	return "gring-direct";
+}
+
+/*
+ * A direct fence is signalled before anyone else sees it: it needs no
+ * signalling callback, only a name and the same release.
+ */
+static const struct dma_fence_ops gring_direct_fence_ops = {
+	.get_driver_name = gring_hw_fence_driver_name,
+	.get_timeline_name = gring_direct_fence_timeline_name,
 	.release = gring_hw_fence_release,
 };
 
@@ -166,6 +183,36 @@ void gring_hw_fence_init(struct dma_fence *fence, struct gring_sched *sched)
 	dma_fence_init(fence, &gring_hw_fence_ops, &hw->lock,
 		       sched->fence_context,
 		       atomic64_inc_return(&sched->seqno));
+}
+
+/**
+ * gring_direct_fence_init() - make a job's fence the fence of a job that
+ *	completes inline, in its SUBMIT
+ * @fence: from gring_hw_fence_alloc()
+ * @context: the ring's direct context (struct gring_queue's
+ *	@direct_context)
+ * @seqno: the job's ring seqno
+ *
+ * Not a hardware queue's fence: a hardware queue's seqnos are shared by
+ * every ring running on it, and a fence signalled out of that order would
+ * break the dma_fence rule that a context's fences signal in seqno order.
+ * The ring's direct jobs run one at a time, in ring order, each signalled
+ * before its SUBMIT returns, so on the ring's own context, numbered by
+ * ring seqno, they are ordered and signal in order. The fence holds a
+ * module reference (its ops are gring's code), not the engine: its
+ * timeline name is a constant.
+ *
+ * Context: SUBMIT; allocates nothing.
+ */
+void gring_direct_fence_init(struct dma_fence *fence, u64 context, u64 seqno)
+{
+	struct gring_hw_fence *hw = to_hw_fence(fence);
+
+	spin_lock_init(&hw->lock);
+	hw->sched = NULL;
+	__module_get(THIS_MODULE);
+	dma_fence_init(fence, &gring_direct_fence_ops, &hw->lock, context,
+		       seqno);
 }
 
 /* --- engines --------------------------------------------------------------- */

@@ -14,6 +14,18 @@
  * an interrupt": the ring retires, the job's ranges come back, the
  * hardware fence signals.
  *
+ * The direct path: a job that could not wait for anything does not go
+ * through the scheduler at all. When its ring is idle (every earlier job
+ * completed, its fence signalled), its in-fences have signalled without
+ * error, nothing busy overlaps its buffer ranges, and it is bounded (no
+ * STALL, at most GRING_SOFT_DIRECT_CMDS commands and
+ * GRING_SOFT_DIRECT_BYTES copied or filled), SUBMIT itself rings the
+ * doorbell: the engine executes the job's stretch of the ring there, with
+ * the same code as the work item, the ring retires and the job's fence
+ * (a direct fence, on the ring's own dma_fence context) signals before
+ * SUBMIT returns. Such a job has no scheduler state and no timeout: it
+ * cannot hang. Everything else goes the scheduled way.
+ *
  * The engine has GRING_SOFT_QUEUES hardware queues, each a scheduler with
  * one credit: a queue executes one job at a time, so the scheduler's
  * timeout measures the job that runs, from when it started. A ring moves
@@ -25,6 +37,7 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -46,6 +59,18 @@
 
 /* Hardware queues of the soft engine: rings spread over them. */
 #define GRING_SOFT_QUEUES	4
+
+/*
+ * The direct path's bound on one job, which runs inside SUBMIT without
+ * yielding the CPU: commands, and bytes copied or filled. 256 KiB is a
+ * few hundred microseconds of memcpy even under TCG -- less than a
+ * scheduler round trip costs there -- so SUBMIT's latency stays bounded
+ * and the scheduled path's bulk copies (soft.copy.1m) keep going through
+ * the work item, where they yield between commands. 256 commands of the
+ * cheap kinds are in the same range.
+ */
+#define GRING_SOFT_DIRECT_CMDS	256
+#define GRING_SOFT_DIRECT_BYTES	SZ_256K
 
 /* FENCE: [hdr] [seqno's DMA handle] [seqno]. */
 #define GRING_FENCE_WORDS	3
@@ -70,6 +95,11 @@
  * @size: bytes in the ring
  * @space_wq: where SUBMIT waits for ring space
  * @retired: bumped at every completion, for SUBMIT waiting for room
+ * @last_sched: the finished fence of the last job pushed to the scheduler,
+ *	with a reference, or NULL (@base.submit_lock): the ring is idle once
+ *	it has signalled
+ * @nr_direct: jobs that took the direct path (@base.submit_lock)
+ * @nr_scheduled: jobs pushed to the scheduler (@base.submit_lock)
  */
 struct gring_soft_queue {
 	struct gring_queue base;
@@ -79,6 +109,9 @@ struct gring_soft_queue {
 	u32 size;
 	wait_queue_head_t space_wq;
 	atomic_t retired;
+	struct dma_fence *last_sched;
+	u64 nr_direct;
+	u64 nr_scheduled;
 };
 
 /**
@@ -158,6 +191,8 @@ static void gring_soft_queue_fini(struct gring_queue *base)
 	struct gring_lease *lease;
 	int idx;
 
+	if (q->last_sched)
+		dma_fence_put(q->last_sched);
 	if (drm_dev_enter(&base->gdev->drm, &idx)) {
 		while (gring_ring_reset(&q->ring, &lease) == 1)
 			;
@@ -192,10 +227,14 @@ static void gring_soft_job_done(struct gring_soft_job *sjob, int err, u64 ns)
 	gring_job_done(&sjob->base, err, ns);
 }
 
-static void gring_soft_engine_run(struct work_struct *work)
+/*
+ * Execute a job's stretch of the ring and complete it: what both paths do
+ * once the doorbell rang, inside drm_dev_enter() and a fence signalling
+ * section. A scheduled job's failed dependency skips it (a direct job has
+ * none); a direct job is bounded and does not yield between commands.
+ */
+static void gring_soft_execute(struct gring_soft_job *sjob)
 {
-	struct gring_soft_job *sjob = container_of(work, struct gring_soft_job,
-						   work);
 	struct gring_job *job = &sjob->base;
 	struct gring_soft_queue *q = to_soft_queue(job->queue);
 	struct gring_drm_device *gdev = job->queue->gdev;
@@ -207,27 +246,14 @@ static void gring_soft_engine_run(struct work_struct *work)
 		.bytes = sjob->ring_bytes,
 		.should_stop = gring_soft_should_stop,
 		.stop_data = job,
+		.resched = !job->direct,
 	};
 	u64 start = ktime_get_ns();
-	bool cookie;
-	int idx, err;
-
-	cookie = dma_fence_begin_signalling();
-	/*
-	 * The device's memory goes at remove, after drm_dev_unplug(): inside
-	 * this section it is there, and remove waits for the section to end.
-	 * A job that comes later completes with -ENODEV, touching nothing:
-	 * its ring bytes stay the engine's, and the queue's teardown knows.
-	 */
-	if (READ_ONCE(job->queue->engine->stopped) ||
-	    !drm_dev_enter(&gdev->drm, &idx)) {
-		gring_job_done(job, -ENODEV, 0);
-		dma_fence_end_signalling(cookie);
-		return;
-	}
+	int err = 0;
 
 	/* A job whose dependency failed is skipped; its ring bytes retire. */
-	err = gring_job_deps_status(job);
+	if (!job->direct)
+		err = gring_job_deps_status(job);
 	if (!err)
 		err = gring_job_give_ranges(job);
 	if (!err) {
@@ -254,6 +280,31 @@ static void gring_soft_engine_run(struct work_struct *work)
 				(sjob->ring_offset + sjob->ring_bytes) % q->size);
 
 	gring_soft_job_done(sjob, err, ktime_get_ns() - start);
+}
+
+static void gring_soft_engine_run(struct work_struct *work)
+{
+	struct gring_soft_job *sjob = container_of(work, struct gring_soft_job,
+						   work);
+	struct gring_job *job = &sjob->base;
+	struct gring_drm_device *gdev = job->queue->gdev;
+	bool cookie;
+	int idx;
+
+	cookie = dma_fence_begin_signalling();
+	/*
+	 * The device's memory goes at remove, after drm_dev_unplug(): inside
+	 * this section it is there, and remove waits for the section to end.
+	 * A job that comes later completes with -ENODEV, touching nothing:
+	 * its ring bytes stay the engine's, and the queue's teardown knows.
+	 */
+	if (READ_ONCE(job->queue->engine->stopped) ||
+	    !drm_dev_enter(&gdev->drm, &idx)) {
+		gring_job_done(job, -ENODEV, 0);
+		dma_fence_end_signalling(cookie);
+		return;
+	}
+	gring_soft_execute(sjob);
 	drm_dev_exit(idx);
 	dma_fence_end_signalling(cookie);
 }
@@ -338,6 +389,10 @@ struct gring_soft_cmd {
 	struct gring_cmd_range src_range;
 };
 
+/* Commands and ring words a small job keeps on SUBMIT's stack. */
+#define GRING_SOFT_FEW_CMDS	2
+#define GRING_SOFT_FEW_WORDS	16
+
 /* Everything SUBMIT gathers before it touches the ring. */
 struct gring_soft_submit {
 	struct gring_soft_cmd *cmds;
@@ -345,6 +400,7 @@ struct gring_soft_submit {
 	unsigned int nr_ranges;
 	u32 words;
 	struct gring_out_sync out;
+	struct gring_soft_cmd few[GRING_SOFT_FEW_CMDS];
 };
 
 static void gring_soft_submit_fini(struct gring_soft_submit *s)
@@ -357,7 +413,8 @@ static void gring_soft_submit_fini(struct gring_soft_submit *s)
 		if (s->cmds[i].src)
 			drm_gem_object_put(s->cmds[i].src);
 	}
-	kvfree(s->cmds);
+	if (s->cmds != s->few)
+		kvfree(s->cmds);
 	gring_out_sync_fini(&s->out);
 }
 
@@ -382,8 +439,14 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 	u32 i;
 	int ret;
 
-	s->cmds = kvcalloc(args->cmd_count, sizeof(*s->cmds),
-			   GFP_KERNEL_ACCOUNT);
+	/* A small job's commands stay on the stack, copied one by one. */
+	if (args->cmd_count <= GRING_SOFT_FEW_CMDS) {
+		s->cmds = s->few;
+		same_size = false;
+	} else {
+		s->cmds = kvcalloc(args->cmd_count, sizeof(*s->cmds),
+				   GFP_KERNEL_ACCOUNT);
+	}
 	if (!s->cmds)
 		return -ENOMEM;
 
@@ -562,11 +625,78 @@ static int gring_soft_reserve(struct gring_soft_queue *q, u32 len,
 }
 
 /*
+ * Could the job go the direct path, as far as SUBMIT can tell before it
+ * takes a lock: bounded, and its ring idle as far as a racy look says (the
+ * look under the ring's lock, gring_soft_ring_idle(), decides).
+ */
+static bool gring_soft_direct_candidate(struct gring_soft_queue *q,
+					const struct gring_soft_submit *s)
+{
+	u64 bytes = 0;
+	u32 i;
+
+	if (s->count > GRING_SOFT_DIRECT_CMDS ||
+	    READ_ONCE(q->base.engine->stopped) ||
+	    READ_ONCE(q->base.seqno) != READ_ONCE(q->base.completed))
+		return false;
+	for (i = 0; i < s->count; i++) {
+		const struct drm_gring_cmd *c = &s->cmds[i].cmd;
+
+		if (c->op == DRM_GRING_OP_STALL)
+			return false;
+		if (c->op == DRM_GRING_OP_COPY || c->op == DRM_GRING_OP_FILL)
+			bytes += c->size;
+		if (bytes > GRING_SOFT_DIRECT_BYTES)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Is the ring idle: every job it was given completed, and the last one the
+ * scheduler ran has signalled its finished fence (so the ring's fences
+ * signal in ring order, whichever path each took)?
+ */
+static bool gring_soft_ring_idle(struct gring_soft_queue *q)
+{
+	bool idle;
+
+	lockdep_assert_held(&q->base.submit_lock);
+	if (q->last_sched && !dma_fence_is_signaled(q->last_sched))
+		return false;
+	spin_lock_irq(&q->base.lock);
+	idle = q->base.completed == q->base.seqno;
+	spin_unlock_irq(&q->base.lock);
+	return idle && !READ_ONCE(q->base.engine->stopped);
+}
+
+/*
+ * The direct path's doorbell: the job's commands are committed to the
+ * ring; the engine executes them here and now, and the job completes.
+ * Returns the job's fence, signalled, with a reference for the caller.
+ */
+static struct dma_fence *gring_soft_run_direct(struct gring_soft_job *sjob)
+{
+	struct gring_job *job = &sjob->base;
+	bool cookie;
+
+	gring_job_direct_begin(job);
+	/* As in the work item: from here, signalling. Nothing allocates. */
+	cookie = dma_fence_begin_signalling();
+	gring_soft_execute(sjob);
+	dma_fence_end_signalling(cookie);
+	return dma_fence_get(job->hw_fence);
+}
+
+/*
  * SUBMIT on a soft-engine ring. The order: copy and check everything,
- * allocate everything, reserve ring room (may wait, holding no BO lock),
- * lock the BOs' reservations, check CPU holds and collect implicit
- * dependencies, write and commit the commands, push. Nothing changes
- * before the push; nothing fails after the commit.
+ * allocate everything, decide whether the job can take the direct path,
+ * (scheduled only: make it a scheduler job and collect its in-fences),
+ * reserve ring room (may wait, holding no BO lock), lock the BOs'
+ * reservations, check CPU holds and collect implicit dependencies (direct:
+ * check that there are none and that the ring is idle, else start again
+ * the scheduled way), write and commit the commands, push or execute.
+ * Nothing changes before the push; nothing fails after the commit.
  */
 static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 			     const struct drm_gring_submit *args, u64 *seqno)
@@ -575,10 +705,12 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 	struct gring_ring_reservation res;
 	struct gring_soft_submit s = {};
 	struct gring_busy_lock bl = {};
+	__le64 few_words[GRING_SOFT_FEW_WORDS];
 	struct gring_soft_job *sjob;
 	struct dma_fence *fence;
 	struct gring_job *job;
 	__le64 *words = NULL;
+	bool direct;
 	int ret, idx;
 	u32 len;
 
@@ -590,13 +722,16 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 		goto out_fini;
 
 	len = s.words * GRING_SOFT_WORD;
-	words = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (s.words <= ARRAY_SIZE(few_words))
+		words = few_words;
+	else
+		words = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!words) {
 		ret = -ENOMEM;
 		goto out_fini;
 	}
 
-	job = gring_job_alloc(base, s.nr_ranges, 1, file);
+	job = gring_job_alloc_bare(base, s.nr_ranges);
 	if (IS_ERR(job)) {
 		ret = PTR_ERR(job);
 		goto out_fini;
@@ -605,9 +740,18 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 	gring_lease_init(&sjob->ring_lease);
 	INIT_WORK(&sjob->work, gring_soft_engine_run);
 	gring_soft_fill_ranges(&s, job);
-	ret = gring_submit_in_syncs(file, args, job);
-	if (ret)
-		goto out_abort;
+
+	/* Decided before the job has any scheduler state. */
+	direct = gring_soft_direct_candidate(q, &s) &&
+		 gring_submit_in_syncs_signalled(file, args);
+again:
+	if (!direct) {
+		ret = gring_job_sched_init(job, 1, file);
+		if (!ret)
+			ret = gring_submit_in_syncs(file, args, job);
+		if (ret)
+			goto out_abort;
+	}
 
 	/* The ring's memory is there only while the device is. */
 	if (!drm_dev_enter(&base->gdev->drm, &idx)) {
@@ -621,7 +765,21 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 	ret = gring_busy_lock_job(job, &bl);
 	if (ret)
 		goto out_unlock_ring;
-	ret = gring_busy_check_job(job);
+	if (direct) {
+		ret = gring_busy_job_ready(job);
+		if (!ret && !gring_soft_ring_idle(q))
+			ret = 1;
+		if (ret == 1) {
+			/* Something to wait for after all: the scheduler waits. */
+			gring_busy_unlock(&bl);
+			mutex_unlock(&base->submit_lock);
+			drm_dev_exit(idx);
+			direct = false;
+			goto again;
+		}
+	} else {
+		ret = gring_busy_check_job(job);
+	}
 	if (ret)
 		goto out_unlock;
 
@@ -636,8 +794,18 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 	if (ret)
 		goto out_unlock;
 
-	/* From here on nothing fails: the job is queued. */
-	fence = gring_job_push(job);
+	/* From here on nothing fails: the job is queued, or done. */
+	if (direct) {
+		fence = gring_soft_run_direct(sjob);
+		gring_busy_publish_fence(job, fence);
+		q->nr_direct++;
+	} else {
+		fence = gring_job_push(job);
+		if (q->last_sched)
+			dma_fence_put(q->last_sched);
+		q->last_sched = dma_fence_get(fence);
+		q->nr_scheduled++;
+	}
 	*seqno = base->seqno;
 	gring_busy_unlock(&bl);
 	mutex_unlock(&base->submit_lock);
@@ -645,6 +813,8 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 
 	gring_out_sync_commit(&s.out, fence, args->out_sync_point);
 	dma_fence_put(fence);
+	if (direct)
+		gring_job_direct_free(job);
 	goto out_fini;
 
 out_unlock:
@@ -656,7 +826,8 @@ out_exit:
 out_abort:
 	gring_job_abort(job);
 out_fini:
-	kvfree(words);
+	if (words != few_words)
+		kvfree(words);
 	gring_soft_submit_fini(&s);
 	return ret;
 }
@@ -685,11 +856,14 @@ static void gring_soft_show(struct gring_queue *base, struct seq_file *m)
 	struct gring_coherent_stats cs;
 	struct gring_ring_state st;
 	u64 faults, timeouts, skipped, completed, busy_ns, submitted;
+	u64 direct, scheduled;
 	u32 i;
 
 	mutex_lock(&base->submit_lock);
 	gring_ring_query(&q->ring, &st);
 	submitted = base->seqno;
+	direct = q->nr_direct;
+	scheduled = q->nr_scheduled;
 	mutex_unlock(&base->submit_lock);
 	gring_coherent_get_stats(&base->bo->coh, &cs);
 	spin_lock_irq(&base->lock);
@@ -708,6 +882,7 @@ static void gring_soft_show(struct gring_queue *base, struct seq_file *m)
 		   submitted, completed, st.seqno);
 	seq_printf(m, "  jobs faulted %llu timed out %llu skipped %llu, engine %llu ns\n",
 		   faults, timeouts, skipped, busy_ns);
+	seq_printf(m, "  jobs direct %llu scheduled %llu\n", direct, scheduled);
 	seq_printf(m, "  ring commits %llu retired %llu wraps %llu pad %llu full %llu bad-rptr %llu\n",
 		   st.stats.commits, st.stats.retired, st.stats.wraps,
 		   st.stats.pad_bytes, st.stats.full, st.stats.bad_rptr);

@@ -12,6 +12,7 @@
  */
 
 #include <linux/dma-fence-chain.h>
+#include <linux/dma-fence-unwrap.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
@@ -222,6 +223,65 @@ int gring_submit_in_syncs(struct drm_file *file,
 			return ret;
 	}
 	return 0;
+}
+
+/* Has @fence signalled, and has nothing in it (points, merges) failed? */
+static bool gring_fence_done_ok(struct dma_fence *fence)
+{
+	struct dma_fence_unwrap iter;
+	struct dma_fence *f;
+
+	if (!dma_fence_is_signaled(fence))
+		return false;
+	dma_fence_unwrap_for_each(f, &iter, fence) {
+		if (dma_fence_get_status(f) != 1) {
+			/* The walk holds the chain link it stands on. */
+			dma_fence_put(iter.chain);
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * gring_submit_in_syncs_signalled() - has every in-fence of a SUBMIT
+ *	already signalled, without error?
+ * @file: the submitting file
+ * @args: the SUBMIT, whose @in_sync_count the caller bounded
+ *
+ * The direct path's test, made before the job has any scheduler state
+ * and before any lock is taken (it reads userspace memory). Anything it
+ * does not like -- an unsignalled or failed fence, and an entry
+ * gring_submit_in_syncs() would refuse -- sends the job the scheduled
+ * way, which waits, skips the job with -ECANCELED, or returns the error
+ * as it always has.
+ *
+ * Return: true if every in-syncobj's fence (or point) has signalled and
+ * none of what it is made of failed.
+ */
+bool gring_submit_in_syncs_signalled(struct drm_file *file,
+				     const struct drm_gring_submit *args)
+{
+	struct drm_gring_sync __user *usyncs = u64_to_user_ptr(args->in_syncs);
+	u32 i;
+
+	for (i = 0; i < args->in_sync_count; i++) {
+		struct drm_gring_sync sync;
+		struct dma_fence *fence;
+		bool ok;
+
+		if (copy_from_user(&sync, &usyncs[i], sizeof(sync)) ||
+		    sync.flags || !sync.handle)
+			return false;
+		if (drm_syncobj_find_fence(file, sync.handle, sync.point, 0,
+					   &fence))
+			return false;
+		ok = gring_fence_done_ok(fence);
+		dma_fence_put(fence);
+		if (!ok)
+			return false;
+	}
+	return true;
 }
 
 /**
