@@ -609,7 +609,16 @@ static int gring_vgpu_submit(struct drm_file *file, struct gring_queue *q,
 	c->vgpu = vgpu;
 	c->gfile = gfile;
 
-	for (i = 0; i < args->cmd_count; i++) {
+	/* This kernel's own struct size: the whole array in one copy. */
+	if (args->cmd_size == sizeof(*c->ucmd)) {
+		if (copy_from_user(c->ucmd, ucmds,
+				   (size_t)args->cmd_count * sizeof(*c->ucmd))) {
+			ret = -EFAULT;
+			goto out_free;
+		}
+	}
+	for (i = 0; args->cmd_size != sizeof(*c->ucmd) &&
+	     i < args->cmd_count; i++) {
 		ret = copy_struct_from_user(&c->ucmd[i], sizeof(c->ucmd[i]),
 					    ucmds + (size_t)i * args->cmd_size,
 					    args->cmd_size);
