@@ -467,21 +467,8 @@ static struct ring_paths ring_paths(int fd, uint32_t ring, uint32_t size)
 {
 	struct ring_paths p;
 	char head[64], *text, *start = NULL, *at, *line;
-	int dir, file;
-	size_t len = 0;
-	ssize_t ret;
 
-	dir = igt_debugfs_dir(fd);
-	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
-	file = openat(dir, "gring_rings", O_RDONLY | O_CLOEXEC);
-	close(dir);
-	igt_assert_f(file >= 0, "cannot open debugfs gring_rings: %m\n");
-	text = malloc(1 << 18);
-	igt_assert(text);
-	while ((ret = read(file, text + len, (1 << 18) - 1 - len)) > 0)
-		len += ret;
-	close(file);
-	text[len] = '\0';
+	text = igt_gring_debugfs_text(fd, "gring_rings");
 
 	snprintf(head, sizeof(head), ": ring id %u, %u bytes", ring, size);
 	for (at = strstr(text, head); at; at = strstr(at + 1, head))

@@ -418,21 +418,8 @@ static void test_max_commands(int fd)
 static char *debugfs_ring_block(int fd, uint32_t ring, uint32_t size)
 {
 	char head[64], *text, *start, *end;
-	int dir, file;
-	size_t len = 0;
-	ssize_t ret;
 
-	dir = igt_debugfs_dir(fd);
-	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
-	file = openat(dir, "gring_rings", O_RDONLY | O_CLOEXEC);
-	close(dir);
-	igt_assert_f(file >= 0, "cannot open debugfs gring_rings: %m\n");
-	text = malloc(1 << 16);
-	igt_assert(text);
-	while ((ret = read(file, text + len, (1 << 16) - 1 - len)) > 0)
-		len += ret;
-	close(file);
-	text[len] = '\0';
+	text = igt_gring_debugfs_text(fd, "gring_rings");
 
 	snprintf(head, sizeof(head), ": ring id %u, %u bytes", ring, size);
 	start = strstr(text, head);

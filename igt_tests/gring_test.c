@@ -211,6 +211,33 @@ char *igt_gring_read_text(const char *path)
 	return buf;
 }
 
+char *igt_gring_debugfs_text(int fd, const char *name)
+{
+	size_t len = 0, room = 1 << 16;
+	char *buf = malloc(room);
+	ssize_t ret;
+	int dir, file;
+
+	igt_assert(buf);
+	dir = igt_debugfs_dir(fd);
+	igt_require_f(dir >= 0, "no debugfs directory for the gring device\n");
+	file = openat(dir, name, O_RDONLY | O_CLOEXEC);
+	close(dir);
+	igt_assert_f(file >= 0, "cannot open debugfs %s: %m\n", name);
+	while ((ret = read(file, buf + len, room - 1 - len)) > 0) {
+		len += ret;
+		if (len == room - 1) {
+			room *= 2;
+			buf = realloc(buf, room);
+			igt_assert(buf);
+		}
+	}
+	close(file);
+	igt_assert_f(ret == 0, "reading debugfs %s failed: %m\n", name);
+	buf[len] = '\0';
+	return buf;
+}
+
 int __igt_gring_write_text(const char *path, const char *text)
 {
 	int file = open(path, O_WRONLY | O_CLOEXEC);

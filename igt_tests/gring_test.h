@@ -65,6 +65,12 @@ uint64_t igt_gring_maps_offset(const void *addr);
  */
 void igt_gring_inject_faults(int fd, unsigned int n);
 
+/*
+ * The whole of the gring device's debugfs file @name (malloc()ed, NUL
+ * terminated, any size); skips without debugfs.
+ */
+char *igt_gring_debugfs_text(int fd, const char *name);
+
 /* Read a whole small file (sysfs, procfs, cgroupfs) as a string. */
 char *igt_gring_read_text(const char *path);
 /* The first decimal number in @path. */

@@ -94,29 +94,7 @@ static inline uint64_t stat_field(const char *text, const char *key)
  */
 static inline char *vgpu_debugfs_text(int fd)
 {
-	size_t len = 0, room = 8192;
-	char *buf = malloc(room);
-	ssize_t ret;
-	int dir, file;
-
-	igt_assert(buf);
-	dir = igt_debugfs_dir(fd);
-	igt_assert_f(dir >= 0, "no debugfs directory for the gring device\n");
-	file = openat(dir, "gring_vgpu", O_RDONLY | O_CLOEXEC);
-	close(dir);
-	igt_assert_f(file >= 0, "cannot open debugfs gring_vgpu: %m\n");
-	while ((ret = read(file, buf + len, room - 1 - len)) > 0) {
-		len += ret;
-		if (room - 1 - len == 0) {
-			room *= 2;
-			buf = realloc(buf, room);
-			igt_assert(buf);
-		}
-	}
-	close(file);
-	igt_assert(ret == 0);
-	buf[len] = '\0';
-	return buf;
+	return igt_gring_debugfs_text(fd, "gring_vgpu");
 }
 
 static inline struct vgpu_stats vgpu_stats(int fd)

@@ -376,6 +376,28 @@ static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
 	return 0;
 }
 
+/*
+ * Call @fn on each BO's run of a job's ranges (merged: sorted by BO, then
+ * offset), [first, end), until one returns non-zero.
+ */
+static int gring_busy_each_bo(struct gring_job *job,
+			      int (*fn)(struct gring_job *job,
+					unsigned int first, unsigned int end))
+{
+	unsigned int first, end;
+	int ret;
+
+	for (first = 0; first < job->nr_ranges; first = end) {
+		for (end = first + 1; end < job->nr_ranges &&
+		     job->ranges[end].bo == job->ranges[first].bo; end++)
+			;
+		ret = fn(job, first, end);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /**
  * gring_busy_check_job() - check a job's ranges against CPU holds, and
  *	make it wait for what it must
@@ -393,18 +415,7 @@ static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
  */
 int gring_busy_check_job(struct gring_job *job)
 {
-	unsigned int first, end;
-	int ret;
-
-	for (first = 0; first < job->nr_ranges; first = end) {
-		for (end = first + 1; end < job->nr_ranges &&
-		     job->ranges[end].bo == job->ranges[first].bo; end++)
-			;
-		ret = gring_busy_check_bo(job, first, end);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return gring_busy_each_bo(job, gring_busy_check_bo);
 }
 
 /*
@@ -466,18 +477,7 @@ static int gring_busy_bo_ready(struct gring_job *job, unsigned int first,
  */
 int gring_busy_job_ready(struct gring_job *job)
 {
-	unsigned int first, end;
-	int ret;
-
-	for (first = 0; first < job->nr_ranges; first = end) {
-		for (end = first + 1; end < job->nr_ranges &&
-		     job->ranges[end].bo == job->ranges[first].bo; end++)
-			;
-		ret = gring_busy_bo_ready(job, first, end);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return gring_busy_each_bo(job, gring_busy_bo_ready);
 }
 
 /**
