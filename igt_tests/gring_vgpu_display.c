@@ -226,6 +226,25 @@ static void test_gringctl_present(void)
 }
 
 
+/* Frame @salt on scanout 0 from resource 1 (backed by @bo), shown. */
+static void present(int fd, uint32_t ring, uint32_t bo, uint32_t *px,
+		    uint32_t salt)
+{
+	const uint64_t size = (uint64_t)XRES * YRES * CPP;
+	struct drm_gring_vgpu_cmd c[5];
+
+	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_WRITE, 0, size,
+				 JOB_TIMEOUT), 0);
+	fill_frame(px, salt);
+	igt_assert_eq(__cpu_fini(fd, bo, 0, size), 0);
+	c[0] = c_create(1, XRES, YRES);
+	c[1] = c_attach(1, bo, 0, size);
+	c[2] = c_scanout(0, 1, XRES, YRES);
+	c[3] = c_transfer(1, XRES, 0, 0, XRES, YRES);
+	c[4] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, XRES, YRES);
+	vrun_ok(fd, ring, c, 5);
+}
+
 /* virtio-screendump-pixel-exact itself. */
 static void test_pixels(void)
 {
@@ -246,13 +265,7 @@ static void test_pixels(void)
 	bo = igt_gring_gem_create(fd, size, NULL);
 	px = igt_gring_gem_mmap(fd, bo, size);
 
-	fill_frame(px, 0x1234567);
-	c[0] = c_create(1, XRES, YRES);
-	c[1] = c_attach(1, bo, 0, size);
-	c[2] = c_scanout(0, 1, XRES, YRES);
-	c[3] = c_transfer(1, XRES, 0, 0, XRES, YRES);
-	c[4] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, XRES, YRES);
-	vrun_ok(fd, ring, c, 5);
+	present(fd, ring, bo, px, 0x1234567);
 	screendump("vgpu-pixels-1", &img);
 	bad = compare_dump(&img, &all, 0x1234567, 0x1234567);
 	free(img.pixels);
@@ -302,25 +315,6 @@ static void test_pixels(void)
 }
 
 /* ---- virtio-hang-frame-again -------------------------------------------- */
-
-/* Frame @salt on scanout 0 from resource 1 (backed by @bo), shown. */
-static void present(int fd, uint32_t ring, uint32_t bo, uint32_t *px,
-		    uint32_t salt)
-{
-	const uint64_t size = (uint64_t)XRES * YRES * CPP;
-	struct drm_gring_vgpu_cmd c[5];
-
-	igt_assert_eq(__cpu_prep(fd, bo, DRM_GRING_PREP_WRITE, 0, size,
-				 JOB_TIMEOUT), 0);
-	fill_frame(px, salt);
-	igt_assert_eq(__cpu_fini(fd, bo, 0, size), 0);
-	c[0] = c_create(1, XRES, YRES);
-	c[1] = c_attach(1, bo, 0, size);
-	c[2] = c_scanout(0, 1, XRES, YRES);
-	c[3] = c_transfer(1, XRES, 0, 0, XRES, YRES);
-	c[4] = c_rect(DRM_GRING_VGPU_RESOURCE_FLUSH, 1, 0, 0, XRES, YRES);
-	vrun_ok(fd, ring, c, 5);
-}
 
 /*
  * A frame is up; the device hangs and is reset. The file's resource is

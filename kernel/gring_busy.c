@@ -329,21 +329,21 @@ static bool gring_busy_held(struct gring_job *job, unsigned int first,
 	return false;
 }
 
-/* Check and collect dependencies for @job's ranges @first..@end-1 of @bo. */
-static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
-			       unsigned int end)
+/*
+ * Call @fn with the fence of each earlier job still running whose busy
+ * ranges overlap @job's ranges @first..@end-1 (one BO's), pruning the
+ * signalled ones met on the way, until @fn returns non-zero.
+ */
+static int gring_busy_each_pending(struct gring_job *job, unsigned int first,
+				   unsigned int end,
+				   int (*fn)(struct gring_job *job,
+					     struct dma_fence *fence))
 {
 	struct gring_gem_object *bo = job->ranges[first].bo;
 	u64 lo = job->ranges[first].offset;
 	u64 hi = job->ranges[end - 1].offset + job->ranges[end - 1].size - 1;
-	struct gring_busy_range *claim;
 	struct gring_claim *c, *next;
-	bool write;
 	int ret;
-
-	dma_resv_assert_held(bo->base.resv);
-	if (gring_busy_held(job, first, end, &write))
-		return -EBUSY;
 
 	for (c = gring_claim_tree_iter_first(&bo->busy, lo, hi); c; c = next) {
 		struct gring_busy_range *br =
@@ -356,14 +356,40 @@ static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
 		}
 		if (!gring_busy_job_overlaps(job, first, end, br))
 			continue;
-		/* Deduplicated per fence context by the scheduler. */
-		ret = drm_sched_job_add_dependency(&job->base,
-						   dma_fence_get(br->fence));
+		ret = fn(job, br->fence);
 		if (ret)
 			return ret;
 	}
+	return 0;
+}
 
-	ret = gring_busy_foreign_deps(job, bo, write);
+/* Deduplicated per fence context by the scheduler. */
+static int gring_busy_add_dep(struct gring_job *job, struct dma_fence *fence)
+{
+	return drm_sched_job_add_dependency(&job->base, dma_fence_get(fence));
+}
+
+/* The direct path's question: is there one at all? */
+static int gring_busy_pending(struct gring_job *job, struct dma_fence *fence)
+{
+	return 1;
+}
+
+/* Check and collect dependencies for @job's ranges @first..@end-1 of @bo. */
+static int gring_busy_check_bo(struct gring_job *job, unsigned int first,
+			       unsigned int end)
+{
+	struct gring_gem_object *bo = job->ranges[first].bo;
+	struct gring_busy_range *claim;
+	bool write;
+	int ret;
+
+	dma_resv_assert_held(bo->base.resv);
+	if (gring_busy_held(job, first, end, &write))
+		return -EBUSY;
+
+	ret = gring_busy_each_pending(job, first, end, gring_busy_add_dep) ?:
+	      gring_busy_foreign_deps(job, bo, write);
 	if (ret)
 		return ret;
 
@@ -428,9 +454,6 @@ static int gring_busy_bo_ready(struct gring_job *job, unsigned int first,
 {
 	struct gring_gem_object *bo = job->ranges[first].bo;
 	struct gring_drm_device *gdev = job->queue->gdev;
-	u64 lo = job->ranges[first].offset;
-	u64 hi = job->ranges[end - 1].offset + job->ranges[end - 1].size - 1;
-	struct gring_claim *c, *next;
 	struct dma_resv_iter cursor;
 	struct dma_fence *fence;
 	bool write;
@@ -438,19 +461,8 @@ static int gring_busy_bo_ready(struct gring_job *job, unsigned int first,
 	dma_resv_assert_held(bo->base.resv);
 	if (gring_busy_held(job, first, end, &write))
 		return -EBUSY;
-
-	for (c = gring_claim_tree_iter_first(&bo->busy, lo, hi); c; c = next) {
-		struct gring_busy_range *br =
-			container_of(c, struct gring_busy_range, node);
-
-		next = gring_claim_tree_iter_next(c, lo, hi);
-		if (dma_fence_is_signaled(br->fence)) {
-			gring_busy_remove(bo, br);
-			continue;
-		}
-		if (gring_busy_job_overlaps(job, first, end, br))
-			return 1;
-	}
+	if (gring_busy_each_pending(job, first, end, gring_busy_pending))
+		return 1;
 
 	dma_resv_for_each_fence(&cursor, bo->base.resv,
 				dma_resv_usage_rw(write), fence) {
