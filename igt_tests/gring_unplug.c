@@ -522,6 +522,69 @@ static void test_fence_after_close_and_unbind(void)
 	rebind_and_check(refcnt);
 }
 
+/* A soft ring of @fd with one NOP job done; its status page, mapped. */
+static const volatile struct drm_gring_ring_status *
+status_page_of_done_job(int fd, uint32_t *ring, uint64_t *seqno)
+{
+	struct drm_gring_ring_create rc = { .engine = DRM_GRING_ENGINE_SOFT };
+	struct drm_gring_cmd nop = { .op = DRM_GRING_OP_NOP };
+	struct drm_gring_submit sub = {
+		.cmds = (uintptr_t)&nop, .cmd_count = 1,
+		.cmd_size = sizeof(nop),
+	};
+	uint32_t sync;
+	void *p;
+
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_RING_CREATE, &rc), 0);
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &sync), 0);
+	sub.ring_id = rc.ring_id;
+	sub.out_sync = sync;
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GRING_SUBMIT, &sub), 0);
+	igt_assert_eq(drmSyncobjWait(fd, &sync, 1, INT64_MAX, 0, NULL), 0);
+	p = mmap(NULL, DRM_GRING_STATUS_SIZE, PROT_READ, MAP_SHARED, fd,
+		 DRM_GRING_RING_STATUS_OFFSET(rc.ring_id));
+	igt_assert(p != MAP_FAILED);
+	*ring = rc.ring_id;
+	*seqno = sub.seqno;
+	return p;
+}
+
+/*
+ * A ring's status page outlives the file that mapped it (the mapping
+ * holds it); an unbind takes it away like every mapping of the device:
+ * reading it raises SIGBUS, a new one is -ENODEV. Once unmapped, the
+ * module and the device go as always.
+ */
+static void test_status_page_unbind(void)
+{
+	uint64_t refcnt = module_refcnt_settled(), seqno, seqno2;
+	const volatile struct drm_gring_ring_status *st, *st2;
+	int fd = open_gring(), fd2 = open_gring();
+	uint32_t ring, ring2;
+	void *p;
+
+	st = status_page_of_done_job(fd, &ring, &seqno);
+	st2 = status_page_of_done_job(fd2, &ring2, &seqno2);
+	close(fd2);
+	igt_assert_eq_u64(st2->completed, seqno2);
+	igt_assert_eq_u64(st2->errors, 0);
+
+	unbind();
+	igt_assert(touch_raises_sigbus((volatile uint32_t *)&st->completed,
+				       false));
+	igt_assert(touch_raises_sigbus((volatile uint32_t *)&st2->completed,
+				       false));
+	p = mmap(NULL, DRM_GRING_STATUS_SIZE, PROT_READ, MAP_SHARED, fd,
+		 DRM_GRING_RING_STATUS_OFFSET(ring));
+	igt_assert(p == MAP_FAILED);
+	igt_assert_eq(errno, ENODEV);
+	close(fd);
+	igt_assert_eq(munmap((void *)st, DRM_GRING_STATUS_SIZE), 0);
+	igt_assert_eq(munmap((void *)st2, DRM_GRING_STATUS_SIZE), 0);
+
+	rebind_and_check(refcnt);
+}
+
 static void test_live_mapping(void)
 {
 	uint64_t refcnt = module_refcnt_settled(), before;
@@ -802,6 +865,12 @@ igt_main
 	igt_subtest("fence-after-close-and-unbind") {
 		ensure_bound(0);
 		test_fence_after_close_and_unbind();
+	}
+
+	igt_describe("A ring's status page still reads its completed seqno after its file is closed; after unbind reading it raises SIGBUS and a new mapping is ENODEV, as for BOs; once unmapped the module and device go.");
+	igt_subtest("status-page-unbind") {
+		ensure_bound(0);
+		test_status_page_unbind();
 	}
 
 	igt_describe("Unbind while another thread creates and closes BOs in a loop: it stops with ENODEV, and a rebound device works.");

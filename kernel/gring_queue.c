@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/gpu_scheduler.h>
@@ -241,16 +242,25 @@ void gring_queue_retire(struct gring_queue *q, u64 seqno, int err)
  * the mapping can never be made writable (VM_MAYWRITE cleared). It holds
  * a reference to the page, which outlives the ring.
  *
- * Return: 0; -EINVAL for a private mapping, another size or no ring id;
- * -EACCES for a writable one; -ENOENT for a ring the file does not have.
+ * An unbind zaps it with every other mapping of the device
+ * (drm_dev_unplug()): it has no fault handler, so a later access raises
+ * SIGBUS, as a BO's does.
+ *
+ * Return: 0; -ENODEV once the device is gone; -EINVAL for a private
+ * mapping, another size or no ring id; -EACCES for a writable one;
+ * -ENOENT for a ring the file does not have.
  */
 int gring_queue_status_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	struct drm_file *file = filp->private_data;
 	struct gring_file *gfile = file->driver_priv;
 	struct gring_queue *q;
-	int ret;
+	int ret, idx;
 
+	/* Gone with the device, as a BO's mapping is (drm_dev_unplug()). */
+	if (!drm_dev_enter(file->minor->dev, &idx))
+		return -ENODEV;
+	drm_dev_exit(idx);
 	if (!(vma->vm_flags & VM_SHARED) ||
 	    vma->vm_end - vma->vm_start != DRM_GRING_STATUS_SIZE ||
 	    !vma->vm_pgoff || vma->vm_pgoff > DRM_GRING_MAX_RING_ID)

@@ -563,7 +563,9 @@ struct drm_gring_ring_query {
  * drm_gring_ring_status: PROT_READ and MAP_SHARED only (a writable
  * mapping is -EACCES, also by mprotect() later; a private one -EINVAL;
  * another size or a ring the file does not have, -EINVAL / -ENOENT). The
- * mapping outlives RING_DESTROY and close, frozen where the ring ended.
+ * mapping outlives RING_DESTROY and close, frozen where the ring ended;
+ * once the device is unbound, reading it raises SIGBUS and a new one is
+ * -ENODEV, as for a BO's mapping.
  * Offsets below 4 GiB are never a BO's (theirs come from
  * GEM_MMAP_OFFSET), hence the ring id limit.
  */
