@@ -240,7 +240,8 @@ void gring_busy_unlock(struct gring_busy_lock *l)
 {
 	if (l->count)
 		drm_gem_unlock_reservations(l->objs, l->count, &l->ctx);
-	if (l->objs != l->few)
+	/* A job without ranges has no array at all. */
+	if (l->objs && l->objs != l->few)
 		kvfree(l->objs);
 	l->objs = NULL;
 	l->count = 0;

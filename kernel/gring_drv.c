@@ -452,9 +452,14 @@ static int __init gring_init(void)
 {
 	int ret;
 
+	ret = gring_fences_init();
+	if (ret)
+		return ret;
 	gring_wq = alloc_workqueue("gring", WQ_UNBOUND, 0);
-	if (!gring_wq)
-		return -ENOMEM;
+	if (!gring_wq) {
+		ret = -ENOMEM;
+		goto err_fences;
+	}
 	ret = platform_driver_register(&gring_platform_driver);
 	if (ret)
 		goto err_wq;
@@ -490,13 +495,16 @@ err_unregister_driver:
 	platform_driver_unregister(&gring_platform_driver);
 err_wq:
 	destroy_workqueue(gring_wq);
+err_fences:
+	gring_fences_fini();
 	return ret;
 }
 
 /*
  * No file and no fence is left (each holds the module), but releases of
- * queues and files may still be queued, and hardware fences' RCU frees
- * may be in flight: both run this module's code.
+ * queues and files may still be queued, and the work dropping fences'
+ * module references and RCU frees of engines may be in flight: all run
+ * this module's code.
  */
 static void __exit gring_exit(void)
 {
@@ -504,6 +512,7 @@ static void __exit gring_exit(void)
 	platform_device_unregister(gring_pdev);
 	platform_driver_unregister(&gring_platform_driver);
 	destroy_workqueue(gring_wq);
+	gring_fences_fini();
 	rcu_barrier();
 }
 

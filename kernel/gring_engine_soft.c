@@ -122,6 +122,37 @@ void gring_soft_mmu_unmap(struct gring_soft_mmu *mmu,
 	WARN_ON_ONCE(old != map);
 }
 
+/* Does @map hold all of [@dma, @end)? */
+static bool gring_soft_map_holds(const struct gring_soft_mapping *map,
+				 dma_addr_t dma, dma_addr_t end)
+{
+	return dma >= map->dma && end - map->dma <= map->size;
+}
+
+/*
+ * Translate a device access of @len bytes at @dma for a run: through the
+ * run's IOTLB when the last mapping holds it, else through the table
+ * (and the IOTLB then holds the mapping found).
+ */
+static void *gring_soft_resolve(struct gring_soft_exec *x, u64 dma, u64 len)
+{
+	const struct gring_soft_mapping *map = x->tlb;
+	dma_addr_t end;
+
+	if (!len || len > SIZE_MAX ||
+	    check_add_overflow((dma_addr_t)dma, (dma_addr_t)len, &end) ||
+	    dma > ULONG_MAX)
+		return NULL;
+
+	if (!map || !gring_soft_map_holds(map, dma, end)) {
+		map = mtree_load(&x->mmu->mt, dma);
+		if (!map || !gring_soft_map_holds(map, dma, end))
+			return NULL;
+		x->tlb = map;
+	}
+	return map->vaddr + (dma - map->dma);
+}
+
 /**
  * gring_soft_mmu_resolve() - translate a device access to a kernel pointer
  * @mmu: the table
@@ -136,32 +167,14 @@ void gring_soft_mmu_unmap(struct gring_soft_mmu *mmu,
 void *gring_soft_mmu_resolve(struct gring_soft_mmu *mmu, dma_addr_t dma,
 			     size_t len)
 {
-	struct gring_soft_mapping *map;
-	dma_addr_t end;
+	struct gring_soft_exec x = { .mmu = mmu };
 
-	if (!len || check_add_overflow(dma, (dma_addr_t)len, &end) ||
-	    dma > ULONG_MAX)
-		return NULL;
-
-	map = mtree_load(&mmu->mt, dma);
-	if (!map || end - map->dma > map->size)
-		return NULL;
-
-	return map->vaddr + (dma - map->dma);
+	return gring_soft_resolve(&x, dma, len);
 }
 
 static u64 gring_soft_word(const __le64 *cmd, unsigned int i)
 {
 	return le64_to_cpu(READ_ONCE(cmd[i]));
-}
-
-/* Resolve a data operand; a miss records the fault and fails the run. */
-static void *gring_soft_operand(struct gring_soft_exec *x, u64 dma,
-				u64 len)
-{
-	if (len > SIZE_MAX)
-		return NULL;
-	return gring_soft_mmu_resolve(x->mmu, dma, len);
 }
 
 static int gring_soft_stall(struct gring_soft_exec *x, u64 ns)
@@ -189,21 +202,21 @@ static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op,
 	case GRING_SOFT_OP_NOP:
 		return 0;
 	case GRING_SOFT_OP_WRITE32:
-		dst = gring_soft_operand(x, dst_dma, sizeof(u32));
+		dst = gring_soft_resolve(x, dst_dma, sizeof(u32));
 		if (!dst)
 			return -EFAULT;
 		WRITE_ONCE(*(__le32 *)dst, cpu_to_le32(arg));
 		return 0;
 	case GRING_SOFT_OP_WRITE64:
-		dst = gring_soft_operand(x, dst_dma, sizeof(u64));
+		dst = gring_soft_resolve(x, dst_dma, sizeof(u64));
 		if (!dst)
 			return -EFAULT;
 		WRITE_ONCE(*(__le64 *)dst, cpu_to_le64(gring_soft_word(cmd, 2)));
 		return 0;
 	case GRING_SOFT_OP_COPY:
 		bytes = gring_soft_word(cmd, 3);
-		dst = gring_soft_operand(x, dst_dma, bytes);
-		src = gring_soft_operand(x, gring_soft_word(cmd, 2), bytes);
+		dst = gring_soft_resolve(x, dst_dma, bytes);
+		src = gring_soft_resolve(x, gring_soft_word(cmd, 2), bytes);
 		if (!dst || !src)
 			return -EFAULT;
 		/* Like a DMA engine, a copy onto itself is defined. */
@@ -211,19 +224,19 @@ static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op,
 		return 0;
 	case GRING_SOFT_OP_FILL:
 		bytes = gring_soft_word(cmd, 2);
-		dst = gring_soft_operand(x, dst_dma, bytes);
+		dst = gring_soft_resolve(x, dst_dma, bytes);
 		if (!dst || bytes % sizeof(u32))
 			return -EFAULT;
 		memset32(dst, arg, bytes / sizeof(u32));
 		return 0;
 	case GRING_SOFT_OP_TIMESTAMP:
-		dst = gring_soft_operand(x, dst_dma, sizeof(u64));
+		dst = gring_soft_resolve(x, dst_dma, sizeof(u64));
 		if (!dst)
 			return -EFAULT;
 		WRITE_ONCE(*(__le64 *)dst, cpu_to_le64(ktime_get_ns()));
 		return 0;
 	case GRING_SOFT_OP_FENCE:
-		dst = gring_soft_operand(x, dst_dma, sizeof(u64));
+		dst = gring_soft_resolve(x, dst_dma, sizeof(u64));
 		if (!dst)
 			return -EFAULT;
 		/*
@@ -249,6 +262,14 @@ static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op,
  * at the first command that fails and leaves @x->head on it, so the
  * driver can report where the job went wrong and skip past it.
  *
+ * A run keeps the last mapping it resolved through (@x->tlb), so that a
+ * job's accesses to one buffer -- the ring, then the seqno and read
+ * pointer beside it -- walk the table once. The IOTLB is emptied here and
+ * lives only as long as the run: every address a run touches is in a
+ * buffer the driver holds for the whole job (its ranges, the ring's own
+ * buffer), so a mapping found during the run stays in the table until it
+ * ends. gring_soft_publish_rptr() after the run still counts as the run.
+ *
  * Context: process context; may sleep (STALL).
  * Return: 0 when every command ran; -EFAULT for an address outside every
  * mapping (the ring itself included); -EINVAL for a malformed command (an
@@ -264,6 +285,7 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 	    x->bytes > x->ring_size || x->bytes % GRING_SOFT_WORD)
 		return -EINVAL;
 
+	x->tlb = NULL;
 	x->commands = 0;
 	while (left) {
 		/*
@@ -278,7 +300,7 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 
 		x->fault_offset = x->head;
 		x->fault_op = GRING_SOFT_OP_COUNT;
-		base = gring_soft_mmu_resolve(x->mmu, x->ring + x->head, seg);
+		base = gring_soft_resolve(x, x->ring + x->head, seg);
 		if (!base)
 			return -EFAULT;
 
@@ -320,16 +342,17 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 
 /**
  * gring_soft_publish_rptr() - the engine writes back its read pointer
- * @mmu: the table the address is resolved through
+ * @x: the run that consumed the commands: the address is resolved as
+ *	its other accesses are
  * @rptr_dma: DMA address of the writeback area's 32-bit read pointer
  * @rptr: the ring offset the engine has consumed up to
  *
  * Return: 0, or -EFAULT if @rptr_dma is not mapped.
  */
-int gring_soft_publish_rptr(struct gring_soft_mmu *mmu, dma_addr_t rptr_dma,
+int gring_soft_publish_rptr(struct gring_soft_exec *x, dma_addr_t rptr_dma,
 			    u32 rptr)
 {
-	__le32 *p = gring_soft_mmu_resolve(mmu, rptr_dma, sizeof(*p));
+	__le32 *p = gring_soft_resolve(x, rptr_dma, sizeof(*p));
 
 	if (!p)
 		return -EFAULT;

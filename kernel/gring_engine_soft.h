@@ -111,6 +111,8 @@ void *gring_soft_mmu_resolve(struct gring_soft_mmu *mmu, dma_addr_t dma,
  * @stop_data: argument to @should_stop
  * @resched: yield the CPU between commands (cond_resched()): a job of any
  *	length on a workqueue. A bounded job run inline does without.
+ * @tlb: the mapping the last address resolved through, or NULL: the
+ *	engine's one-entry IOTLB, private to the run (see gring_soft_exec_run())
  * @commands: out, commands completed
  * @fault_op: out, opcode of the command that failed (valid on error)
  * @fault_offset: out, ring offset of the command that failed
@@ -128,6 +130,7 @@ struct gring_soft_exec {
 	bool (*should_stop)(void *stop_data);
 	void *stop_data;
 	bool resched;
+	const struct gring_soft_mapping *tlb;
 
 	u32 commands;
 	u32 fault_op;
@@ -135,7 +138,7 @@ struct gring_soft_exec {
 };
 
 int gring_soft_exec_run(struct gring_soft_exec *x);
-int gring_soft_publish_rptr(struct gring_soft_mmu *mmu, dma_addr_t rptr_dma,
+int gring_soft_publish_rptr(struct gring_soft_exec *x, dma_addr_t rptr_dma,
 			    u32 rptr);
 
 #endif /* _GRING_ENGINE_SOFT_H_ */

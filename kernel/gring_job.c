@@ -29,6 +29,14 @@
 #define CREATE_TRACE_POINTS
 #include "gring_job_trace.h"
 
+/* A job's memory goes back to its queue's spare slot, or is freed. */
+static void gring_job_free_mem(struct gring_queue *q, struct gring_job *job)
+{
+	if (job->spare_sized && !cmpxchg(&q->spare, NULL, job))
+		return;
+	kvfree(job);
+}
+
 /**
  * gring_job_alloc_bare() - allocate a job for a queue, without scheduler
  *	state
@@ -46,17 +54,32 @@ struct gring_job *gring_job_alloc_bare(struct gring_queue *q,
 				       unsigned int nr_ranges)
 {
 	size_t head = ALIGN(q->ops->job_size, __alignof__(struct gring_job_range));
-	struct gring_job *job;
+	bool spare_sized = nr_ranges <= GRING_JOB_SPARE_RANGES;
+	struct gring_job *job = NULL;
 	size_t size;
 	unsigned int i;
 
-	if (check_add_overflow(head, array_size(nr_ranges,
-						sizeof(struct gring_job_range)),
+	if (check_add_overflow(head,
+			       array_size(spare_sized ? GRING_JOB_SPARE_RANGES :
+					  nr_ranges,
+					  sizeof(struct gring_job_range)),
 			       &size))
 		return ERR_PTR(-ENOMEM);
-	job = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	/*
+	 * Most jobs touch few ranges: those all have one size, so the last
+	 * one freed on this queue is this one's memory, still in the CPU's
+	 * cache, with no allocator call either way.
+	 */
+	if (spare_sized)
+		job = xchg(&q->spare, NULL);
+	if (job)
+		/* What the job uses is zeroed, as kvzalloc() would have. */
+		memset(job, 0, head + nr_ranges * sizeof(struct gring_job_range));
+	else
+		job = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return ERR_PTR(-ENOMEM);
+	job->spare_sized = spare_sized;
 	job->nr_ranges = nr_ranges;
 	job->ranges = (void *)job + head;
 	for (i = 0; i < nr_ranges; i++)
@@ -65,7 +88,7 @@ struct gring_job *gring_job_alloc_bare(struct gring_queue *q,
 
 	job->hw_fence = gring_hw_fence_alloc();
 	if (!job->hw_fence) {
-		kvfree(job);
+		gring_job_free_mem(q, job);
 		return ERR_PTR(-ENOMEM);
 	}
 	kref_get(&q->refcount);
@@ -117,7 +140,7 @@ struct gring_job *gring_job_alloc(struct gring_queue *q,
 	if (ret) {
 		/* Before the engine's part is set up: not gring_job_abort(). */
 		gring_hw_fence_free_unused(job->hw_fence);
-		kvfree(job);
+		gring_job_free_mem(q, job);
 		gring_queue_put(q);
 		return ERR_PTR(ret);
 	}
@@ -140,7 +163,7 @@ static void gring_job_release(struct gring_job *job)
 	/* Only a job gring_job_sched_init() made has scheduler state. */
 	if (job->base.s_fence)
 		drm_sched_job_cleanup(&job->base);
-	kvfree(job);
+	gring_job_free_mem(q, job);
 	gring_queue_put(q);
 }
 

@@ -166,6 +166,13 @@ struct gring_engine {
 /* How far ahead of a ring's oldest running job another may complete. */
 #define GRING_RETIRE_WINDOW	64
 
+/*
+ * Jobs touching at most this many buffer ranges are allocated at one size,
+ * and a freed one is kept by its queue for the next (struct gring_queue's
+ * @spare).
+ */
+#define GRING_JOB_SPARE_RANGES	4
+
 /**
  * struct gring_queue - one ring of one file
  * @refcount: the file's (until RING_DESTROY or close), and one per job
@@ -186,6 +193,8 @@ struct gring_engine {
  * @direct_context: the dma_fence context of the fences of its jobs that
  *	completed inline, in SUBMIT (the direct path): a timeline of its own,
  *	seqno the job's ring seqno, so ordered and signalled in order
+ * @spare: the memory of a freed job of this queue, kept for the next one
+ *	(gring_job_alloc_bare()), or NULL; taken and put back with xchg()
  * @submit_lock: serialises ring writes and the scheduler pushes behind
  *	them, so ring order and job order are the same
  * @lock: protects the counters below
@@ -218,6 +227,7 @@ struct gring_queue {
 	struct gring_gem_object *bo;
 	struct drm_sched_entity entity;
 	u64 direct_context;
+	struct gring_job *spare;
 	struct mutex submit_lock; /* ring writes + pushes, in order */
 
 	spinlock_t lock; /* counters */
@@ -293,6 +303,8 @@ struct gring_cpu_hold {
  * @pushed: armed and pushed: the scheduler frees it
  * @direct: it takes the direct path: never seen by the scheduler, executed
  *	and completed inside SUBMIT, freed by gring_job_direct_free()
+ * @spare_sized: allocated with room for GRING_JOB_SPARE_RANGES ranges,
+ *	so its memory may become its queue's @spare when it is freed
  * @nr_ranges: entries in @ranges
  * @ranges: the buffer ranges its commands touch, sorted, merged, and
  *	allocated with the job
@@ -307,6 +319,7 @@ struct gring_job {
 	bool cancel;
 	bool pushed;
 	bool direct;
+	bool spare_sized;
 	unsigned int nr_ranges;
 	struct gring_job_range *ranges;
 };
@@ -357,6 +370,8 @@ unsigned int gring_job_timeout_ms(void);
 int gring_engine_create(struct gring_drm_device *gdev, u32 id,
 			const struct gring_engine_ops *ops, void *priv);
 void gring_engines_stop(struct gring_drm_device *gdev);
+int gring_fences_init(void);
+void gring_fences_fini(void);
 struct dma_fence *gring_hw_fence_alloc(void);
 void gring_hw_fence_free_unused(struct dma_fence *fence);
 void gring_hw_fence_init(struct dma_fence *fence, struct gring_sched *sched);

@@ -57,6 +57,7 @@ static void gring_queue_release_work(struct work_struct *work)
 	gring_file_put(q->gfile);
 	/* Mappings of the status page hold their own references. */
 	put_page(q->status_page);
+	kvfree(q->spare);
 	kfree(q);
 	/*
 	 * The queue held the module for its jobs, which may outlive every
@@ -143,6 +144,7 @@ err_engine:
 err_free:
 	mutex_destroy(&q->submit_lock);
 	put_page(q->status_page);
+	kvfree(q->spare);
 	kfree(q);
 	return ERR_PTR(ret);
 }

@@ -95,24 +95,74 @@ static void gring_engine_release(struct kref *ref)
 	call_rcu(&engine->rcu, gring_engine_free_rcu);
 }
 
-static void gring_hw_fence_free_rcu(struct rcu_head *rcu)
+/*
+ * Hardware fences come from a slab of their own, SLAB_TYPESAFE_BY_RCU as
+ * i915's requests do: a fence's memory is reused as soon as its last
+ * reference goes, rather than a grace period later, so a ring's next
+ * fence is the one just freed, still in the CPU's cache, and no RCU
+ * callback runs per job. A reader that found a fence under RCU without
+ * holding a reference may find it reused: it takes its reference with
+ * dma_fence_get_rcu_safe(), which checks for exactly that, or rereads
+ * under a seqcount (dma_resv). What a fence points at -- the engine's
+ * memory for its name -- is still freed after a grace period
+ * (gring_engine_release()).
+ */
+static struct kmem_cache *gring_fence_slab;
+
+/*
+ * Each fence holds a module reference: its ops are this module's code.
+ * Releases count theirs here, and the first count of a batch queues
+ * gring_fence_put_work, which drops the batch a grace period later. Module
+ * exit flushes it: the work that drops the last reference has returned
+ * before the code goes.
+ */
+static atomic_t gring_fence_puts = ATOMIC_INIT(0);
+
+static void gring_fence_put_module(struct work_struct *work)
 {
-	struct dma_fence *fence = container_of(rcu, struct dma_fence, rcu);
+	int n = atomic_xchg(&gring_fence_puts, 0);
+
+	while (n--)
+		module_put(THIS_MODULE);
+}
+
+static struct rcu_work gring_fence_put_work;
+
+static void gring_hw_fence_release(struct dma_fence *fence)
+{
 	struct gring_hw_fence *hw = to_hw_fence(fence);
 
 	if (hw->sched)
 		kref_put(&hw->sched->engine->ref, gring_engine_release);
-	kfree(hw);
-	/*
-	 * Last: the fence's ops were this module's code. Module exit waits
-	 * for this callback with rcu_barrier() before the code goes.
-	 */
-	module_put(THIS_MODULE);
+	kmem_cache_free(gring_fence_slab, hw);
+	if (atomic_inc_return(&gring_fence_puts) == 1)
+		queue_rcu_work(system_wq, &gring_fence_put_work);
 }
 
-static void gring_hw_fence_release(struct dma_fence *fence)
+/**
+ * gring_fences_init() - the hardware fences' slab, at module load
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int gring_fences_init(void)
 {
-	call_rcu(&fence->rcu, gring_hw_fence_free_rcu);
+	INIT_RCU_WORK(&gring_fence_put_work, gring_fence_put_module);
+	gring_fence_slab = kmem_cache_create("gring_fence",
+					     sizeof(struct gring_hw_fence), 0,
+					     SLAB_TYPESAFE_BY_RCU |
+					     SLAB_ACCOUNT, NULL);
+	return gring_fence_slab ? 0 : -ENOMEM;
+}
+
+/**
+ * gring_fences_fini() - at module exit, when no fence is left (each held
+ *	the module): wait for the work that dropped their references, then
+ *	the slab goes (after the grace period its readers need)
+ */
+void gring_fences_fini(void)
+{
+	flush_rcu_work(&gring_fence_put_work);
+	kmem_cache_destroy(gring_fence_slab);
 }
 
 static const struct dma_fence_ops gring_hw_fence_ops = {
@@ -146,7 +196,8 @@ static const struct dma_fence_ops gring_direct_fence_ops = {
  */
 struct dma_fence *gring_hw_fence_alloc(void)
 {
-	struct gring_hw_fence *hw = kzalloc(sizeof(*hw), GFP_KERNEL_ACCOUNT);
+	struct gring_hw_fence *hw = kmem_cache_zalloc(gring_fence_slab,
+						      GFP_KERNEL);
 
 	return hw ? &hw->base : NULL;
 }
@@ -158,7 +209,7 @@ struct dma_fence *gring_hw_fence_alloc(void)
 void gring_hw_fence_free_unused(struct dma_fence *fence)
 {
 	if (fence)
-		kfree(to_hw_fence(fence));
+		kmem_cache_free(gring_fence_slab, to_hw_fence(fence));
 }
 
 /**

@@ -8,11 +8,13 @@
  * ring can make the caller wait or fail, and RING_QUERY shows the job's
  * bytes device-owned from that moment) and pushes a drm_sched job. The
  * scheduler calls run_job once the job's dependencies have signalled: that
- * is the doorbell. The engine then executes the job's stretch of the ring
- * on the device's workqueue, as a device would: by DMA address only. When
- * it is done it writes its read pointer to the writeback area and "raises
- * an interrupt": the ring retires, the job's ranges come back, the
- * hardware fence signals.
+ * is the doorbell. The engine executes the job's stretch of the ring right
+ * there, inside run_job on the device's workqueue (the scheduler's
+ * submit_wq), as a device would: by DMA address only. When it is done it
+ * writes its read pointer to the writeback area and "raises an interrupt":
+ * the ring retires, the job's ranges come back, the hardware fence
+ * signals, and run_job returns that fence already signalled. No second
+ * work item: a job costs the scheduler's hop and nothing more.
  *
  * The direct path: a job that could not wait for anything does not go
  * through the scheduler at all. When its ring is idle (every earlier job
@@ -21,7 +23,7 @@
  * STALL, at most GRING_SOFT_DIRECT_CMDS commands and
  * GRING_SOFT_DIRECT_BYTES copied or filled), SUBMIT itself rings the
  * doorbell: the engine executes the job's stretch of the ring there, with
- * the same code as the work item, the ring retires and the job's fence
+ * the same code as run_job, the ring retires and the job's fence
  * (a direct fence, on the ring's own dma_fence context) signals before
  * SUBMIT returns. Such a job has no scheduler state and no timeout: it
  * cannot hang. Everything else goes the scheduled way.
@@ -62,15 +64,16 @@
 
 /*
  * The direct path's bound on one job, which runs inside SUBMIT without
- * yielding the CPU: commands, and bytes copied or filled. 256 KiB is a
- * few hundred microseconds of memcpy even under TCG -- less than a
- * scheduler round trip costs there -- so SUBMIT's latency stays bounded
- * and the scheduled path's bulk copies (soft.copy.1m) keep going through
- * the work item, where they yield between commands. 256 commands of the
- * cheap kinds are in the same range.
+ * yielding the CPU: commands, and bytes copied or filled. 1 MiB is about a
+ * millisecond of memmove under TCG and a tenth of that on hardware: a
+ * SUBMIT's latency stays bounded, and a 1 MiB copy -- the bulk size
+ * soft.copy.1m measures -- does not pay for a scheduler round trip, which
+ * costs a fifth of the copy there. Larger copies go through run_job,
+ * which yields between commands. 256 commands of the cheap kinds take
+ * far less.
  */
 #define GRING_SOFT_DIRECT_CMDS	256
-#define GRING_SOFT_DIRECT_BYTES	SZ_256K
+#define GRING_SOFT_DIRECT_BYTES	SZ_1M
 
 /* FENCE: [hdr] [seqno's DMA handle] [seqno]. */
 #define GRING_FENCE_WORDS	3
@@ -98,6 +101,8 @@
  * @last_sched: the finished fence of the last job pushed to the scheduler,
  *	with a reference, or NULL (@base.submit_lock): the ring is idle once
  *	it has signalled
+ * @scratch: a SUBMIT scratch kept for the next one (struct
+ *	gring_soft_scratch), or NULL; taken and given back with xchg()
  * @nr_direct: jobs that took the direct path (@base.submit_lock)
  * @nr_scheduled: jobs pushed to the scheduler (@base.submit_lock)
  */
@@ -110,6 +115,7 @@ struct gring_soft_queue {
 	wait_queue_head_t space_wq;
 	atomic_t retired;
 	struct dma_fence *last_sched;
+	struct gring_soft_scratch *scratch;
 	u64 nr_direct;
 	u64 nr_scheduled;
 };
@@ -121,14 +127,12 @@ struct gring_soft_queue {
  * @ring_bytes: bytes of ring it occupies (padding included)
  * @ring_lease: the ring bytes holding its commands, the engine's until it
  *	completes
- * @work: the engine executing it
  */
 struct gring_soft_job {
 	struct gring_job base;
 	u32 ring_offset;
 	u32 ring_bytes;
 	struct gring_lease ring_lease;
-	struct work_struct work;
 };
 
 static struct gring_soft_queue *to_soft_queue(struct gring_queue *q)
@@ -193,6 +197,7 @@ static void gring_soft_queue_fini(struct gring_queue *base)
 
 	if (q->last_sched)
 		dma_fence_put(q->last_sched);
+	kvfree(q->scratch);
 	if (drm_dev_enter(&base->gdev->drm, &idx)) {
 		while (gring_ring_reset(&q->ring, &lease) == 1)
 			;
@@ -220,10 +225,22 @@ static void gring_soft_job_done(struct gring_soft_job *sjob, int err, u64 ns)
 
 	/* Reads the engine's read pointer, then dma_rmb(), then the data. */
 	gring_job_take_ranges(&sjob->base);
-	while (gring_ring_retire(&q->ring, &lease) == 1)
+	/*
+	 * Up to this job's own commands: the engine runs one job of a ring
+	 * at a time and has passed nothing beyond them.
+	 */
+	while (gring_ring_retire(&q->ring, &lease) == 1 &&
+	       lease != &sjob->ring_lease)
 		;
 	atomic_inc(&q->retired);
-	wake_up_all(&q->space_wq);
+	/*
+	 * Nobody waits for room but a SUBMIT that found the ring full: skip
+	 * the wait queue's lock otherwise. wq_has_sleeper()'s barrier pairs
+	 * with the one in wait_event's prepare_to_wait_event(): a SUBMIT
+	 * either is on the queue here or sees the new count.
+	 */
+	if (wq_has_sleeper(&q->space_wq))
+		wake_up_all(&q->space_wq);
 	gring_job_done(&sjob->base, err, ns);
 }
 
@@ -276,16 +293,19 @@ static void gring_soft_execute(struct gring_soft_job *sjob)
 	 * not: a faulting, skipped or cancelled job is passed over, and the
 	 * ring goes on.
 	 */
-	gring_soft_publish_rptr(x.mmu, gring_view_dma_handle(&q->wb_rptr),
+	gring_soft_publish_rptr(&x, gring_view_dma_handle(&q->wb_rptr),
 				(sjob->ring_offset + sjob->ring_bytes) % q->size);
 
 	gring_soft_job_done(sjob, err, ktime_get_ns() - start);
 }
 
-static void gring_soft_engine_run(struct work_struct *work)
+/*
+ * The engine, on the scheduled path: inside run_job, a job of any length,
+ * yielding between commands (the workqueue is the device's, shared by its
+ * hardware queues).
+ */
+static void gring_soft_engine_run(struct gring_soft_job *sjob)
 {
-	struct gring_soft_job *sjob = container_of(work, struct gring_soft_job,
-						   work);
 	struct gring_job *job = &sjob->base;
 	struct gring_drm_device *gdev = job->queue->gdev;
 	bool cookie;
@@ -311,13 +331,17 @@ static void gring_soft_engine_run(struct work_struct *work)
 
 /* --- the scheduler's backend ------------------------------------------------ */
 
+/*
+ * The doorbell, and the engine behind it: one credit, so the hardware
+ * queue runs one job at a time, and this is it. The fence returned has
+ * signalled; drm_sched completes the job at once.
+ */
 static struct dma_fence *gring_soft_run_job(struct drm_sched_job *sched_job)
 {
 	struct gring_job *job = to_gring_job(sched_job);
 	struct dma_fence *fence = gring_job_run_begin(job);
 
-	/* The doorbell. One credit: the queue runs one job at a time. */
-	queue_work(job->queue->gdev->wq, &to_soft_job(job)->work);
+	gring_soft_engine_run(to_soft_job(job));
 	return fence;
 }
 
@@ -327,10 +351,6 @@ static struct dma_fence *gring_soft_run_job(struct drm_sched_job *sched_job)
  */
 static void gring_soft_reset(struct gring_job *job)
 {
-	dev_info_ratelimited(job->queue->gdev->drm.dev,
-			     "%s: job %llu hung for %u ms and was cancelled\n",
-			     job->queue->name, job->seqno,
-			     gring_job_timeout_ms());
 	WRITE_ONCE(job->cancel, true);
 	dma_fence_wait(job->hw_fence, false);
 }
@@ -338,6 +358,24 @@ static void gring_soft_reset(struct gring_job *job)
 static enum drm_gpu_sched_stat
 gring_soft_timedout_job(struct drm_sched_job *sched_job)
 {
+	struct gring_job *job = to_gring_job(sched_job);
+
+	/*
+	 * The job runs inside run_job, and drm_sched_stop() waits for
+	 * run_job to return: cancel it before the generic sequence stops
+	 * the scheduler, or the stop waits for the job to end by itself.
+	 * It is overdue either way; the engine ends it within one stall
+	 * slice, with -ETIMEDOUT. The flag, not dma_fence_is_signaled():
+	 * the scheduler started the timer just before run_job, which may
+	 * not have initialised the fence yet.
+	 */
+	if (!test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &job->hw_fence->flags)) {
+		dev_info_ratelimited(job->queue->gdev->drm.dev,
+				     "%s: job %llu hung for %u ms and was cancelled\n",
+				     job->queue->name, job->seqno,
+				     gring_job_timeout_ms());
+		WRITE_ONCE(job->cancel, true);
+	}
 	return gring_job_timedout(sched_job, gring_soft_reset);
 }
 
@@ -389,32 +427,92 @@ struct gring_soft_cmd {
 	struct gring_cmd_range src_range;
 };
 
-/* Commands and ring words a small job keeps on SUBMIT's stack. */
+/* Commands a small job keeps on SUBMIT's stack. */
 #define GRING_SOFT_FEW_CMDS	2
-#define GRING_SOFT_FEW_WORDS	16
 
-/* Everything SUBMIT gathers before it touches the ring. */
+/*
+ * SUBMIT's scratch for a job too big for the stack: its checked commands,
+ * and userspace's array they are checked from when it comes in this
+ * kernel's struct size (@raw, @cap entries after @cmds). A queue keeps the
+ * last one SUBMIT used (struct gring_soft_queue's @scratch) when it holds
+ * at most GRING_SOFT_SCRATCH_KEEP commands, so a client that sends
+ * batches allocates nothing per SUBMIT and holds little when idle.
+ */
+struct gring_soft_scratch {
+	u32 cap;
+	struct drm_gring_cmd *raw;
+	struct gring_soft_cmd cmds[] __counted_by(cap);
+};
+
+#define GRING_SOFT_SCRATCH_MIN	64
+#define GRING_SOFT_SCRATCH_KEEP	GRING_SOFT_DIRECT_CMDS
+
+/* The queue's scratch if it is big enough, else a new one. */
+static struct gring_soft_scratch *
+gring_soft_scratch_get(struct gring_soft_queue *q, u32 count)
+{
+	struct gring_soft_scratch *sc = xchg(&q->scratch, NULL);
+	size_t size;
+	u32 cap;
+
+	if (sc && sc->cap >= count)
+		return sc;
+	kvfree(sc);
+
+	cap = max_t(u32, count, GRING_SOFT_SCRATCH_MIN);
+	size = size_add(struct_size(sc, cmds, cap),
+			array_size(cap, sizeof(*sc->raw)));
+	/* Not zeroed: SUBMIT writes every field before it reads one. */
+	sc = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!sc)
+		return NULL;
+	sc->cap = cap;
+	sc->raw = (void *)&sc->cmds[cap];
+	return sc;
+}
+
+/* Give the scratch back to its queue, or free it. */
+static void gring_soft_scratch_put(struct gring_soft_queue *q,
+				   struct gring_soft_scratch *sc)
+{
+	if (sc && sc->cap <= GRING_SOFT_SCRATCH_KEEP &&
+	    !cmpxchg(&q->scratch, NULL, sc))
+		return;
+	kvfree(sc);
+}
+
+/*
+ * Everything SUBMIT gathers before it touches the ring. Besides the
+ * commands: how many of their ranges touch a buffer (@nr_ranges), whether
+ * any command holds a buffer reference (@holds: if not, no pass over the
+ * commands looks for one), and what the direct path's bounds ask
+ * (@bulk_bytes copied or filled, whether a STALL @stalls).
+ */
 struct gring_soft_submit {
 	struct gring_soft_cmd *cmds;
 	u32 count;
 	unsigned int nr_ranges;
 	u32 words;
+	u64 bulk_bytes;
+	bool stalls;
+	bool holds;
 	struct gring_out_sync out;
+	struct gring_soft_scratch *scratch;
 	struct gring_soft_cmd few[GRING_SOFT_FEW_CMDS];
 };
 
-static void gring_soft_submit_fini(struct gring_soft_submit *s)
+static void gring_soft_submit_fini(struct gring_soft_queue *q,
+				   struct gring_soft_submit *s)
 {
 	u32 i;
 
-	for (i = 0; i < s->count; i++) {
+	for (i = 0; s->holds && i < s->count; i++) {
 		if (s->cmds[i].dst)
 			drm_gem_object_put(s->cmds[i].dst);
 		if (s->cmds[i].src)
 			drm_gem_object_put(s->cmds[i].src);
 	}
-	if (s->cmds != s->few)
-		kvfree(s->cmds);
+	gring_soft_scratch_put(q, s->scratch);
 	gring_out_sync_fini(&s->out);
 }
 
@@ -430,6 +528,7 @@ static int gring_soft_lookup(struct drm_file *file, u32 handle,
 
 /* Copy and check every command; count ranges and ring words. */
 static int gring_soft_copy_cmds(struct drm_file *file,
+				struct gring_soft_queue *q,
 				const struct drm_gring_submit *args,
 				struct gring_soft_submit *s)
 {
@@ -444,23 +543,25 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 		s->cmds = s->few;
 		same_size = false;
 	} else {
-		s->cmds = kvcalloc(args->cmd_count, sizeof(*s->cmds),
-				   GFP_KERNEL_ACCOUNT);
+		s->scratch = gring_soft_scratch_get(q, args->cmd_count);
+		if (!s->scratch)
+			return -ENOMEM;
+		s->cmds = s->scratch->cmds;
+		raw = s->scratch->raw;
 	}
-	if (!s->cmds)
-		return -ENOMEM;
 
 	/* This kernel's own struct size: the whole array in one copy. */
-	if (same_size) {
-		raw = vmemdup_array_user(ucmds, args->cmd_count, sizeof(*raw));
-		if (IS_ERR(raw))
-			return PTR_ERR(raw);
-	}
+	if (same_size &&
+	    copy_from_user(raw, ucmds, array_size(args->cmd_count,
+						  sizeof(*raw))))
+		return -EFAULT;
 
 	for (i = 0; i < args->cmd_count; i++) {
 		struct gring_soft_cmd *c = &s->cmds[i];
 
 		/* Counted first, so gring_soft_submit_fini() drops what is held. */
+		c->dst = NULL;
+		c->src = NULL;
 		s->count = i + 1;
 
 		/*
@@ -474,32 +575,44 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 						    ucmds + (size_t)i *
 						    args->cmd_size,
 						    args->cmd_size);
-			if (ret) {
-				ret = ret == -E2BIG ? -EINVAL : ret;
-				goto out;
-			}
+			if (ret)
+				return ret == -E2BIG ? -EINVAL : ret;
 		}
 
 		ret = gring_soft_lookup(file, c->cmd.dst_handle, &c->dst);
 		if (!ret)
 			ret = gring_soft_lookup(file, c->cmd.src_handle, &c->src);
+		s->holds |= c->dst || c->src;
 		if (ret)
-			goto out;
+			return ret;
 
 		ret = gring_cmd_check(&c->cmd, c->dst ? c->dst->size : 0,
 				      c->src ? c->src->size : 0,
 				      &c->dst_range, &c->src_range);
 		if (ret)
-			goto out;
+			return ret;
 
 		s->nr_ranges += !!c->dst_range.size + !!c->src_range.size;
 		s->words += gring_cmd_words(&c->cmd);
+		if (c->cmd.op == DRM_GRING_OP_COPY ||
+		    c->cmd.op == DRM_GRING_OP_FILL)
+			s->bulk_bytes += c->cmd.size;
+		s->stalls |= c->cmd.op == DRM_GRING_OP_STALL;
 	}
 	s->words += GRING_FENCE_WORDS;
-	ret = 0;
-out:
-	kvfree(raw);
-	return ret;
+	return 0;
+}
+
+/* One range of a command: the job's own reference to its buffer. */
+static void gring_soft_fill_range(struct gring_job_range *r,
+				  struct drm_gem_object *obj,
+				  const struct gring_cmd_range *range)
+{
+	drm_gem_object_get(obj);
+	r->bo = to_gring_gem_object(obj);
+	r->offset = range->offset;
+	r->size = range->size;
+	r->write = range->write;
 }
 
 /* Give the job its ranges (and references), merged. */
@@ -509,29 +622,15 @@ static void gring_soft_fill_ranges(struct gring_soft_submit *s,
 	unsigned int n = 0;
 	u32 i;
 
-	for (i = 0; i < s->count; i++) {
+	for (i = 0; s->nr_ranges && i < s->count; i++) {
 		struct gring_soft_cmd *c = &s->cmds[i];
-		const struct {
-			struct drm_gem_object *obj;
-			struct gring_cmd_range *range;
-		} sides[] = {
-			{ c->dst, &c->dst_range },
-			{ c->src, &c->src_range },
-		};
-		unsigned int k;
 
-		for (k = 0; k < ARRAY_SIZE(sides); k++) {
-			struct gring_job_range *r;
-
-			if (!sides[k].range->size)
-				continue;
-			r = &job->ranges[n++];
-			drm_gem_object_get(sides[k].obj);
-			r->bo = to_gring_gem_object(sides[k].obj);
-			r->offset = sides[k].range->offset;
-			r->size = sides[k].range->size;
-			r->write = sides[k].range->write;
-		}
+		if (c->dst_range.size)
+			gring_soft_fill_range(&job->ranges[n++], c->dst,
+					      &c->dst_range);
+		if (c->src_range.size)
+			gring_soft_fill_range(&job->ranges[n++], c->src,
+					      &c->src_range);
 	}
 	gring_job_merge_ranges(job);
 }
@@ -632,24 +731,10 @@ static int gring_soft_reserve(struct gring_soft_queue *q, u32 len,
 static bool gring_soft_direct_candidate(struct gring_soft_queue *q,
 					const struct gring_soft_submit *s)
 {
-	u64 bytes = 0;
-	u32 i;
-
-	if (s->count > GRING_SOFT_DIRECT_CMDS ||
-	    READ_ONCE(q->base.engine->stopped) ||
-	    READ_ONCE(q->base.seqno) != READ_ONCE(q->base.completed))
-		return false;
-	for (i = 0; i < s->count; i++) {
-		const struct drm_gring_cmd *c = &s->cmds[i].cmd;
-
-		if (c->op == DRM_GRING_OP_STALL)
-			return false;
-		if (c->op == DRM_GRING_OP_COPY || c->op == DRM_GRING_OP_FILL)
-			bytes += c->size;
-		if (bytes > GRING_SOFT_DIRECT_BYTES)
-			return false;
-	}
-	return true;
+	return s->count <= GRING_SOFT_DIRECT_CMDS && !s->stalls &&
+	       s->bulk_bytes <= GRING_SOFT_DIRECT_BYTES &&
+	       !READ_ONCE(q->base.engine->stopped) &&
+	       READ_ONCE(q->base.seqno) == READ_ONCE(q->base.completed);
 }
 
 /*
@@ -681,7 +766,7 @@ static struct dma_fence *gring_soft_run_direct(struct gring_soft_job *sjob)
 	bool cookie;
 
 	gring_job_direct_begin(job);
-	/* As in the work item: from here, signalling. Nothing allocates. */
+	/* As in run_job: from here, signalling. Nothing allocates. */
 	cookie = dma_fence_begin_signalling();
 	gring_soft_execute(sjob);
 	dma_fence_end_signalling(cookie);
@@ -705,16 +790,15 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 	struct gring_ring_reservation res;
 	struct gring_soft_submit s = {};
 	struct gring_busy_lock bl = {};
-	__le64 few_words[GRING_SOFT_FEW_WORDS];
 	struct gring_soft_job *sjob;
 	struct dma_fence *fence;
 	struct gring_job *job;
-	__le64 *words = NULL;
+	__le64 *words;
 	bool direct;
 	int ret, idx;
 	u32 len;
 
-	ret = gring_soft_copy_cmds(file, args, &s);
+	ret = gring_soft_copy_cmds(file, q, args, &s);
 	if (ret)
 		goto out_fini;
 	ret = gring_out_sync_prepare(file, args, &s.out);
@@ -722,15 +806,6 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 		goto out_fini;
 
 	len = s.words * GRING_SOFT_WORD;
-	if (s.words <= ARRAY_SIZE(few_words))
-		words = few_words;
-	else
-		words = kvmalloc(len, GFP_KERNEL_ACCOUNT);
-	if (!words) {
-		ret = -ENOMEM;
-		goto out_fini;
-	}
-
 	job = gring_job_alloc_bare(base, s.nr_ranges);
 	if (IS_ERR(job)) {
 		ret = PTR_ERR(job);
@@ -738,7 +813,6 @@ static int gring_soft_submit(struct drm_file *file, struct gring_queue *base,
 	}
 	sjob = to_soft_job(job);
 	gring_lease_init(&sjob->ring_lease);
-	INIT_WORK(&sjob->work, gring_soft_engine_run);
 	gring_soft_fill_ranges(&s, job);
 
 	/* Decided before the job has any scheduler state. */
@@ -783,9 +857,15 @@ again:
 	if (ret)
 		goto out_unlock;
 
-	ret = gring_soft_encode(q, &s, base->seqno + 1, words);
+	/*
+	 * The commands go straight into the reserved ring bytes, which the
+	 * CPU owns until the commit hands them to the engine: one copy from
+	 * userspace (the check), one encode, no buffer in between.
+	 */
+	words = gring_view_cpu_ptr(&res.view);
+	ret = PTR_ERR_OR_ZERO(words);
 	if (!ret)
-		ret = gring_view_write(&res.view, 0, words, len);
+		ret = gring_soft_encode(q, &s, base->seqno + 1, words);
 	if (!ret) {
 		sjob->ring_offset = res.wptr;
 		sjob->ring_bytes = res.pad + len;
@@ -826,9 +906,7 @@ out_exit:
 out_abort:
 	gring_job_abort(job);
 out_fini:
-	if (words != few_words)
-		kvfree(words);
-	gring_soft_submit_fini(&s);
+	gring_soft_submit_fini(q, &s);
 	return ret;
 }
 

@@ -269,6 +269,7 @@ static void test_stall(void)
  */
 static void test_barriers(void)
 {
+	struct gring_soft_exec x;
 	int wmb, seq, ptr;
 
 	TEST_GROUP("barriers");
@@ -279,19 +280,19 @@ static void test_barriers(void)
 	ring[3] = DATA_DMA + 8;
 	ring[4] = 5;
 	shim_log_reset();
-	run(0, 40, 0);
+	x = run(0, 40, 0);
 	wmb = shim_log_find(shim_log_find(0, "WRITE_ONCE", data), "dma_wmb",
 			    NULL);
 	seq = shim_log_find(0, "WRITE_ONCE", data + 8);
 	CHECK(wmb >= 0 && seq > wmb);
 
 	shim_log_reset();
-	CHECK_EQ(gring_soft_publish_rptr(&mmu, DATA_DMA + 64, 40), 0);
+	CHECK_EQ(gring_soft_publish_rptr(&x, DATA_DMA + 64, 40), 0);
 	ptr = shim_log_find(0, "WRITE_ONCE", data + 64);
 	wmb = shim_log_find(0, "dma_wmb", NULL);
 	CHECK(wmb >= 0 && ptr > wmb);
 	CHECK_EQ(*(u32 *)(data + 64), 40);
-	CHECK_EQ(gring_soft_publish_rptr(&mmu, 0x300000, 40), -EFAULT);
+	CHECK_EQ(gring_soft_publish_rptr(&x, 0x300000, 40), -EFAULT);
 }
 
 /* ---- gring_cmd.c ------------------------------------------------------- */

@@ -303,7 +303,12 @@ static const int syncobj_f2h_e[] = { EBADF, EINVAL, ENOENT, ENOMEM, 0 };
 /* drm_syncobj_array_wait(): ETIME when the (absolute) timeout passes. */
 static const int syncobj_wait_e[] = { EINVAL, ENOENT, EFAULT, ENOMEM, ETIME, 0 };
 static const int syncobj_array_e[] = { EINVAL, ENOENT, EFAULT, ENOMEM, 0 };
-static const int syncobj_transfer_e[] = { EINVAL, ENOENT, ENOMEM, 0 };
+/*
+ * drm_syncobj_transfer(): a mutated flags word may hold
+ * DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, and drm_syncobj_find_fence()
+ * then waits up to 5 s for a point nobody submits: ETIME.
+ */
+static const int syncobj_transfer_e[] = { EINVAL, ENOENT, ENOMEM, ETIME, 0 };
 /*
  * sync_file_ioctl_merge(): ENOENT for an fd2 that is no sync_file (6.12
  * says so, not EBADF), EINVAL for bad flags or pad.
