@@ -21,7 +21,7 @@
 #include <asm/barrier.h>
 
 #include "gring_ring.h"
-#include "gring_trace.h"
+#include "gring_core_trace.h"
 
 /* Bytes from @from forward to @to, going round the end: (to - from) mod size. */
 static u32 gring_ring_dist(const struct gring_ring *ring, u32 from, u32 to)

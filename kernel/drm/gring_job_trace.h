@@ -85,7 +85,7 @@ TRACE_EVENT(gring_job_fault,
 
 #endif /* _GRING_JOB_TRACE_H_ */
 
-/* Out of tree: define_trace.h finds this file through -I$(src). */
+/* Out of tree: define_trace.h finds this file through -I$(src)/drm. */
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .
 #undef TRACE_INCLUDE_FILE

@@ -34,7 +34,7 @@
 #include "gring_view.h"
 
 #define CREATE_TRACE_POINTS
-#include "gring_trace.h"
+#include "gring_core_trace.h"
 
 /*
  * Report one refused call: always traced, printed once per call site.
