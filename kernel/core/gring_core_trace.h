@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * gring: tracepoints. Every ownership handoff and every refusal is an
- * event, so `trace-cmd record -e gring` shows who owned which bytes when.
+ * gring_core: tracepoints. Every ownership handoff and every refusal is an
+ * event, so `trace-cmd record -e gring_core` shows who owned which bytes
+ * when. The events are the core's, whoever uses it: each carries the
+ * buffer's (ring's) name, which that user chose.
  *
  * Offsets are from the start of the buffer; no DMA address is traced.
  */
 #undef TRACE_SYSTEM
-#define TRACE_SYSTEM gring
+#define TRACE_SYSTEM gring_core
 
 #if !defined(_GRING_CORE_TRACE_H_) || defined(TRACE_HEADER_MULTI_READ)
 #define _GRING_CORE_TRACE_H_
