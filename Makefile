@@ -3,7 +3,7 @@
 MAKEFLAGS += --no-print-directory
 VM      := tools/vm
 RESULTS := build/vm-out/results.json
-# The debug-kernel lane: its own gring.ko, initramfs and guest output.
+# The debug-kernel lane: its own modules, initramfs and guest output.
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
 .PHONY: all build run test test-debug coverage fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
@@ -17,7 +17,7 @@ help:
 	@echo "make test    lint, host tests, every IGT subtest in the VM on Debian's"
 	@echo "             kernel, then on the debug kernel (make test-debug)"
 	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...),"
-	@echo "             then gring.ko's line coverage (build/coverage/index.html)"
+	@echo "             then gring_core.ko's and gring.ko's line coverage (build/coverage/index.html)"
 	@echo "make coverage  the coverage table again, with each file's least run functions"
 	@echo "make fuzz SECONDS=N SEED=S  gring-fuzz for N s (default 60) on the debug kernel"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
@@ -90,7 +90,7 @@ install:
 
 # The whole guest suite on the debug kernel (tools/debug-kernel builds it
 # once, 7-9 min here, and caches it outside the clone); any KASAN, lockdep,
-# DMA-API, DEBUG_OBJECTS or kmemleak report fails it.  Its gring.ko is
+# DMA-API, DEBUG_OBJECTS or kmemleak report fails it.  Its modules are
 # profiled (gcov): tools/coverage reports the lines of kernel/ the suite ran.
 test-debug:
 	$(DEBUG_VM) build

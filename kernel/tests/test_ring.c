@@ -14,7 +14,7 @@
 
 #include <linux/err.h>
 
-#include "../gring_ring.h"
+#include "../core/gring_ring.h"
 #include "shim/shim.h"
 #include "test.h"
 

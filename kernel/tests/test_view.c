@@ -15,7 +15,7 @@
 #include <linux/err.h>
 #include <linux/slab.h>
 
-#include "../gring_view.h"
+#include "../core/gring_view.h"
 #include "shim/shim.h"
 #include "test.h"
 

@@ -21,7 +21,7 @@
 
 #include <linux/err.h>
 
-#include "../gring_vq.h"
+#include "../core/gring_vq.h"
 #include "shim/shim.h"
 #include "test.h"
 

@@ -26,7 +26,7 @@ EOC
 compile() {
 	snippet "$1" >"$tmp/t.c"
 	"$cc" -std=gnu11 -Wall -Werror -fsyntax-only -I"$dir/shim" \
-		-I"$dir/.." "$tmp/t.c" 2>"$tmp/err"
+		-I"$dir/../core" "$tmp/t.c" 2>"$tmp/err"
 }
 
 if ! compile 'unsigned long long'; then

@@ -65,17 +65,22 @@ def test_refusals(work):
     os.makedirs(counters)
     refuses(counters, out, 'no counters', 'no .gcda')
 
-    header(os.path.join(counters, 'nowhere/kmod/gring_view.gcda'), b'adcg', 1)
+    header(os.path.join(counters, 'nowhere/kmod/core/gring_view.gcda'), b'adcg', 1)
     refuses(counters, out, 'not in this clone', 'counters of a build elsewhere')
+    header(os.path.join(counters, 'nowhere/kmod2/drm/gring_drv.gcda'), b'adcg', 1)
+    refuses(counters, out, 'more than one build', 'counters of two builds')
 
     # An object directory inside the clone, as tools/vm's build/kmod/... is.
     objdir = tempfile.mkdtemp(prefix='coverage-test-obj.', dir=os.path.join(ROOT, 'build'))
     try:
         shutil.rmtree(counters)
-        gcda = os.path.join(counters, objdir.lstrip('/'), 'gring_view.gcda')
+        # Objects in the build's folders, as Kbuild makes them.
+        header(os.path.join(counters, objdir.lstrip('/'), 'drm', 'gring_drv.gcda'), b'adcg', 5)
+        header(os.path.join(objdir, 'drm', 'gring_drv.gcno'), b'oncg', 5)
+        gcda = os.path.join(counters, objdir.lstrip('/'), 'core', 'gring_view.gcda')
         header(gcda, b'adcg', 7)
-        refuses(counters, out, 'gring_view.gcno missing', 'no .gcno beside the object')
-        header(os.path.join(objdir, 'gring_view.gcno'), b'oncg', 8)
+        refuses(counters, out, 'core/gring_view.gcno missing', 'no .gcno beside the object')
+        header(os.path.join(objdir, 'core', 'gring_view.gcno'), b'oncg', 8)
         refuses(counters, out, 'another build', 'stamps differ (rebuilt since the run)')
     finally:
         shutil.rmtree(objdir)
@@ -84,23 +89,26 @@ def test_refusals(work):
 def test_counting(cov, work):
     kernel = os.path.join(ROOT, 'kernel')
     objdir = os.path.join(work, 'kmod')
-    os.makedirs(objdir)
-    # The objects' sources are symlinks to kernel/, as in build/kmod/.
-    os.symlink(os.path.join(kernel, 'gring_view.c'), os.path.join(objdir, 'gring_view.c'))
-    os.symlink(os.path.join(kernel, 'gring_trace.h'), os.path.join(objdir, 'gring_trace.h'))
+    os.makedirs(os.path.join(objdir, 'core'))
+    # The objects' sources are symlinks to kernel/'s folders, as in build/kmod/.
+    for f in ('gring_view.c', 'gring_core_trace.h'):
+        os.symlink(os.path.join(kernel, 'core', f), os.path.join(objdir, 'core', f))
     raw = {
-        os.path.join(objdir, 'gring_view.c'): {
+        os.path.join(objdir, 'core/gring_view.c'): {
             'lines': {10: 1, 11: 0, 12: 0, 20: 0, 21: 3, 30: 0},
             'fns': {'a': 10, 'b': 20, 'c': 29}, 'fnda': {'a': 1, 'b': 3, 'c': 0}},
-        os.path.join(objdir, 'gring_trace.h'): {'lines': {5: 0}, 'fns': {}, 'fnda': {}},
+        os.path.join(objdir, 'core/gring_core_trace.h'): {'lines': {5: 0}, 'fns': {}, 'fnda': {}},
         '/usr/src/linux/include/linux/list.h': {'lines': {7: 0}, 'fns': {}, 'fnda': {}},
+        os.path.join(kernel, 'tests/shim/shim.c'): {'lines': {3: 1}, 'fns': {}, 'fnda': {}},
     }
     kept, excluded = cov.select(raw)
-    check(list(kept) == ['kernel/gring_view.c'], f'kept only kernel/gring_view.c: {list(kept)}')
+    check(list(kept) == ['kernel/core/gring_view.c'],
+          f'kept only kernel/core/gring_view.c: {list(kept)}')
     why = {os.path.basename(p) for paths in excluded.values() for p in paths}
-    check(why == {'gring_trace.h', 'list.h'}, f'excluded the trace header and list.h: {why}')
+    check(why == {'gring_core_trace.h', 'list.h', 'shim.c'},
+          f'excluded the trace header, list.h and the host tests\' shim: {why}')
 
-    d = kept['kernel/gring_view.c']
+    d = kept['kernel/core/gring_view.c']
     got = cov.uncovered_functions(d)
     check(got == [('a', 2, True), ('b', 1, True), ('c', 1, False)],
           f'lines not run charged to the function before them: {got}')
@@ -108,13 +116,13 @@ def test_counting(cov, work):
     s = cov.summarize(kept, excluded, work, work, 5)
     check((s['total']['lines'], s['total']['hit'], s['total']['percent']) == (6, 2, 33.3),
           f'total 2 of 6 lines, 33.3 %: {s["total"]}')
-    check(not s['goal']['met'] and s['goal']['files_below'] == ['kernel/gring_view.c'],
+    check(not s['goal']['met'] and s['goal']['files_below'] == ['kernel/core/gring_view.c'],
           f'goal not met, gring_view.c under it: {s["goal"]}')
 
     info = os.path.join(work, 'gring.info')
     cov.write_info(kept, info)
     back = cov.parse_info(info)
-    check(back == {os.path.join(ROOT, 'kernel/gring_view.c'): d},
+    check(back == {os.path.join(ROOT, 'kernel/core/gring_view.c'): d},
           'a written trace file reads back the same')
 
 

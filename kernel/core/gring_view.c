@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gring: views of a coherent DMA buffer and the CPU/device handoff.
+ * gring_core: views of a coherent DMA buffer and the CPU/device handoff.
  *
  * Ownership is kept as the set of active leases of each buffer, in an
  * rbtree sorted by offset: a byte inside an active lease belongs to the
@@ -12,6 +12,12 @@
  * asks that question twice.
  *
  * No DRM in here: see gring_view.h for how another driver uses it.
+ *
+ * This file also gives the module gring_core.ko (this file, gring_ring.c
+ * and gring_vq.c) its identity. It has no init or exit: nothing to set up
+ * beyond what its users allocate. Its reports carry no module prefix: they
+ * are printed under the buffer's (ring's, queue's) name, which the user of
+ * the core chooses, so that a driver's buffer reads as that driver's.
  */
 
 #include <linux/align.h>
@@ -23,6 +29,7 @@
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
+#include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/rbtree.h>
@@ -34,7 +41,7 @@
 #include "gring_view.h"
 
 #define CREATE_TRACE_POINTS
-#include "gring_trace.h"
+#include "gring_core_trace.h"
 
 /*
  * Report one refused call: always traced, printed once per call site.
@@ -46,14 +53,14 @@ static void gring_report(const struct gring_coherent *buf,
 			 struct gring_site *site, const char *what,
 			 size_t offset, size_t size, int err)
 {
-	const char *name = buf ? buf->name : "(no buffer)";
+	const char *name = buf ? buf->name : KBUILD_MODNAME " (no buffer)";
 
 	trace_gring_refused(name, what, offset, size, err);
 	/* Racy like pr_warn_once(): at worst a second line. */
 	if (site->reported)
 		return;
 	site->reported = true;
-	pr_warn("gring: %s: %s of [%#zx, +%#zx) refused (%d) at %s:%d %s(); further refusals at this site are counted, not printed\n",
+	pr_warn("%s: %s of [%#zx, +%#zx) refused (%d) at %s:%d %s(); further refusals at this site are counted, not printed\n",
 		name, what, offset, size, err, site->file, site->line,
 		site->func);
 }
@@ -130,7 +137,7 @@ void gring_coherent_init(struct gring_coherent *buf, void *vaddr,
 	spin_lock_init(&buf->lock);
 	buf->leases = RB_ROOT;
 }
-EXPORT_SYMBOL_GPL(gring_coherent_init);
+EXPORT_SYMBOL_NS_GPL(gring_coherent_init, GRING);
 
 /**
  * gring_coherent_fini() - check that a buffer may be freed
@@ -153,12 +160,12 @@ int gring_coherent_fini(struct gring_coherent *buf)
 	busy = !RB_EMPTY_ROOT(&buf->leases);
 	spin_unlock_irqrestore(&buf->lock, flags);
 
-	if (WARN_ONCE(busy, "gring: %s: freed while the device owns part of it\n",
+	if (WARN_ONCE(busy, "%s: freed while the device owns part of it\n",
 		      buf->name))
 		return -EBUSY;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(gring_coherent_fini);
+EXPORT_SYMBOL_NS_GPL(gring_coherent_fini, GRING);
 
 /**
  * gring_coherent_alloc() - allocate a coherent buffer for a device
@@ -197,7 +204,7 @@ struct gring_coherent *gring_coherent_alloc(struct device *dev, size_t size,
 	buf->dev = dev;
 	return buf;
 }
-EXPORT_SYMBOL_GPL(gring_coherent_alloc);
+EXPORT_SYMBOL_NS_GPL(gring_coherent_alloc, GRING);
 
 /**
  * gring_coherent_free() - free a buffer from gring_coherent_alloc()
@@ -214,7 +221,7 @@ void gring_coherent_free(struct gring_coherent *buf)
 	dma_free_coherent(buf->dev, buf->size, buf->vaddr, buf->dma_handle);
 	kfree(buf);
 }
-EXPORT_SYMBOL_GPL(gring_coherent_free);
+EXPORT_SYMBOL_NS_GPL(gring_coherent_free, GRING);
 
 /**
  * gring_coherent_get_stats() - copy a buffer's counters
@@ -230,7 +237,7 @@ void gring_coherent_get_stats(struct gring_coherent *buf,
 	*stats = buf->stats;
 	spin_unlock_irqrestore(&buf->lock, flags);
 }
-EXPORT_SYMBOL_GPL(gring_coherent_get_stats);
+EXPORT_SYMBOL_NS_GPL(gring_coherent_get_stats, GRING);
 
 static void gring_count_bad_view(struct gring_coherent *buf)
 {
@@ -309,7 +316,7 @@ int gring_coherent_view(struct gring_coherent *buf, size_t offset,
 {
 	return gring_project(buf, 0, buf->size, offset, size, align, out);
 }
-EXPORT_SYMBOL_GPL(gring_coherent_view);
+EXPORT_SYMBOL_NS_GPL(gring_coherent_view, GRING);
 
 /**
  * gring_view_sub() - project a view out of a view
@@ -331,7 +338,7 @@ int gring_view_sub(const struct gring_view *view, size_t offset, size_t size,
 	return gring_project(view->buf, view->offset, view->size, offset, size,
 			     align, out);
 }
-EXPORT_SYMBOL_GPL(gring_view_sub);
+EXPORT_SYMBOL_NS_GPL(gring_view_sub, GRING);
 
 /**
  * gring_view_sub_array() - project one element of an array in a view
@@ -356,7 +363,7 @@ int gring_view_sub_array(const struct gring_view *view, size_t index,
 	}
 	return gring_view_sub(view, offset, elem_size, align, out);
 }
-EXPORT_SYMBOL_GPL(gring_view_sub_array);
+EXPORT_SYMBOL_NS_GPL(gring_view_sub_array, GRING);
 
 /**
  * __gring_view_field() - project a field of the object a view holds
@@ -382,7 +389,7 @@ int __gring_view_field(const struct gring_view *view, size_t type_size,
 	}
 	return gring_view_sub(view, offset, size, align, out);
 }
-EXPORT_SYMBOL_GPL(__gring_view_field);
+EXPORT_SYMBOL_NS_GPL(__gring_view_field, GRING);
 
 /**
  * gring_view_owner() - who owns a view's bytes right now
@@ -428,7 +435,7 @@ enum gring_owner gring_view_owner(const struct gring_view *view)
 		return GRING_OWNER_CPU;
 	return gpu == view->size ? GRING_OWNER_GPU : GRING_OWNER_MIXED;
 }
-EXPORT_SYMBOL_GPL(gring_view_owner);
+EXPORT_SYMBOL_NS_GPL(gring_view_owner, GRING);
 
 /**
  * gring_coherent_gpu_ranges() - the device-owned ranges of a buffer
@@ -461,7 +468,7 @@ size_t gring_coherent_gpu_ranges(struct gring_coherent *buf,
 	spin_unlock_irqrestore(&buf->lock, flags);
 	return n;
 }
-EXPORT_SYMBOL_GPL(gring_coherent_gpu_ranges);
+EXPORT_SYMBOL_NS_GPL(gring_coherent_gpu_ranges, GRING);
 
 /**
  * gring_lease_init() - prepare a lease that was not zero-allocated
@@ -472,7 +479,7 @@ void gring_lease_init(struct gring_lease *lease)
 	memset(lease, 0, sizeof(*lease));
 	INIT_LIST_HEAD(&lease->node);
 }
-EXPORT_SYMBOL_GPL(gring_lease_init);
+EXPORT_SYMBOL_NS_GPL(gring_lease_init, GRING);
 
 /**
  * __gring_lease_give() - hand a view to the device
@@ -531,7 +538,7 @@ int __gring_lease_give(const struct gring_view *view, struct gring_lease *lease,
 	trace_gring_to_gpu(buf->name, view->offset, view->size);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(__gring_lease_give);
+EXPORT_SYMBOL_NS_GPL(__gring_lease_give, GRING);
 
 /**
  * __gring_lease_take() - take a view back from the device
@@ -586,7 +593,7 @@ int __gring_lease_take(struct gring_lease *lease, struct gring_site *site)
 	trace_gring_to_cpu(buf->name, lease->offset, lease->size);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(__gring_lease_take);
+EXPORT_SYMBOL_NS_GPL(__gring_lease_take, GRING);
 
 /*
  * [offset, offset + len) inside @view, as an absolute range of its
@@ -673,7 +680,7 @@ void *__gring_view_cpu_ptr(const struct gring_view *view,
 	}
 	return buf->vaddr + view->offset;
 }
-EXPORT_SYMBOL_GPL(__gring_view_cpu_ptr);
+EXPORT_SYMBOL_NS_GPL(__gring_view_cpu_ptr, GRING);
 
 /**
  * __gring_view_read() - copy bytes out of a CPU-owned view
@@ -694,7 +701,7 @@ int __gring_view_read(const struct gring_view *view, size_t offset, void *dst,
 {
 	return gring_copy(view, offset, dst, len, false, site);
 }
-EXPORT_SYMBOL_GPL(__gring_view_read);
+EXPORT_SYMBOL_NS_GPL(__gring_view_read, GRING);
 
 /**
  * __gring_view_write() - copy bytes into a CPU-owned view
@@ -714,7 +721,7 @@ int __gring_view_write(const struct gring_view *view, size_t offset,
 {
 	return gring_copy(view, offset, (void *)src, len, true, site);
 }
-EXPORT_SYMBOL_GPL(__gring_view_write);
+EXPORT_SYMBOL_NS_GPL(__gring_view_write, GRING);
 
 /**
  * __gring_view_poll() - read a value the device publishes
@@ -763,4 +770,13 @@ int __gring_view_poll(const struct gring_view *view, size_t offset, void *dst,
 	dma_rmb();
 	return 0;
 }
-EXPORT_SYMBOL_GPL(__gring_view_poll);
+EXPORT_SYMBOL_NS_GPL(__gring_view_poll, GRING);
+
+/*
+ * Every export is in the symbol namespace GRING: a module that uses the
+ * core says so with MODULE_IMPORT_NS(GRING). In 6.12 the namespace is a
+ * bare token (EXPORT_SYMBOL_NS_GPL(sym, GRING)); 6.13 made it a string
+ * ("GRING"), which this code will take when it moves past 6.12.
+ */
+MODULE_DESCRIPTION("gring core: coherent buffers, views and leases, the linear ring, the virtio split virtqueue");
+MODULE_LICENSE("GPL");

@@ -521,3 +521,5 @@ module_exit(gring_exit);
 
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_LICENSE("GPL");
+/* gring_core.ko's exports (6.12: a bare token, see core/gring_view.c). */
+MODULE_IMPORT_NS(GRING);

@@ -32,8 +32,12 @@ struct device;
  * for at that point. While the device owns a byte, CPU access to any view
  * touching it is refused, whichever view the CPU came through. Misuse is
  * refused with an errno, counted in the buffer's &struct gring_coherent_stats,
- * traced (events gring:gring_refused, gring:gring_to_gpu, gring:gring_to_cpu)
- * and reported once per call site.
+ * traced (events gring_core:gring_refused, gring_core:gring_to_gpu,
+ * gring_core:gring_to_cpu) and reported once per call site, each under the
+ * buffer's name (gring_coherent_init()'s @name).
+ *
+ * The core is its own module, gring_core.ko; its exports are in the symbol
+ * namespace GRING, so a user of it has MODULE_IMPORT_NS(GRING).
  *
  * A driver with a command ring and a writeback area in one allocation::
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gring: the linear command ring, built only from views and leases.
+ * gring_core: the linear command ring, built only from views and leases.
  *
  * Pointers are byte offsets from the start of the ring view, multiples of
  * GRING_RING_ALIGN, always below the ring's size. Every pending byte is
@@ -21,7 +21,7 @@
 #include <asm/barrier.h>
 
 #include "gring_ring.h"
-#include "gring_trace.h"
+#include "gring_core_trace.h"
 
 /* Bytes from @from forward to @to, going round the end: (to - from) mod size. */
 static u32 gring_ring_dist(const struct gring_ring *ring, u32 from, u32 to)
@@ -96,7 +96,7 @@ int gring_ring_init(struct gring_ring *ring, const struct gring_view *ring_view,
 		err = gring_lease_give(&ring->wb, &ring->wb_lease);
 	return err;
 }
-EXPORT_SYMBOL_GPL(gring_ring_init);
+EXPORT_SYMBOL_NS_GPL(gring_ring_init, GRING);
 
 /**
  * gring_ring_fini() - take the writeback back from an idle ring
@@ -117,7 +117,7 @@ int gring_ring_fini(struct gring_ring *ring)
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return err;
 }
-EXPORT_SYMBOL_GPL(gring_ring_fini);
+EXPORT_SYMBOL_NS_GPL(gring_ring_fini, GRING);
 
 /**
  * gring_ring_max_reserve() - the largest command a ring takes
@@ -134,7 +134,7 @@ u32 gring_ring_max_reserve(const struct gring_ring *ring)
 {
 	return ring->size / 2 / GRING_RING_ALIGN * GRING_RING_ALIGN;
 }
-EXPORT_SYMBOL_GPL(gring_ring_max_reserve);
+EXPORT_SYMBOL_NS_GPL(gring_ring_max_reserve, GRING);
 
 /**
  * gring_ring_reserve() - find room for one command
@@ -219,7 +219,7 @@ full:
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return -EAGAIN;
 }
-EXPORT_SYMBOL_GPL(gring_ring_reserve);
+EXPORT_SYMBOL_NS_GPL(gring_ring_reserve, GRING);
 
 /**
  * gring_ring_commit() - hand a written command to the device
@@ -245,7 +245,7 @@ int gring_ring_commit(struct gring_ring *ring,
 	int err;
 
 	if (WARN_ONCE(res->wptr != ring->wptr,
-		      "gring: %s: commit of a stale reservation\n", ring->name))
+		      "%s: commit of a stale reservation\n", ring->name))
 		return -EINVAL;
 
 	new_w = res->view.offset - ring->ring.offset + res->view.size;
@@ -287,7 +287,7 @@ out_unlock:
 		trace_gring_ring_publish(ring->name, new_w);
 	return err;
 }
-EXPORT_SYMBOL_GPL(gring_ring_commit);
+EXPORT_SYMBOL_NS_GPL(gring_ring_commit, GRING);
 
 /**
  * gring_ring_pending() - what the device has to execute (device side)
@@ -343,7 +343,7 @@ int gring_ring_pending(struct gring_ring *ring, u32 rptr,
 	memcpy(views, v, n * sizeof(v[0]));
 	return n;
 }
-EXPORT_SYMBOL_GPL(gring_ring_pending);
+EXPORT_SYMBOL_NS_GPL(gring_ring_pending, GRING);
 
 /**
  * gring_ring_retire() - take back one command the device has consumed
@@ -405,7 +405,7 @@ out_unlock:
 		trace_gring_ring_retire(ring->name, tail);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(gring_ring_retire);
+EXPORT_SYMBOL_NS_GPL(gring_ring_retire, GRING);
 
 /* Take back and unlink the oldest pending lease, if any (ring->lock held). */
 static struct gring_lease *gring_ring_pop_locked(struct gring_ring *ring)
@@ -463,7 +463,7 @@ out_unlock:
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(gring_ring_reset);
+EXPORT_SYMBOL_NS_GPL(gring_ring_reset, GRING);
 
 /**
  * gring_ring_drop() - forget one pending command of a device that is gone
@@ -488,7 +488,7 @@ void gring_ring_drop(struct gring_ring *ring, struct gring_lease *lease)
 	}
 	spin_unlock_irqrestore(&ring->lock, flags);
 }
-EXPORT_SYMBOL_GPL(gring_ring_drop);
+EXPORT_SYMBOL_NS_GPL(gring_ring_drop, GRING);
 
 /**
  * gring_ring_abandon() - tear a ring down after its device is gone
@@ -512,7 +512,7 @@ void gring_ring_abandon(struct gring_ring *ring)
 	WRITE_ONCE(ring->wptr, 0);
 	spin_unlock_irqrestore(&ring->lock, flags);
 }
-EXPORT_SYMBOL_GPL(gring_ring_abandon);
+EXPORT_SYMBOL_NS_GPL(gring_ring_abandon, GRING);
 
 /*
  * Cut the ring at tail and wptr and ask the ownership layer who holds each
@@ -580,4 +580,4 @@ void gring_ring_query(struct gring_ring *ring, struct gring_ring_state *st)
 	st->rptr = rptr;
 	st->seqno = seqno;
 }
-EXPORT_SYMBOL_GPL(gring_ring_query);
+EXPORT_SYMBOL_NS_GPL(gring_ring_query, GRING);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * gring: tracepoints of jobs -- submitted, started by the engine,
- * completed, faulted. With gring_trace.h's handoff events, `trace-cmd
- * record -e gring` shows a job's whole life and who owned its bytes when.
+ * completed, faulted. With the core's handoff events (gring_core_trace.h),
+ * `trace-cmd record -e gring -e gring_core` shows a job's whole life and
+ * who owned its bytes when.
  *
  * Rings are named, jobs numbered by seqno, positions given as ring
  * offsets: no DMA address is traced.
@@ -85,7 +86,7 @@ TRACE_EVENT(gring_job_fault,
 
 #endif /* _GRING_JOB_TRACE_H_ */
 
-/* Out of tree: define_trace.h finds this file through -I$(src). */
+/* Out of tree: define_trace.h finds this file through -I$(src)/drm. */
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .
 #undef TRACE_INCLUDE_FILE

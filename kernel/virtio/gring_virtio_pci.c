@@ -790,13 +790,13 @@ static int gring_vpci_alloc_buffers(struct gring_vpci *v)
 
 	v->rings = gring_coherent_alloc(dev, GRING_VPCI_NQUEUES *
 					GRING_VPCI_QUEUE_STRIDE, GFP_KERNEL,
-					"virtio-rings");
+					"gring-virtio-rings");
 	if (IS_ERR(v->rings)) {
 		v->rings = NULL;
 		return -ENOMEM;
 	}
 	v->cmdbuf = gring_coherent_alloc(dev, GRING_VPCI_CMD_SIZE, GFP_KERNEL,
-					 "virtio-cmd");
+					 "gring-virtio-cmd");
 	if (IS_ERR(v->cmdbuf)) {
 		v->cmdbuf = NULL;
 		gring_vpci_free_buffers(v);
@@ -883,9 +883,11 @@ static int gring_vpci_probe(struct pci_dev *pdev,
 		err = -EBUSY;
 		goto err_irqs;
 	}
-	err = gring_vpci_setup_queue(v, GRING_VPCI_CONTROLQ, "controlq");
+	err = gring_vpci_setup_queue(v, GRING_VPCI_CONTROLQ,
+				     "gring-virtio-controlq");
 	if (!err)
-		err = gring_vpci_setup_queue(v, GRING_VPCI_CURSORQ, "cursorq");
+		err = gring_vpci_setup_queue(v, GRING_VPCI_CURSORQ,
+					     "gring-virtio-cursorq");
 	if (err)
 		goto err_queues;
 	gring_vpci_add_status(v, VIRTIO_CONFIG_S_DRIVER_OK);

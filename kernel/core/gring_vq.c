@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gring: the virtio split virtqueue, built only from views and leases.
+ * gring_core: the virtio split virtqueue, built only from views and leases.
  *
  * Layout and rules are the virtio 1.x spec's ("Split Virtqueues"); see
  * gring_vq.h for who owns which area. Indices: avail and used idx are
@@ -101,7 +101,7 @@ size_t gring_vq_area_size(u16 num)
 
 	return used_off + gring_vq_used_size(num);
 }
-EXPORT_SYMBOL_GPL(gring_vq_area_size);
+EXPORT_SYMBOL_NS_GPL(gring_vq_area_size, GRING);
 
 /**
  * gring_vq_carve() - project a queue's three areas out of one view
@@ -136,7 +136,7 @@ int gring_vq_carve(const struct gring_view *area, u16 num,
 	*out = v;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(gring_vq_carve);
+EXPORT_SYMBOL_NS_GPL(gring_vq_carve, GRING);
 
 /**
  * gring_vq_init() - set up a queue over three views
@@ -219,7 +219,7 @@ int gring_vq_init(struct gring_vq *vq, const struct gring_vq_views *views,
 	}
 	return err;
 }
-EXPORT_SYMBOL_GPL(gring_vq_init);
+EXPORT_SYMBOL_NS_GPL(gring_vq_init, GRING);
 
 /**
  * gring_vq_fini() - take the used ring back from an idle queue
@@ -242,7 +242,7 @@ int gring_vq_fini(struct gring_vq *vq)
 	vq->slots = NULL;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(gring_vq_fini);
+EXPORT_SYMBOL_NS_GPL(gring_vq_fini, GRING);
 
 /* Take back the leases of the first @n descriptors of the chain at @head. */
 static void gring_vq_take_chain(struct gring_vq *vq, u16 head, unsigned int n)
@@ -369,7 +369,7 @@ unwind:
 	gring_vq_take_chain(vq, head, done);
 	return err;
 }
-EXPORT_SYMBOL_GPL(gring_vq_add);
+EXPORT_SYMBOL_NS_GPL(gring_vq_add, GRING);
 
 /**
  * gring_vq_publish() - let the device see every chain added so far
@@ -394,7 +394,7 @@ void gring_vq_publish(struct gring_vq *vq)
 	vq->avail_pub = vq->avail_idx;
 	vq->stats.published++;
 }
-EXPORT_SYMBOL_GPL(gring_vq_publish);
+EXPORT_SYMBOL_NS_GPL(gring_vq_publish, GRING);
 
 /**
  * gring_vq_kick_prepare() - whether the device wants a notification
@@ -437,7 +437,7 @@ bool gring_vq_kick_prepare(struct gring_vq *vq)
 		vq->stats.suppressed++;
 	return need;
 }
-EXPORT_SYMBOL_GPL(gring_vq_kick_prepare);
+EXPORT_SYMBOL_NS_GPL(gring_vq_kick_prepare, GRING);
 
 /* The device gave something impossible: stop trusting it. */
 static int gring_vq_bad_used(struct gring_vq *vq, const char *what, u32 id,
@@ -445,7 +445,7 @@ static int gring_vq_bad_used(struct gring_vq *vq, const char *what, u32 id,
 {
 	vq->broken = true;
 	vq->stats.bad_used++;
-	pr_warn("gring: %s: device returned %s (id %u len %u used %u)\n",
+	pr_warn("%s: device returned %s (id %u len %u used %u)\n",
 		vq->name, what, id, len, vq->last_used);
 	return -EIO;
 }
@@ -525,7 +525,7 @@ int gring_vq_get_used(struct gring_vq *vq, void **token, u32 *len)
 	}
 	return 1;
 }
-EXPORT_SYMBOL_GPL(gring_vq_get_used);
+EXPORT_SYMBOL_NS_GPL(gring_vq_get_used, GRING);
 
 /**
  * gring_vq_enable_cb() - ask for used-buffer notifications again
@@ -554,7 +554,7 @@ bool gring_vq_enable_cb(struct gring_vq *vq)
 	mb();
 	return gring_vq_used_idx(vq) == vq->last_used;
 }
-EXPORT_SYMBOL_GPL(gring_vq_enable_cb);
+EXPORT_SYMBOL_NS_GPL(gring_vq_enable_cb, GRING);
 
 /**
  * gring_vq_disable_cb() - ask the device not to send used notifications
@@ -575,7 +575,7 @@ void gring_vq_disable_cb(struct gring_vq *vq)
 		WRITE_ONCE(vq->avail_p[AVAIL_FLAGS],
 			   cpu_to_le16(GRING_VQ_AVAIL_F_NO_INTERRUPT));
 }
-EXPORT_SYMBOL_GPL(gring_vq_disable_cb);
+EXPORT_SYMBOL_NS_GPL(gring_vq_disable_cb, GRING);
 
 /**
  * gring_vq_detach() - take back a chain from a device that was reset
@@ -622,7 +622,7 @@ int gring_vq_detach(struct gring_vq *vq, void **token)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(gring_vq_detach);
+EXPORT_SYMBOL_NS_GPL(gring_vq_detach, GRING);
 
 /**
  * gring_vq_query() - a queue's indices and counters at one instant
@@ -657,4 +657,4 @@ void gring_vq_query(struct gring_vq *vq, struct gring_vq_state *st)
 	st->broken = vq->broken;
 	st->stats = vq->stats;
 }
-EXPORT_SYMBOL_GPL(gring_vq_query);
+EXPORT_SYMBOL_NS_GPL(gring_vq_query, GRING);

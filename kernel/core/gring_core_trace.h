@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * gring: tracepoints. Every ownership handoff and every refusal is an
- * event, so `trace-cmd record -e gring` shows who owned which bytes when.
+ * gring_core: tracepoints. Every ownership handoff and every refusal is an
+ * event, so `trace-cmd record -e gring_core` shows who owned which bytes
+ * when. The events are the core's, whoever uses it: each carries the
+ * buffer's (ring's) name, which that user chose.
  *
  * Offsets are from the start of the buffer; no DMA address is traced.
  */
 #undef TRACE_SYSTEM
-#define TRACE_SYSTEM gring
+#define TRACE_SYSTEM gring_core
 
-#if !defined(_GRING_TRACE_H_) || defined(TRACE_HEADER_MULTI_READ)
-#define _GRING_TRACE_H_
+#if !defined(_GRING_CORE_TRACE_H_) || defined(TRACE_HEADER_MULTI_READ)
+#define _GRING_CORE_TRACE_H_
 
 #include <linux/tracepoint.h>
 #include <linux/types.h>
@@ -81,11 +83,11 @@ DEFINE_EVENT(gring_ring_ptr, gring_ring_retire,
 	     TP_ARGS(name, ptr)
 );
 
-#endif /* _GRING_TRACE_H_ */
+#endif /* _GRING_CORE_TRACE_H_ */
 
-/* Out of tree: define_trace.h finds this file through -I$(src). */
+/* Out of tree: define_trace.h finds this file through -I$(src)/core. */
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .
 #undef TRACE_INCLUDE_FILE
-#define TRACE_INCLUDE_FILE gring_trace
+#define TRACE_INCLUDE_FILE gring_core_trace
 #include <trace/define_trace.h>
