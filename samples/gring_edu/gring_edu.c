@@ -57,10 +57,18 @@
 #define EDU_DEV_BUF_SIZE	SZ_4K
 /* The engine drops every address bit above these (QEMU's dma_mask). */
 #define EDU_DMA_BITS		28
+/*
+ * The most one copy may move. QEMU up to 7.2 (Debian 12's) checks a copy's
+ * end against the device buffer's with < where <= was meant, and stops the
+ * whole machine (hw_error()) on a copy that ends at the buffer's last
+ * byte. So no copy ever does: a transfer of 4096 bytes is two round trips
+ * through the device buffer, 4095 bytes and then 1.
+ */
+#define EDU_COPY_MAX		(EDU_DEV_BUF_SIZE - 1)
 
 /*
- * A copy takes 100 ms of the guest's virtual clock; a transfer is two.
- * Five seconds leave room for a loaded host and a debug kernel.
+ * A copy takes 100 ms of the guest's virtual clock; a transfer is two, or
+ * four. Five seconds leave room for a loaded host and a debug kernel.
  */
 #define EDU_TIMEOUT		(5 * HZ)
 #define EDU_STOP_TIMEOUT_US	(1000 * USEC_PER_MSEC)
@@ -83,7 +91,9 @@
  * 3. on that copy's interrupt, it is told to copy its buffer into
  *    ``dst``;
  * 4. on the second interrupt the handler takes both leases back
- *    (gring_lease_take()) and wakes the writer;
+ *    (gring_lease_take()) and wakes the writer (a transfer of 4096 bytes
+ *    makes two such round trips, see %EDU_COPY_MAX, and the leases come
+ *    back on the fourth);
  * 5. read() copies ``dst`` out with gring_view_read().
  *
  * Between 2 and 4 every CPU access to those bytes is refused by the core,
@@ -131,8 +141,11 @@ enum edu_stage {
  * @irq_lock: protects @stage, the leases and the @xfer_ fields, between
  *	the writer and the interrupt handler.
  * @stage: where the transfer in flight is.
+ * @xfer_src: the bytes of @src the device reads in this transfer.
  * @xfer_dst: the bytes of @dst the device writes in this transfer.
  * @xfer_len: their number.
+ * @xfer_off: where the round trip in flight starts, in both.
+ * @xfer_copy: its length, at most %EDU_COPY_MAX.
  * @src_lease: @src's bytes handed to the device for this transfer.
  * @dst_lease: @dst's bytes handed to the device for this transfer.
  * @done: completed by the handler when both leases are back.
@@ -163,8 +176,11 @@ struct gring_edu {
 
 	spinlock_t irq_lock; /* see above */
 	enum edu_stage stage;
+	struct gring_view xfer_src;
 	struct gring_view xfer_dst;
 	size_t xfer_len;
+	size_t xfer_off;
+	size_t xfer_copy;
 	struct gring_lease src_lease;
 	struct gring_lease dst_lease;
 	struct completion done;
@@ -200,6 +216,28 @@ static bool edu_present(struct gring_edu *edu)
 }
 
 /*
+ * Start the copy @edu->stage names, of the round trip at @edu->xfer_off:
+ * a view of those bytes gives the address, never arithmetic on a handle.
+ */
+static void edu_start_copy(struct gring_edu *edu, u32 irq)
+{
+	bool to_dev = edu->stage == EDU_TO_DEVICE;
+	struct gring_view part;
+
+	/* Inside the views the transfer began with: this cannot fail. */
+	if (WARN_ON_ONCE(gring_view_sub(to_dev ? &edu->xfer_src :
+					&edu->xfer_dst, edu->xfer_off,
+					edu->xfer_copy, 0, &part)))
+		return;
+	if (to_dev)
+		edu_start_dma(edu, gring_view_dma_handle(&part), EDU_DEV_BUF,
+			      edu->xfer_copy, irq);
+	else
+		edu_start_dma(edu, EDU_DEV_BUF, gring_view_dma_handle(&part),
+			      edu->xfer_copy, EDU_DMA_TO_RAM | irq);
+}
+
+/*
  * One copy done. The engine clears its run bit before it raises the
  * interrupt, so the next copy can be programmed from here.
  */
@@ -211,11 +249,17 @@ static void edu_dma_done(struct gring_edu *edu)
 	switch (edu->stage) {
 	case EDU_TO_DEVICE:
 		edu->stage = EDU_TO_RAM;
-		edu_start_dma(edu, EDU_DEV_BUF,
-			      gring_view_dma_handle(&edu->xfer_dst),
-			      edu->xfer_len, EDU_DMA_TO_RAM | EDU_DMA_IRQ);
+		edu_start_copy(edu, EDU_DMA_IRQ);
 		break;
 	case EDU_TO_RAM:
+		edu->xfer_off += edu->xfer_copy;
+		if (edu->xfer_off < edu->xfer_len) {
+			edu->xfer_copy = min(edu->xfer_len - edu->xfer_off,
+					     EDU_COPY_MAX);
+			edu->stage = EDU_TO_DEVICE;
+			edu_start_copy(edu, EDU_DMA_IRQ);
+			break;
+		}
 		/*
 		 * The device wrote the last byte of dst before it raised
 		 * this interrupt: both views are the CPU's again. The takes
@@ -348,7 +392,6 @@ static int edu_misuse(struct gring_edu *edu)
  */
 static int edu_transfer(struct gring_edu *edu, size_t len)
 {
-	struct gring_view src;
 	u32 irq = EDU_DMA_IRQ;
 	int err;
 
@@ -358,11 +401,7 @@ static int edu_transfer(struct gring_edu *edu, size_t len)
 	if (!edu_present(edu))
 		return -ENODEV;
 
-	/* Exactly the bytes the device will touch, no more. */
-	err = gring_view_sub(&edu->src, 0, len, 0, &src);
-	if (err)
-		return err;
-	err = gring_view_write(&src, 0, edu->bounce, len);
+	err = gring_view_write(&edu->src, 0, edu->bounce, len);
 	if (err)
 		return err;
 
@@ -372,10 +411,12 @@ static int edu_transfer(struct gring_edu *edu, size_t len)
 	}
 
 	spin_lock_irq(&edu->irq_lock);
-	err = gring_view_sub(&edu->dst, 0, len, 0, &edu->xfer_dst);
+	/* Exactly the bytes the device will touch, no more. */
+	err = gring_view_sub(&edu->src, 0, len, 0, &edu->xfer_src) ?:
+	      gring_view_sub(&edu->dst, 0, len, 0, &edu->xfer_dst);
 	if (err)
 		goto out_unlock;
-	err = gring_lease_give(&src, &edu->src_lease);
+	err = gring_lease_give(&edu->xfer_src, &edu->src_lease);
 	if (err)
 		goto out_unlock;
 	err = gring_lease_give(&edu->xfer_dst, &edu->dst_lease);
@@ -384,10 +425,12 @@ static int edu_transfer(struct gring_edu *edu, size_t len)
 		goto out_unlock;
 	}
 	edu->xfer_len = len;
+	edu->xfer_off = 0;
+	edu->xfer_copy = min(len, EDU_COPY_MAX);
 	edu->stage = EDU_TO_DEVICE;
 	reinit_completion(&edu->done);
 	/* After the gives: their dma_wmb() orders src's bytes before this. */
-	edu_start_dma(edu, gring_view_dma_handle(&src), EDU_DEV_BUF, len, irq);
+	edu_start_copy(edu, irq);
 	/*
 	 * Still under irq_lock, so the handler cannot have taken dst back:
 	 * the device owns it for certain, whatever the host's scheduler did.
