@@ -74,10 +74,10 @@
 #define EDU_STOP_TIMEOUT_US	(1000 * USEC_PER_MSEC)
 
 /**
- * DOC: gring_edu
+ * DOC: a transfer through the core
  *
  * gring_edu allocates one coherent buffer of 8 KiB, named after the device
- * ("gring_edu 0000:00:05.0"), and carves two views out of it: ``src``,
+ * ("gring_edu 0000:00:04.0"), and carves two views out of it: ``src``,
  * what the device reads, and ``dst``, what it writes. The device's DMA
  * limit (28 bits) is set with dma_set_mask_and_coherent() before the
  * allocation, so the DMA API places the buffer below 256 MiB.
@@ -120,7 +120,7 @@ enum edu_stage {
  *	of the buffer name the device, not the framework.
  * @misc_name: "gring_eduN", the misc device's name.
  * @misc: /dev/gring_eduN.
- * @minor_id: N.
+ * @minor_id: the N of gring_eduN.
  * @debugfs: /sys/kernel/debug/gring_edu/<PCI name>/.
  * @buf: the coherent buffer; NULL after remove.
  * @src: its first 4 KiB: what the device reads.
