@@ -846,6 +846,7 @@ static void __exit edu_exit(void)
 {
 	pci_unregister_driver(&edu_driver);
 	debugfs_remove(edu_debugfs_root);
+	ida_destroy(&edu_ida);
 }
 module_exit(edu_exit);
 
