@@ -7,6 +7,7 @@ RESULTS := build/vm-out/results.json
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
 .PHONY: all build run test test-debug coverage fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
+.PHONY: install-dkms
 
 all: build
 
@@ -27,6 +28,7 @@ help:
 	@echo "make screendump-test  the guest's gring-screendump, both ways (2 boots; after a build)"
 	@echo "make shell   interactive guest shell"
 	@echo "make install install libgring, headers, gring.pc, tools, tests (PREFIX, DESTDIR)"
+	@echo "make install-dkms  the modules' sources and dkms.conf in /usr/src/gring-<version> (DESTDIR)"
 	@echo "make build   build module, userspace, initramfs"
 	@echo "make clean   remove build outputs"
 
@@ -87,6 +89,24 @@ install:
 		ninja -C build/meson-install) >build/meson-install.log 2>&1 || \
 		{ cat build/meson-install.log; exit 1; }
 	meson install -C build/meson-install --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
+
+# The kernel modules' version, the DRM driver's (tools/gring-version).
+GRING_VERSION := $(shell tools/gring-version)
+
+# DKMS's source tree (dkms --sourcetree): the two modules' sources as
+# kernel/ and uapi/ hold them, and dkms/dkms.conf with the version filled
+# in, where `dkms add -m gring -v <version>` looks for them.
+DKMS_SOURCE_TREE ?= /usr/src
+DKMS_DIR = $(DESTDIR)$(DKMS_SOURCE_TREE)/gring-$(GRING_VERSION)
+install-dkms:
+	@test -n "$(GRING_VERSION)"
+	rm -rf $(DKMS_DIR)
+	install -d $(DKMS_DIR)/kernel $(DKMS_DIR)/uapi
+	install -m 644 kernel/Kbuild kernel/Makefile $(DKMS_DIR)/kernel/
+	find kernel -mindepth 2 -name '*.[ch]' ! -name '*.mod.c' ! -path 'kernel/tests/*' \
+		-exec install -D -m 644 {} $(DKMS_DIR)/{} \;
+	install -m 644 uapi/gring_drm.h $(DKMS_DIR)/uapi/
+	sed 's/@VERSION@/$(GRING_VERSION)/' dkms/dkms.conf >$(DKMS_DIR)/dkms.conf
 
 # The whole guest suite on the debug kernel (tools/debug-kernel builds it
 # once, 7-9 min here, and caches it outside the clone); any KASAN, lockdep,
