@@ -7,7 +7,7 @@ RESULTS := build/vm-out/results.json
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
 .PHONY: all build run test test-debug coverage fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
-.PHONY: install-dkms install-core-devel
+.PHONY: install-dkms install-core-devel dkms-test
 
 all: build
 
@@ -31,6 +31,7 @@ help:
 	@echo "make install-dkms  the modules' sources and dkms.conf in /usr/src/gring-<version> (DESTDIR)"
 	@echo "make install-core-devel  gring_core's headers and Module.symvers for another module,"
 	@echo "             in PREFIX/src/gring-core-<version> (KVER, PREFIX, DESTDIR)"
+	@echo "make dkms-test  the DKMS build and a third module on gring_core, in one boot (after a build)"
 	@echo "make build   build module, userspace, initramfs"
 	@echo "make clean   remove build outputs"
 
@@ -134,6 +135,12 @@ install-core-devel:
 	@test -s $(CORE_DEVEL_DIR)/$(KVER)/Module.symvers || \
 		{ echo "install-core-devel: no gring_core exports in kernel/Module.symvers"; exit 1; }
 
+# The DKMS package built by dkms into a scratch tree, booted instead of the
+# tree's modules with a third module on gring_core built from the core's
+# installed files, and a subset of IGT on it; one boot, after a build.
+dkms-test:
+	tools/tests/dkms-test.sh
+
 # The whole guest suite on the debug kernel (tools/debug-kernel builds it
 # once, 7-9 min here, and caches it outside the clone); any KASAN, lockdep,
 # DMA-API, DEBUG_OBJECTS or kmemleak report fails it.  Its modules are
@@ -167,6 +174,7 @@ test:
 	$(MAKE) vm-test
 	$(MAKE) vm-check-test
 	$(MAKE) screendump-test
+	$(MAKE) dkms-test
 	$(MAKE) test-debug
 	@# The IGT runner's closing lines, last, for a reader (or CI).
 	@echo "Debian kernel: $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1)"
