@@ -7,6 +7,7 @@ RESULTS := build/vm-out/results.json
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
 .PHONY: all build run test test-debug coverage fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
+.PHONY: install-dkms install-core-devel dkms-test
 
 all: build
 
@@ -27,6 +28,10 @@ help:
 	@echo "make screendump-test  the guest's gring-screendump, both ways (2 boots; after a build)"
 	@echo "make shell   interactive guest shell"
 	@echo "make install install libgring, headers, gring.pc, tools, tests (PREFIX, DESTDIR)"
+	@echo "make install-dkms  the modules' sources and dkms.conf in /usr/src/gring-<version> (DESTDIR)"
+	@echo "make install-core-devel  gring_core's headers and Module.symvers for another module,"
+	@echo "             in PREFIX/src/gring-core-<version> (KVER, PREFIX, DESTDIR)"
+	@echo "make dkms-test  the DKMS build and a third module on gring_core, in one boot (after a build)"
 	@echo "make build   build module, userspace, initramfs"
 	@echo "make clean   remove build outputs"
 
@@ -88,6 +93,54 @@ install:
 		{ cat build/meson-install.log; exit 1; }
 	meson install -C build/meson-install --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
 
+# The kernel modules' version, the DRM driver's (tools/gring-version), and
+# the kernel they are built for: the VM's, as kernel/Makefile picks it.
+GRING_VERSION := $(shell tools/gring-version)
+KVER ?= $(shell cat build/kernel-version 2>/dev/null || uname -r)
+
+# DKMS's source tree (dkms --sourcetree): the two modules' sources as
+# kernel/ and uapi/ hold them, and dkms/dkms.conf with the version filled
+# in, where `dkms add -m gring -v <version>` looks for them.
+DKMS_SOURCE_TREE ?= /usr/src
+DKMS_DIR = $(DESTDIR)$(DKMS_SOURCE_TREE)/gring-$(GRING_VERSION)
+install-dkms:
+	@test -n "$(GRING_VERSION)"
+	rm -rf $(DKMS_DIR)
+	install -d $(DKMS_DIR)/kernel $(DKMS_DIR)/uapi
+	install -m 644 kernel/Kbuild kernel/Makefile $(DKMS_DIR)/kernel/
+	find kernel -mindepth 2 -name '*.[ch]' ! -name '*.mod.c' ! -path 'kernel/tests/*' \
+		-exec install -D -m 644 {} $(DKMS_DIR)/{} \;
+	install -m 644 uapi/gring_drm.h $(DKMS_DIR)/uapi/
+	sed 's/@VERSION@/$(GRING_VERSION)/' dkms/dkms.conf >$(DKMS_DIR)/dkms.conf
+
+# What another out-of-tree module needs to use gring_core.ko: the core's
+# public headers (self-contained: linux/ headers and each other only) and,
+# per kernel release, the core's Module.symvers for KBUILD_EXTRA_SYMBOLS
+# (its CRCs are the kernel's and the sources', so it is built here for
+# KVER).  Under PREFIX/src/gring-core-<version>/, as ZFS puts its own in
+# /usr/src/zfs-<version>/: with PREFIX=/usr, /usr/src/gring-core-<version>.
+CORE_DEVEL_DIR = $(DESTDIR)$(PREFIX)/src/gring-core-$(GRING_VERSION)
+CORE_HEADERS := kernel/core/gring_view.h kernel/core/gring_ring.h kernel/core/gring_vq.h
+install-core-devel:
+	@test -n "$(GRING_VERSION)"
+	@mkdir -p build
+	$(MAKE) -C kernel KVER=$(KVER) modules >build/kbuild-core-devel.log 2>&1 || \
+		{ cat build/kbuild-core-devel.log; exit 1; }
+	install -d $(CORE_DEVEL_DIR)/include $(CORE_DEVEL_DIR)/$(KVER)
+	install -m 644 $(CORE_HEADERS) $(CORE_DEVEL_DIR)/include/
+	@# gring_core's exports only, named by the module (as the kernel's
+	@# own Module.symvers names its modules), not by the build's path.
+	awk -F '\t' -v OFS='\t' '$$3 ~ /(^|\/)gring_core$$/ { $$3 = "gring_core"; print }' \
+		kernel/Module.symvers >$(CORE_DEVEL_DIR)/$(KVER)/Module.symvers
+	@test -s $(CORE_DEVEL_DIR)/$(KVER)/Module.symvers || \
+		{ echo "install-core-devel: no gring_core exports in kernel/Module.symvers"; exit 1; }
+
+# The DKMS package built by dkms into a scratch tree, booted instead of the
+# tree's modules with a third module on gring_core built from the core's
+# installed files, and a subset of IGT on it; one boot, after a build.
+dkms-test:
+	tools/tests/dkms-test.sh
+
 # The whole guest suite on the debug kernel (tools/debug-kernel builds it
 # once, 7-9 min here, and caches it outside the clone); any KASAN, lockdep,
 # DMA-API, DEBUG_OBJECTS or kmemleak report fails it.  Its modules are
@@ -121,6 +174,7 @@ test:
 	$(MAKE) vm-test
 	$(MAKE) vm-check-test
 	$(MAKE) screendump-test
+	$(MAKE) dkms-test
 	$(MAKE) test-debug
 	@# The IGT runner's closing lines, last, for a reader (or CI).
 	@echo "Debian kernel: $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1)"
