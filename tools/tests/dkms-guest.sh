@@ -87,6 +87,8 @@ step "IGT gring_gem and gring_engine on DKMS's gring.ko (as user gring)" igt
 step "rmmod gring_third: gone, and no longer a holder" \
 	sh -c "rmmod gring_third && ! grep -q '^gring_third ' /proc/modules && [ ! -e /sys/module/gring_core/holders/gring_third ]"
 step "rmmod gring" rmmod_gring
+# The tree's samples/gring_edu, which tools/vm-init loaded on the core too.
+step "rmmod gring_edu" sh -c "rmmod gring_edu && ! grep -q '^gring_edu ' /proc/modules"
 step "rmmod gring_core" rmmod_core
 
 verdict=PASS
