@@ -19,6 +19,11 @@
 #define GRING_KUNIT_CASE(fn, case_name)					\
 	{ .run_case = (fn), .name = (case_name), .module_name = KBUILD_MODNAME }
 
+/* The same, for a case that takes seconds (KUnit asks for the mark). */
+#define GRING_KUNIT_CASE_SLOW(fn, case_name)				\
+	{ .run_case = (fn), .name = (case_name), .module_name = KBUILD_MODNAME, \
+	  .attr.speed = KUNIT_SPEED_SLOW }
+
 struct gring_coherent *gring_test_buf(struct kunit *test, size_t size,
 				      const char *name);
 struct gring_view gring_test_view(struct kunit *test,

@@ -596,7 +596,7 @@ static struct kunit_case gring_core_vq_cases[] = {
 	GRING_KUNIT_CASE(bad_used_idx_ahead, "bad-used-idx-ahead"),
 	GRING_KUNIT_CASE(bad_used_unpublished, "bad-used-unpublished"),
 	GRING_KUNIT_CASE(full, "full"),
-	GRING_KUNIT_CASE(wrap, "wrap-16-bit"),
+	GRING_KUNIT_CASE_SLOW(wrap, "wrap-16-bit"),
 	GRING_KUNIT_CASE(need_event, "need-event"),
 	GRING_KUNIT_CASE(event_idx, "event-idx"),
 	GRING_KUNIT_CASE(no_event_idx, "no-event-idx"),
