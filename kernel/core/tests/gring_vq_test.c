@@ -200,15 +200,19 @@ chain_of_three(struct kunit *test, struct vq_fix *f, struct gring_view out,
 	KUNIT_EXPECT_EQ(test, rd64(f, DESC + 32), f->base + DATA + 128);
 	KUNIT_EXPECT_EQ(test, rd16(f, AVAIL + 4 + 2), 0);	/* avail ring[1] = head 0 */
 	gring_vq_publish(&f->vq);
-	/* More than the chain's 32 writable bytes: the device is wrong. */
+	/*
+	 * More than the chain's 32 writable bytes: the device is wrong. The
+	 * rest needs a broken queue with the chain still out (else the fini
+	 * below would free the queue under the adds after it).
+	 */
 	device_use(f, 0, 33);
-	KUNIT_EXPECT_EQ(test, gring_vq_get_used(&f->vq, &tok, &len), -EIO);
+	KUNIT_ASSERT_EQ(test, gring_vq_get_used(&f->vq, &tok, &len), -EIO);
 	gring_vq_query(&f->vq, &st);
 	KUNIT_EXPECT_EQ(test, st.stats.bad_used, 1);
 	KUNIT_EXPECT_TRUE(test, st.broken);
 	KUNIT_EXPECT_EQ(test, st.inflight, 1);
 	KUNIT_EXPECT_EQ(test, st.device_descs, 3);
-	KUNIT_EXPECT_EQ(test, gring_vq_fini(&f->vq), -EBUSY);
+	KUNIT_ASSERT_EQ(test, gring_vq_fini(&f->vq), -EBUSY);
 	KUNIT_EXPECT_EQ(test, gring_vq_add(&f->vq, &in2, 1, NULL, 0, &a), -EIO);
 	/* Reset: take the chain back whatever the used ring says. */
 	KUNIT_EXPECT_EQ(test, gring_vq_detach(&f->vq, &tok), 1);
