@@ -6,7 +6,7 @@ RESULTS := build/vm-out/results.json
 # The debug-kernel lane: its own modules, initramfs and guest output.
 DEBUG_VM  := $(VM) --kernel debug --out build/vm-out-debug
 
-.PHONY: all build run test test-debug coverage fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
+.PHONY: all build run test test-debug kunit coverage fuzz lint docs bench host-test vm-test vm-check-test screendump-test shell clean help install
 .PHONY: install-dkms install-core-devel dkms-test
 
 all: build
@@ -19,6 +19,8 @@ help:
 	@echo "             kernel, then on the debug kernel (make test-debug)"
 	@echo "make test-debug  the guest suite on the debug kernel (KASAN, lockdep, ...),"
 	@echo "             then gring_core.ko's and gring.ko's line coverage (build/coverage/index.html)"
+	@echo "make kunit   the core's KUnit suites alone (gring_core_test.ko) on the debug kernel,"
+	@echo "             one short boot; results in build/vm-out-kunit/results.json"
 	@echo "make coverage  the coverage table again, with each file's least run functions"
 	@echo "make fuzz SECONDS=N SEED=S  gring-fuzz for N s (default 60) on the debug kernel"
 	@echo "make lint    checkpatch, kernel-doc, uapi layout, -Werror build"
@@ -153,6 +155,15 @@ test-debug:
 	@echo "results: build/vm-out-debug/results.json"
 	@grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out-debug/console.log | tail -n 1
 
+# The core's KUnit suites alone (gring_core_test.ko, tools/gring-kunit) on
+# the debug kernel, the only one with KUnit: one boot, the cases as
+# kunit@<suite>@<case> in build/vm-out-kunit/results.json, and the runner's
+# closing line.  make test runs them in test-debug's guest suite.
+kunit:
+	$(DEBUG_VM) build
+	$(DEBUG_VM) --no-build --out build/vm-out-kunit run -- gring-kunit run
+	@echo "results: build/vm-out-kunit/results.json"
+
 # gring-fuzz alone on the debug kernel, for SECONDS (default 60), with
 # SEED if given (else a new one, printed). The reproducer of a failure is
 # build/vm-out-debug/fuzz-repro.c.
@@ -177,7 +188,7 @@ test:
 	$(MAKE) dkms-test
 	$(MAKE) test-debug
 	@# The IGT runner's closing lines, last, for a reader (or CI).
-	@echo "Debian kernel: $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1)"
+	@echo "Debian kernel: $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out/console.log | tail -n 1)$$(grep -q '^KUnit: not run' build/vm-out/console.log && echo ' (no KUnit in this kernel: the core'"'"'s suites run on the debug kernel)')"
 	@echo "debug kernel:  $$(grep -E '^[0-9]+ passed, [0-9]+ failed' build/vm-out-debug/console.log | tail -n 1)"
 	@echo "coverage:      $$(tools/coverage --total)"
 
@@ -212,4 +223,4 @@ clean:
 		build/vm-add.d build/vm-add.cpio build/initramfs-run.cpio $(VMCHECK_OUT) \
 		build/vm-shot-out build/vm-shot-out-off build/vm-shot-out.*.log
 	rm -rf build/kmod build/initramfs-debug.d build/initramfs-debug.cpio build/vm-out-debug \
-		build/coverage
+		build/coverage build/vm-out-kunit

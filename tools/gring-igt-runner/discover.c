@@ -55,7 +55,14 @@ void filter_free(struct filter *f)
 	f->n = 0;
 }
 
-static bool filter_match(const struct filter *f, const char *name)
+/**
+ * filter_match() - whether a --filter selects a test.
+ * @f: the filter; with no regex it selects everything.
+ * @name: the test's name.
+ *
+ * Return: true if one of @f's regexes matches @name.
+ */
+bool filter_match(const struct filter *f, const char *name)
 {
 	size_t i;
 
@@ -184,8 +191,13 @@ static bool name_taken(const struct run *run, const char *name)
 	return false;
 }
 
-/* Keep the test just added only if the filter selects it, once. */
-static void keep_if_selected(struct run *run, const struct filter *f)
+/**
+ * keep_if_selected() - drop the test just added unless @f selects it,
+ * and unless another test has its name.
+ * @run: the run; its last test is the one just added.
+ * @f: the filter.
+ */
+void keep_if_selected(struct run *run, const struct filter *f)
 {
 	struct test *t = &run->tests[run->ntests - 1];
 

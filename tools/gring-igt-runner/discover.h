@@ -7,6 +7,7 @@
 #define GRING_IGT_RUNNER_DISCOVER_H
 
 #include <regex.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "runner.h"
@@ -23,6 +24,8 @@ struct binaries {
 
 int filter_add(struct filter *f, const char *regex);
 void filter_free(struct filter *f);
+bool filter_match(const struct filter *f, const char *name);
+void keep_if_selected(struct run *run, const struct filter *f);
 
 int discover_binaries(char *const args[], int nargs, struct binaries *bins);
 void binaries_free(struct binaries *bins);

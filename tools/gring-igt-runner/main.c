@@ -24,6 +24,7 @@
 #include "execute.h"
 #include "expect.h"
 #include "kmsg.h"
+#include "ktap.h"
 #include "proc.h"
 #include "report.h"
 #include "results.h"
@@ -43,12 +44,15 @@ struct options {
 	const char *driver;
 	const char *user;
 	struct filter filter;
+	const char **ktap;
+	size_t nktap;
 	bool list;
 	bool no_dmesg;
 };
 
 static const char usage_text[] =
 "Usage: " PROG_NAME " [OPTIONS] TEST_BINARY|DIRECTORY...\n"
+"       " PROG_NAME " [OPTIONS] --ktap FILE... [TEST_BINARY|DIRECTORY...]\n"
 "\n"
 "Run IGT test binaries one subtest per process, as IGT's igt_runner does,\n"
 "and write a results.json in its format. A DIRECTORY stands for every\n"
@@ -73,6 +77,13 @@ static const char usage_text[] =
 "                      DIR/DRIVER-root.txt of --expectations, which run as\n"
 "                      the runner's user; needs root. results.json records\n"
 "                      who ran each test (\"user\")\n"
+"  --ktap FILE         add the results of the KUnit suites in FILE (KTAP, as\n"
+"                      /sys/kernel/debug/kunit/SUITE/results prints it), one\n"
+"                      test per case, kunit@SUITE@CASE: pass, fail or skip,\n"
+"                      counted and written like the others, before them.\n"
+"                      A suite that reported fewer cases than its plan is a\n"
+"                      test kunit@SUITE, incomplete. Repeatable. Expectation\n"
+"                      lists do not apply to them\n"
 "  --no-dmesg          do not read /dev/kmsg; without this option an\n"
 "                      unreadable /dev/kmsg is an error\n"
 "  --list              print the selected test names and exit\n"
@@ -107,6 +118,7 @@ enum {
 	OPT_USER,
 	OPT_NO_DMESG,
 	OPT_LIST,
+	OPT_KTAP,
 };
 
 static const struct option long_options[] = {
@@ -120,6 +132,7 @@ static const struct option long_options[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "no-dmesg", no_argument, NULL, OPT_NO_DMESG },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "ktap", required_argument, NULL, OPT_KTAP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -191,6 +204,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_LIST:
 			o->list = true;
 			break;
+		case OPT_KTAP:
+			o->ktap = xreallocarray(o->ktap, o->nktap + 1,
+						sizeof(*o->ktap));
+			o->ktap[o->nktap++] = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
@@ -200,8 +218,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 
-	if (optind >= argc)
-		usage_error("no test binary or directory given");
+	if (optind >= argc && !o->nktap)
+		usage_error("no test binary, directory or --ktap given");
 	if (!!o->expectations != !!o->driver)
 		usage_error("--expectations and --driver go together");
 	if (o->user && geteuid())
@@ -333,6 +351,7 @@ int main(int argc, char **argv)
 	struct proc_user user = { 0 };
 	struct exec_opts eo;
 	int first, err, ret = EXIT_RUNNER;
+	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	first = parse_options(argc, argv, &o);
@@ -351,6 +370,10 @@ int main(int argc, char **argv)
 	run.start = now_wall();
 	run.end = run.start;
 
+	/* KUnit's results first: they are known before anything runs. */
+	for (i = 0; i < o.nktap; i++)
+		if (ktap_add_results(&run, o.ktap[i], &o.filter))
+			goto out;
 	if (discover_binaries(argv + first, argc - first, &bins))
 		goto out;
 	err = discover_tests(&run, &bins, &o.filter, o.timeout, o.grace);
@@ -387,5 +410,6 @@ out:
 	binaries_free(&bins);
 	expect_free(&expect);
 	filter_free(&o.filter);
+	free(o.ktap);
 	return ret;
 }

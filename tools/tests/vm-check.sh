@@ -102,6 +102,18 @@ finish "$d"
 echo 12800 >"$d/tainted"   # + W (512): a warning happened
 expect taint 3
 
+# KUnit taints N (262144): allowed only after gring's suites ran.
+d=$(mkrun kunit-taint)
+finish "$d"
+printf '[    9.000000]     # Subtest: gring_core_view\n' >>"$d/dmesg.txt"
+echo 274432 >"$d/tainted"
+expect kunit-taint 0
+
+d=$(mkrun test-taint-no-kunit)
+finish "$d"
+echo 274432 >"$d/tainted"  # N without gring's suites: some other test ran
+expect test-taint-no-kunit 3
+
 # --out: a directory the bench did not make is refused and left alone
 # (before anything boots; --timeout 1 bounds a broken refusal).
 mine=$WORK/mine

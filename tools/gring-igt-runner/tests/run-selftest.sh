@@ -270,6 +270,61 @@ check "SIGTERM to the runner: results.json final" json_ok live.json \
 	igt@fake_hang@sleep=incomplete "igt@fake_hang@sleep:err~=interrupted"
 check "SIGTERM to the runner: no test process left" no_fake_left
 
+# --- KUnit results (--ktap) --------------------------------------------------
+
+# What /sys/kernel/debug/kunit/SUITE/results prints: one suite, written
+# here by hand (a pass, a failure with its log, a skip), then a suite cut
+# short (its plan says 3, it reported 1), then a file with no suite.
+cat >"$WORK/view.ktap" <<'EOF'
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: fake_view
+    1..3
+    ok 1 give-take
+    # double-give: EXPECTATION FAILED at core/tests/x.c:12
+    Expected a == b, but
+    not ok 2 double-give
+    ok 3 needs-dma # SKIP no DMA here
+ok 1 fake_view
+EOF
+cat >"$WORK/cut.ktap" <<'EOF'
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: fake_ring
+    1..3
+    ok 1 init
+EOF
+echo "not KTAP" >"$WORK/none.ktap"
+
+run ktap --no-dmesg --results "$WORK/ktap.json" --ktap "$WORK/view.ktap" \
+	--ktap "$WORK/cut.ktap" "$S"
+check "ktap: cases are tests, first, named kunit@SUITE@CASE" json_ok ktap.json \
+	tests=kunit@fake_view@give-take,kunit@fake_view@double-give,kunit@fake_view@needs-dma,kunit@fake_ring@init,kunit@fake_ring,igt@fake_simple \
+	kunit@fake_view@give-take=pass kunit@fake_view@double-give=fail \
+	kunit@fake_view@needs-dma=skip kunit@fake_ring@init=pass \
+	kunit@fake_ring=incomplete igt@fake_simple=pass summary=3,2,1,0,0
+check "ktap: a failed case's log is its output" json_ok ktap.json \
+	"kunit@fake_view@double-give:out~=EXPECTATION FAILED at core/tests/x.c:12"
+check "ktap: a suite cut short says so" json_ok ktap.json \
+	"kunit@fake_ring:err~=announced 3 cases, reported 1"
+check "ktap: counted in the closing line, exit 1" \
+	eval "closing_is ktap '3 passed, 2 failed, 1 skipped' && rc_is ktap 1"
+check "ktap: shown like a test, failure output under it" \
+	out_has ktap "    Expected a == b, but"
+
+run ktaponly --no-dmesg --results "$WORK/ktaponly.json" --filter 'give-take' \
+	--ktap "$WORK/view.ktap"
+check "ktap: alone, no binary; --filter applies" \
+	eval "closing_is ktaponly '1 passed, 0 failed, 0 skipped' && rc_is ktaponly 0"
+
+run ktapnone --no-dmesg --results "$WORK/ktapnone.json" --ktap "$WORK/none.ktap"
+check "ktap: a file with no suite is a failed test" \
+	eval "closing_is ktapnone '0 passed, 1 failed, 0 skipped' && rc_is ktapnone 1"
+run ktapmissing --no-dmesg --ktap "$WORK/does-not-exist.ktap"
+check "ktap: an unreadable file is a runner error (exit 2)" rc_is ktapmissing 2
+
 # --- kernel log --------------------------------------------------------------
 
 run dmesg --timeout 5 --results "$WORK/dmesg.json" "$D"
@@ -299,7 +354,7 @@ fi
 
 echo "$checks checks, $failures failed"
 if [ "$failures" -ne 0 ]; then
-	for name in main abort broken filter expect expect2 live dmesg; do
+	for name in main abort broken filter expect expect2 live ktap dmesg; do
 		[ -f "$WORK/$name.out" ] || continue
 		echo "--- $name"
 		show "$name"
