@@ -107,7 +107,7 @@ const struct bench_ratio ratio_table[] = {
 		.den = "memcpy.1m",
 		.desc = "1 MiB copy bandwidth: soft-engine COPY job against the CPU copying the same BOs with the same instruction",
 		.target_kind = BENCH_AT_LEAST,
-		.target = 0.8,
+		.target = 0.9,
 	},
 	{
 		.name = "copy.x16/memcpy",
