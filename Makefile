@@ -139,7 +139,7 @@ install-core-devel:
 
 # The DKMS package built by dkms into a scratch tree, booted instead of the
 # tree's modules with a third module on gring_core built from the core's
-# installed files, and a subset of IGT on it; one boot, after a build.
+# installed files, and every IGT subtest on it; one boot, after a build.
 dkms-test:
 	tools/tests/dkms-test.sh
 

@@ -22,9 +22,8 @@
 # 4. The guest boots with DKMS's gring_core.ko and gring.ko in place of the
 #    tree's (tools/vm --add at the paths vm-init loads them from), and runs
 #    tools/tests/dkms-guest.sh: the modules are DKMS's, gring_third loads
-#    next to gring and says PASS, gring_core's holders list both, IGT's
-#    gring_gem and gring_engine pass on DKMS's gring.ko, and everything
-#    unloads.  Its steps are in build/vm-out-dkms/dkms-test.json, the IGT
+#    next to gring and says PASS, gring_core's holders list both, every
+#    IGT subtest passes on DKMS's modules, and everything unloads.  Its steps are in build/vm-out-dkms/dkms-test.json, the IGT
 #    results in build/vm-out-dkms/dkms-igt.json.
 #
 # The last line is "dkms-test: PASS ..." or "dkms-test: FAIL ...", and the
