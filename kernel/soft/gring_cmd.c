@@ -47,6 +47,13 @@ static const struct gring_cmd_desc gring_cmd_descs[] = {
 	[DRM_GRING_OP_STALL] = { USES_VALUE, 0, 0, GRING_SOFT_OP_STALL },
 };
 
+/* A NOP is one word here; the engine would skip a longer one too. */
+static unsigned int gring_cmd_desc_words(const struct gring_cmd_desc *d)
+{
+	return d->soft_op == GRING_SOFT_OP_NOP ? 1 :
+	       gring_soft_op_words(d->soft_op);
+}
+
 /* @offset + @size must lie inside a buffer of @bo_size bytes. */
 static bool gring_cmd_in_bo(u64 offset, u64 size, u64 bo_size)
 {
@@ -71,7 +78,9 @@ static bool gring_cmd_in_bo(u64 offset, u64 size, u64 bo_size)
  * their buffers with no arithmetic overflow. @dst and @src are written
  * only on success.
  *
- * Return: 0, or -EINVAL.
+ * Return: the ring words the command translates to (1 to
+ * %GRING_CMD_MAX_WORDS: what gring_cmd_encode() will write, returned here
+ * so that SUBMIT sizes its ring reservation in the same pass), or -EINVAL.
  */
 int gring_cmd_check(const struct drm_gring_cmd *cmd, u64 dst_bo_size,
 		    u64 src_bo_size, struct gring_cmd_range *dst,
@@ -130,20 +139,7 @@ int gring_cmd_check(const struct drm_gring_cmd *cmd, u64 dst_bo_size,
 	*src = (struct gring_cmd_range){
 		.offset = cmd->src_offset, .size = src_bytes, .write = false,
 	};
-	return 0;
-}
-
-/**
- * gring_cmd_words() - ring words a valid command translates to
- * @cmd: a command gring_cmd_check() accepted
- *
- * Return: 1 to %GRING_CMD_MAX_WORDS.
- */
-unsigned int gring_cmd_words(const struct drm_gring_cmd *cmd)
-{
-	enum gring_soft_op op = gring_cmd_descs[cmd->op].soft_op;
-
-	return op == GRING_SOFT_OP_NOP ? 1 : gring_soft_op_words(op);
+	return gring_cmd_desc_words(d);
 }
 
 /**
@@ -154,14 +150,15 @@ unsigned int gring_cmd_words(const struct drm_gring_cmd *cmd)
  * @src_dma: DMA handle of the view of its source range (ignored likewise)
  * @out: room for %GRING_CMD_MAX_WORDS words, in ring (little-endian) order
  *
- * Return: the words written, gring_cmd_words() of @cmd.
+ * Return: the words written, what gring_cmd_check() returned for @cmd.
  */
 unsigned int gring_cmd_encode(const struct drm_gring_cmd *cmd,
 			      dma_addr_t dst_dma, dma_addr_t src_dma,
 			      __le64 *out)
 {
-	enum gring_soft_op op = gring_cmd_descs[cmd->op].soft_op;
-	unsigned int words = gring_cmd_words(cmd);
+	const struct gring_cmd_desc *d = &gring_cmd_descs[cmd->op];
+	enum gring_soft_op op = d->soft_op;
+	unsigned int words = gring_cmd_desc_words(d);
 	u32 arg = 0;
 
 	if (op == GRING_SOFT_OP_WRITE32 || op == GRING_SOFT_OP_FILL)

@@ -33,7 +33,6 @@ struct gring_cmd_range {
 int gring_cmd_check(const struct drm_gring_cmd *cmd, u64 dst_bo_size,
 		    u64 src_bo_size, struct gring_cmd_range *dst,
 		    struct gring_cmd_range *src);
-unsigned int gring_cmd_words(const struct drm_gring_cmd *cmd);
 unsigned int gring_cmd_encode(const struct drm_gring_cmd *cmd,
 			      dma_addr_t dst_dma, dma_addr_t src_dma,
 			      __le64 *out);

@@ -28,29 +28,6 @@
 /* A stall sleeps in slices this long, so a reset is noticed quickly. */
 #define GRING_SOFT_STALL_SLICE_US	500
 
-static const u8 gring_soft_words[GRING_SOFT_OP_COUNT] = {
-	[GRING_SOFT_OP_WRITE32] = 2,
-	[GRING_SOFT_OP_WRITE64] = 3,
-	[GRING_SOFT_OP_COPY] = 4,
-	[GRING_SOFT_OP_FILL] = 3,
-	[GRING_SOFT_OP_TIMESTAMP] = 2,
-	[GRING_SOFT_OP_FENCE] = 3,
-	[GRING_SOFT_OP_STALL] = 2,
-};
-
-/**
- * gring_soft_op_words() - the length every command of an opcode has
- * @op: one of enum gring_soft_op other than NOP (whose length is free)
- *
- * Return: words, header included, or 0 for an unknown opcode or NOP.
- */
-unsigned int gring_soft_op_words(enum gring_soft_op op)
-{
-	if ((unsigned int)op >= GRING_SOFT_OP_COUNT)
-		return 0;
-	return gring_soft_words[op];
-}
-
 /**
  * gring_soft_mmu_init() - start an empty table of mapped buffers
  * @mmu: the table
@@ -298,34 +275,31 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 		const __le64 *base;
 		u32 pos = 0;
 
-		x->fault_offset = x->head;
-		x->fault_op = GRING_SOFT_OP_COUNT;
 		base = gring_soft_resolve(x, x->ring + x->head, seg);
-		if (!base)
+		if (!base) {
+			x->fault_op = GRING_SOFT_OP_COUNT;
 			return -EFAULT;
+		}
 
 		while (pos < seg) {
 			const __le64 *cmd = base + pos / GRING_SOFT_WORD;
-			unsigned int words;
-			u64 hdr;
-			u32 op;
+			u64 hdr = gring_soft_word(cmd, 0);
+			u32 op = hdr & GRING_SOFT_HDR_OP_MASK;
+			unsigned int words = hdr >> GRING_SOFT_HDR_LEN_SHIFT &
+					     GRING_SOFT_HDR_LEN_MASK;
 			int ret;
 
-			x->fault_offset = x->head;
-			hdr = gring_soft_word(cmd, 0);
-			op = hdr & GRING_SOFT_HDR_OP_MASK;
-			words = hdr >> GRING_SOFT_HDR_LEN_SHIFT &
-				GRING_SOFT_HDR_LEN_MASK;
-			x->fault_op = op;
 			if (!words || (op != GRING_SOFT_OP_NOP &&
-				       words != gring_soft_op_words(op)))
-				return -EINVAL;
-			if (words * GRING_SOFT_WORD > seg - pos)
-				return -EINVAL;
-
-			ret = gring_soft_exec_one(x, op, cmd);
-			if (ret)
+				       words != gring_soft_op_words(op)) ||
+			    words * GRING_SOFT_WORD > seg - pos)
+				ret = -EINVAL;
+			else
+				ret = gring_soft_exec_one(x, op, cmd);
+			if (ret) {
+				/* @x->head is already this command's offset. */
+				x->fault_op = op;
 				return ret;
+			}
 
 			x->commands++;
 			pos += words * GRING_SOFT_WORD;

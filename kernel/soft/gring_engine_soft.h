@@ -58,7 +58,32 @@ static inline u64 gring_soft_hdr(enum gring_soft_op op, unsigned int words,
 	       (u64)arg << GRING_SOFT_HDR_ARG_SHIFT;
 }
 
-unsigned int gring_soft_op_words(enum gring_soft_op op);
+/**
+ * gring_soft_op_words() - the length every command of an opcode has
+ * @op: one of enum gring_soft_op other than NOP (whose length is free)
+ *
+ * Inline: the engine asks once per command it decodes, and SUBMIT once
+ * per command it encodes.
+ *
+ * Return: words, header included, or 0 for an unknown opcode or NOP.
+ */
+static inline unsigned int gring_soft_op_words(enum gring_soft_op op)
+{
+	switch (op) {
+	case GRING_SOFT_OP_WRITE32:
+	case GRING_SOFT_OP_TIMESTAMP:
+	case GRING_SOFT_OP_STALL:
+		return 2;
+	case GRING_SOFT_OP_WRITE64:
+	case GRING_SOFT_OP_FILL:
+	case GRING_SOFT_OP_FENCE:
+		return 3;
+	case GRING_SOFT_OP_COPY:
+		return 4;
+	default:
+		return 0;
+	}
+}
 
 /**
  * struct gring_soft_mapping - one buffer the engine may reach
@@ -114,8 +139,8 @@ void *gring_soft_mmu_resolve(struct gring_soft_mmu *mmu, dma_addr_t dma,
  * @tlb: the mapping the last address resolved through, or NULL: the
  *	engine's one-entry IOTLB, private to the run (see gring_soft_exec_run())
  * @commands: out, commands completed
- * @fault_op: out, opcode of the command that failed (valid on error)
- * @fault_offset: out, ring offset of the command that failed
+ * @fault_op: out, opcode of the command that failed (valid on error; its
+ *	ring offset is @head)
  *
  * The driver fills the inputs and calls gring_soft_exec_run(). The outputs
  * carry ring offsets and opcodes only: a fault's DMA address is the
@@ -134,7 +159,6 @@ struct gring_soft_exec {
 
 	u32 commands;
 	u32 fault_op;
-	u32 fault_offset;
 };
 
 int gring_soft_exec_run(struct gring_soft_exec *x);

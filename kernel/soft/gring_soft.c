@@ -205,11 +205,11 @@ void gring_soft_execute(struct gring_soft_job *sjob)
 			err = -ETIMEDOUT;
 		} else if (err) {
 			trace_gring_job_fault(job->queue->name, job->seqno,
-					      x.fault_op, x.fault_offset, err);
+					      x.fault_op, x.head, err);
 			drm_dbg_driver(&gdev->drm,
 				       "ring %u job %llu: engine fault %d, op %u at ring offset %#x\n",
 				       job->queue->id, job->seqno, err,
-				       x.fault_op, x.fault_offset);
+				       x.fault_op, x.head);
 			err = -EFAULT;
 		}
 	}

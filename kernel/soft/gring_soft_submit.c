@@ -50,9 +50,13 @@
  */
 #define GRING_FAULT_DMA		((dma_addr_t)~0ull << 12)
 
-/* One command, as checked, with the references its buffers hold. */
+/*
+ * One command, as checked, with the references its buffers hold. @cmd
+ * points into the array userspace's commands were copied to (struct
+ * gring_soft_submit's @few_raw or the scratch's @raw): never copied again.
+ */
 struct gring_soft_cmd {
-	struct drm_gring_cmd cmd;
+	const struct drm_gring_cmd *cmd;
 	struct drm_gem_object *dst;
 	struct drm_gem_object *src;
 	struct gring_cmd_range dst_range;
@@ -64,8 +68,8 @@ struct gring_soft_cmd {
 
 /*
  * SUBMIT's scratch for a job too big for the stack: its checked commands,
- * and userspace's array they are checked from when it comes in this
- * kernel's struct size (@raw, @cap entries after @cmds). A queue keeps the
+ * and userspace's array they are checked from (@raw, @cap entries after
+ * @cmds). A queue keeps the
  * last one SUBMIT used (struct gring_soft_queue's @scratch) when it holds
  * at most GRING_SOFT_SCRATCH_KEEP commands, so a client that sends
  * batches allocates nothing per SUBMIT and holds little when idle.
@@ -131,6 +135,7 @@ struct gring_soft_submit {
 	struct gring_out_sync out;
 	struct gring_soft_scratch *scratch;
 	struct gring_soft_cmd few[GRING_SOFT_FEW_CMDS];
+	struct drm_gring_cmd few_raw[GRING_SOFT_FEW_CMDS];
 };
 
 static void gring_soft_submit_fini(struct gring_soft_queue *q,
@@ -166,14 +171,14 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 {
 	const u8 __user *ucmds = u64_to_user_ptr(args->cmds);
 	bool same_size = args->cmd_size == sizeof(struct drm_gring_cmd);
-	struct drm_gring_cmd *raw = NULL;
+	struct drm_gring_cmd *raw;
 	u32 i;
 	int ret;
 
-	/* A small job's commands stay on the stack, copied one by one. */
+	/* A small job's commands stay on the stack. */
 	if (args->cmd_count <= GRING_SOFT_FEW_CMDS) {
 		s->cmds = s->few;
-		same_size = false;
+		raw = s->few_raw;
 	} else {
 		s->scratch = gring_soft_scratch_get(q, args->cmd_count);
 		if (!s->scratch)
@@ -190,8 +195,10 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 
 	for (i = 0; i < args->cmd_count; i++) {
 		struct gring_soft_cmd *c = &s->cmds[i];
+		const struct drm_gring_cmd *cmd = &raw[i];
 
 		/* Counted first, so gring_soft_submit_fini() drops what is held. */
+		c->cmd = cmd;
 		c->dst = NULL;
 		c->src = NULL;
 		s->count = i + 1;
@@ -200,10 +207,8 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 		 * A larger struct from newer userspace is accepted when its
 		 * extra bytes are zero, a smaller one is zero-extended.
 		 */
-		if (same_size) {
-			c->cmd = raw[i];
-		} else {
-			ret = copy_struct_from_user(&c->cmd, sizeof(c->cmd),
+		if (!same_size) {
+			ret = copy_struct_from_user(&raw[i], sizeof(raw[i]),
 						    ucmds + (size_t)i *
 						    args->cmd_size,
 						    args->cmd_size);
@@ -211,25 +216,28 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 				return ret == -E2BIG ? -EINVAL : ret;
 		}
 
-		ret = gring_soft_lookup(file, c->cmd.dst_handle, &c->dst);
-		if (!ret)
-			ret = gring_soft_lookup(file, c->cmd.src_handle, &c->src);
-		s->holds |= c->dst || c->src;
-		if (ret)
-			return ret;
+		if (cmd->dst_handle || cmd->src_handle) {
+			ret = gring_soft_lookup(file, cmd->dst_handle, &c->dst);
+			if (!ret)
+				ret = gring_soft_lookup(file, cmd->src_handle,
+							&c->src);
+			s->holds |= c->dst || c->src;
+			if (ret)
+				return ret;
+		}
 
-		ret = gring_cmd_check(&c->cmd, c->dst ? c->dst->size : 0,
+		/* It returns the command's ring words: no second look. */
+		ret = gring_cmd_check(cmd, c->dst ? c->dst->size : 0,
 				      c->src ? c->src->size : 0,
 				      &c->dst_range, &c->src_range);
-		if (ret)
+		if (ret < 0)
 			return ret;
+		s->words += ret;
 
 		s->nr_ranges += !!c->dst_range.size + !!c->src_range.size;
-		s->words += gring_cmd_words(&c->cmd);
-		if (c->cmd.op == DRM_GRING_OP_COPY ||
-		    c->cmd.op == DRM_GRING_OP_FILL)
-			s->bulk_bytes += c->cmd.size;
-		s->stalls |= c->cmd.op == DRM_GRING_OP_STALL;
+		if (cmd->op == DRM_GRING_OP_COPY || cmd->op == DRM_GRING_OP_FILL)
+			s->bulk_bytes += cmd->size;
+		s->stalls |= cmd->op == DRM_GRING_OP_STALL;
 	}
 	s->words += GRING_FENCE_WORDS;
 	return 0;
@@ -277,12 +285,16 @@ static int gring_soft_encode(struct gring_soft_queue *q,
 			     __le64 *out)
 {
 	bool inject = atomic_add_unless(&q->base.gdev->inject_faults, -1, 0);
+	/*
+	 * Out here: a kernel built to zero every local (Debian's is) would
+	 * clear them once per command inside the loop.
+	 */
+	struct gring_view dst, src;
 	u32 i, w = 0;
 	int ret;
 
 	for (i = 0; i < s->count; i++) {
 		struct gring_soft_cmd *c = &s->cmds[i];
-		struct gring_view dst = {}, src = {};
 		dma_addr_t dst_dma = 0, src_dma = 0;
 
 		if (c->dst_range.size) {
@@ -306,7 +318,7 @@ static int gring_soft_encode(struct gring_soft_queue *q,
 				return ret;
 			src_dma = gring_view_dma_handle(&src);
 		}
-		w += gring_cmd_encode(&c->cmd, dst_dma, src_dma, out + w);
+		w += gring_cmd_encode(c->cmd, dst_dma, src_dma, out + w);
 	}
 
 	out[w++] = cpu_to_le64(gring_soft_hdr(GRING_SOFT_OP_FENCE,
