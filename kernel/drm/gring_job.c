@@ -11,11 +11,13 @@
  * job there and signals the hardware fence when the device is done.
  */
 
+#include <linux/build_bug.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-unwrap.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/stddef.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
@@ -36,6 +38,9 @@ static void gring_job_free_mem(struct gring_queue *q, struct gring_job *job)
 		return;
 	kvfree(job);
 }
+
+/* gring_job_alloc_bare() zeroes a recycled job past its scheduler part. */
+static_assert(offsetof(struct gring_job, base) == 0);
 
 /**
  * gring_job_alloc_bare() - allocate a job for a queue, without scheduler
@@ -72,11 +77,19 @@ struct gring_job *gring_job_alloc_bare(struct gring_queue *q,
 	 */
 	if (spare_sized)
 		job = xchg(&q->spare, NULL);
-	if (job)
-		/* What the job uses is zeroed, as kvzalloc() would have. */
-		memset(job, 0, head + nr_ranges * sizeof(struct gring_job_range));
-	else
+	if (job) {
+		/*
+		 * What the job uses is zeroed, as kvzalloc() would have, but
+		 * for the scheduler's part: gring_job_sched_init() zeroes
+		 * that, and a direct job never has one.
+		 */
+		memset((void *)job + sizeof(job->base), 0,
+		       head - sizeof(job->base) +
+		       nr_ranges * sizeof(struct gring_job_range));
+		job->base.s_fence = NULL;
+	} else {
 		job = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	}
 	if (!job)
 		return ERR_PTR(-ENOMEM);
 	job->spare_sized = spare_sized;
@@ -111,6 +124,8 @@ int gring_job_sched_init(struct gring_job *job, u32 credits,
 {
 	struct gring_queue *q = job->queue;
 
+	/* A recycled job's scheduler part was not zeroed: see above. */
+	memset(&job->base, 0, sizeof(job->base));
 	return drm_sched_job_init(&job->base, &q->entity, credits, q,
 				  file->client_id);
 }
@@ -360,6 +375,8 @@ void gring_job_take_ranges(struct gring_job *job)
  * @job: the job; the engine has taken its ranges back
  * @err: 0, or the job's error for its fence
  * @ns: engine time it took
+ * @end: when the engine finished it (ktime_get()), the fence's timestamp,
+ *	as a device's completion timestamp would be; 0 for now
  *
  * What an interrupt handler does on completion: count, and signal the
  * hardware fence (the scheduler then signals the finished fence; a
@@ -367,7 +384,7 @@ void gring_job_take_ranges(struct gring_job *job)
  *
  * Context: any; takes spinlocks only.
  */
-void gring_job_done(struct gring_job *job, int err, u64 ns)
+void gring_job_done(struct gring_job *job, int err, u64 ns, ktime_t end)
 {
 	struct gring_queue *q = job->queue;
 	struct gring_sched *s = job->sched;
@@ -395,7 +412,11 @@ void gring_job_done(struct gring_job *job, int err, u64 ns)
 	trace_gring_job_done(q->name, job->seqno, err, ns);
 	if (err)
 		dma_fence_set_error(job->hw_fence, err);
-	dma_fence_signal(job->hw_fence);
+	/* The engine read the clock as it finished: no second read here. */
+	if (end)
+		dma_fence_signal_timestamp(job->hw_fence, end);
+	else
+		dma_fence_signal(job->hw_fence);
 }
 
 /**

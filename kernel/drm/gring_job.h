@@ -393,7 +393,7 @@ struct dma_fence *gring_job_run_begin(struct gring_job *job);
 int gring_job_deps_status(struct gring_job *job);
 int gring_job_give_ranges(struct gring_job *job);
 void gring_job_take_ranges(struct gring_job *job);
-void gring_job_done(struct gring_job *job, int err, u64 ns);
+void gring_job_done(struct gring_job *job, int err, u64 ns, ktime_t end);
 void gring_job_free(struct drm_sched_job *sched_job);
 void gring_job_merge_ranges(struct gring_job *job);
 enum drm_gpu_sched_stat gring_job_timedout(struct drm_sched_job *sched_job,

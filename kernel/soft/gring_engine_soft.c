@@ -41,6 +41,7 @@ void gring_soft_mmu_init(struct gring_soft_mmu *mmu)
 	 * (KASAN saw it once rings ran on several hardware queues).
 	 */
 	mt_init_flags(&mmu->mt, MT_FLAGS_USE_RCU);
+	atomic_set(&mmu->unmaps, 0);
 }
 
 /**
@@ -97,6 +98,12 @@ void gring_soft_mmu_unmap(struct gring_soft_mmu *mmu,
 	void *old = mtree_erase(&mmu->mt, map->dma);
 
 	WARN_ON_ONCE(old != map);
+	/*
+	 * After the erase, before the caller frees the buffer (and its DMA
+	 * addresses can be handed out again): fully ordered, so a run that
+	 * reads the old count still found @map in the table.
+	 */
+	atomic_inc_return(&mmu->unmaps);
 }
 
 /* Does @map hold all of [@dma, @end)? */
@@ -108,12 +115,14 @@ static bool gring_soft_map_holds(const struct gring_soft_mapping *map,
 
 /*
  * Translate a device access of @len bytes at @dma for a run: through the
- * run's IOTLB when the last mapping holds it, else through the table
- * (and the IOTLB then holds the mapping found).
+ * IOTLB when its mapping holds it and no buffer was unmapped since it was
+ * found, else through the table (and the IOTLB then holds the mapping
+ * found, as of the unmap count read before the walk).
  */
 static void *gring_soft_resolve(struct gring_soft_exec *x, u64 dma, u64 len)
 {
 	const struct gring_soft_mapping *map = x->tlb;
+	unsigned int gen = atomic_read_acquire(&x->mmu->unmaps);
 	dma_addr_t end;
 
 	if (!len || len > SIZE_MAX ||
@@ -121,11 +130,12 @@ static void *gring_soft_resolve(struct gring_soft_exec *x, u64 dma, u64 len)
 	    dma > ULONG_MAX)
 		return NULL;
 
-	if (!map || !gring_soft_map_holds(map, dma, end)) {
+	if (!map || x->tlb_gen != gen || !gring_soft_map_holds(map, dma, end)) {
 		map = mtree_load(&x->mmu->mt, dma);
 		if (!map || !gring_soft_map_holds(map, dma, end))
 			return NULL;
 		x->tlb = map;
+		x->tlb_gen = gen;
 	}
 	return map->vaddr + (dma - map->dma);
 }
@@ -241,11 +251,16 @@ static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op,
  *
  * A run keeps the last mapping it resolved through (@x->tlb), so that a
  * job's accesses to one buffer -- the ring, then the seqno and read
- * pointer beside it -- walk the table once. The IOTLB is emptied here and
- * lives only as long as the run: every address a run touches is in a
- * buffer the driver holds for the whole job (its ranges, the ring's own
- * buffer), so a mapping found during the run stays in the table until it
- * ends. gring_soft_publish_rptr() after the run still counts as the run.
+ * pointer beside it -- walk the table once, and the ring keeps it for its
+ * next run, as a device's IOTLB outlives one job: a job of a ring whose
+ * buffers stayed put walks the table not at all. The entry is not used
+ * once any buffer was unmapped after it was found (@x->tlb_gen against
+ * the table's count), so it never names a mapping that has gone, whose
+ * DMA addresses another buffer may have been given. Within the run every
+ * address touched is in a buffer the driver holds for the whole job (its
+ * ranges, the ring's own buffer): a mapping found during it stays in the
+ * table until it ends. gring_soft_publish_rptr() after the run still
+ * counts as the run.
  *
  * Context: process context; may sleep (STALL).
  * Return: 0 when every command ran; -EFAULT for an address outside every
@@ -262,7 +277,6 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 	    x->bytes > x->ring_size || x->bytes % GRING_SOFT_WORD)
 		return -EINVAL;
 
-	x->tlb = NULL;
 	x->commands = 0;
 	while (left) {
 		/*

@@ -18,6 +18,7 @@
 #ifndef _GRING_ENGINE_SOFT_H_
 #define _GRING_ENGINE_SOFT_H_
 
+#include <linux/atomic.h>
 #include <linux/maple_tree.h>
 #include <linux/types.h>
 
@@ -105,9 +106,13 @@ struct gring_soft_mapping {
  * @mt: DMA address range -> struct gring_soft_mapping. The maple tree
  *	answers "which mapping covers this address" directly; in RCU mode
  *	the engine looks up under RCU while buffers come and go.
+ * @unmaps: bumped after each unmap: a mapping a ring's earlier run found
+ *	is still the one at its addresses while this has not moved (see
+ *	struct gring_soft_exec's @tlb)
  */
 struct gring_soft_mmu {
 	struct maple_tree mt;
+	atomic_t unmaps;
 };
 
 void gring_soft_mmu_init(struct gring_soft_mmu *mmu);
@@ -136,8 +141,11 @@ void *gring_soft_mmu_resolve(struct gring_soft_mmu *mmu, dma_addr_t dma,
  * @stop_data: argument to @should_stop
  * @resched: yield the CPU between commands (cond_resched()): a job of any
  *	length on a workqueue. A bounded job run inline does without.
- * @tlb: the mapping the last address resolved through, or NULL: the
- *	engine's one-entry IOTLB, private to the run (see gring_soft_exec_run())
+ * @tlb: in, a mapping an earlier run of the same ring resolved through,
+ *	or NULL; out, the mapping the last address resolved through: the
+ *	engine's one-entry IOTLB, which the ring keeps between its runs (see
+ *	gring_soft_exec_run())
+ * @tlb_gen: in, @mmu's @unmaps when @tlb was found; out, as of this run
  * @commands: out, commands completed
  * @fault_op: out, opcode of the command that failed (valid on error; its
  *	ring offset is @head)
@@ -156,6 +164,7 @@ struct gring_soft_exec {
 	void *stop_data;
 	bool resched;
 	const struct gring_soft_mapping *tlb;
+	unsigned int tlb_gen;
 
 	u32 commands;
 	u32 fault_op;

@@ -140,7 +140,8 @@ static bool gring_soft_should_stop(void *data)
 }
 
 /* The interrupt: retire the ring, take the ranges back, signal. */
-static void gring_soft_job_done(struct gring_soft_job *sjob, int err, u64 ns)
+static void gring_soft_job_done(struct gring_soft_job *sjob, int err, u64 ns,
+				ktime_t end)
 {
 	struct gring_soft_queue *q = to_soft_queue(sjob->base.queue);
 	struct gring_lease *lease;
@@ -163,7 +164,7 @@ static void gring_soft_job_done(struct gring_soft_job *sjob, int err, u64 ns)
 	 */
 	if (wq_has_sleeper(&q->space_wq))
 		wake_up_all(&q->space_wq);
-	gring_job_done(&sjob->base, err, ns);
+	gring_job_done(&sjob->base, err, ns, end);
 }
 
 /**
@@ -190,8 +191,10 @@ void gring_soft_execute(struct gring_soft_job *sjob)
 		.should_stop = gring_soft_should_stop,
 		.stop_data = job,
 		.resched = !job->direct,
+		.tlb = q->tlb,
+		.tlb_gen = q->tlb_gen,
 	};
-	u64 start = ktime_get_ns();
+	ktime_t start = ktime_get(), end;
 	int err = 0;
 
 	/* A job whose dependency failed is skipped; its ring bytes retire. */
@@ -221,8 +224,11 @@ void gring_soft_execute(struct gring_soft_job *sjob)
 	 */
 	gring_soft_publish_rptr(&x, gring_view_dma_handle(&q->wb_rptr),
 				(sjob->ring_offset + sjob->ring_bytes) % q->size);
+	q->tlb = x.tlb;
+	q->tlb_gen = x.tlb_gen;
 
-	gring_soft_job_done(sjob, err, ktime_get_ns() - start);
+	end = ktime_get();
+	gring_soft_job_done(sjob, err, ktime_to_ns(ktime_sub(end, start)), end);
 }
 
 /*
@@ -246,7 +252,7 @@ static void gring_soft_engine_run(struct gring_soft_job *sjob)
 	 */
 	if (READ_ONCE(job->queue->engine->stopped) ||
 	    !drm_dev_enter(&gdev->drm, &idx)) {
-		gring_job_done(job, -ENODEV, 0);
+		gring_job_done(job, -ENODEV, 0, 0);
 		dma_fence_end_signalling(cookie);
 		return;
 	}

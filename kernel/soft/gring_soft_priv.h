@@ -16,6 +16,7 @@
 
 struct drm_file;
 struct drm_gring_submit;
+struct gring_soft_mapping;
 struct gring_soft_scratch;
 
 /**
@@ -35,6 +36,9 @@ struct gring_soft_scratch;
  *	gring_soft_scratch), or NULL; taken and given back with xchg()
  * @nr_direct: jobs that took the direct path (@base.submit_lock)
  * @nr_scheduled: jobs pushed to the scheduler (@base.submit_lock)
+ * @tlb: the engine's IOTLB entry after the ring's last run, and
+ * @tlb_gen: when it was found (struct gring_soft_exec); the ring's runs
+ *	follow one another, so only they touch these
  */
 struct gring_soft_queue {
 	struct gring_queue base;
@@ -48,6 +52,8 @@ struct gring_soft_queue {
 	struct gring_soft_scratch *scratch;
 	u64 nr_direct;
 	u64 nr_scheduled;
+	const struct gring_soft_mapping *tlb;
+	unsigned int tlb_gen;
 };
 
 /**

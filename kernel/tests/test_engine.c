@@ -100,6 +100,62 @@ static void test_mmu(void)
 	CHECK_EQ(shim_log_count("WARN"), 0);
 }
 
+/*
+ * The IOTLB a ring keeps between runs: used while no buffer was unmapped
+ * since it was found, never after -- the buffer's DMA addresses may have
+ * gone to another one by then. A run reads its ring first, so the entry
+ * is tried on the ring's address.
+ */
+static void test_iotlb(void)
+{
+	static u64 shadow[RING_SIZE / 8];
+	/* The ring's addresses, other memory. */
+	struct gring_soft_mapping alias = { RING_DMA, RING_SIZE, shadow };
+	struct gring_soft_exec x = {
+		.mmu = &mmu, .ring = RING_DMA, .ring_size = RING_SIZE,
+		.bytes = 16,
+	};
+
+	TEST_GROUP("iotlb");
+	setup();
+	ring[0] = HDR(W32, 2, 0x11);
+	ring[1] = DATA_DMA;
+	CHECK_EQ(gring_soft_exec_run(&x), 0);
+	CHECK(x.tlb == &data_map);	/* the last access went to DATA */
+	CHECK_EQ(*(u32 *)data, 0x11);
+
+	/*
+	 * A hit is not walked again: an entry the table does not hold, but
+	 * as recent as the table, is what the run reads its commands through.
+	 */
+	shadow[0] = HDR(W32, 2, 0x22);
+	shadow[1] = DATA_DMA;
+	x.tlb = &alias;
+	x.head = 0;
+	CHECK_EQ(gring_soft_exec_run(&x), 0);
+	CHECK_EQ(*(u32 *)data, 0x22);
+
+	/*
+	 * The ring's buffer goes and ALIAS takes its addresses: the entry
+	 * found before the unmap must not be used, or the engine reads
+	 * memory the driver has freed.
+	 */
+	x.tlb = &ring_map;
+	gring_soft_mmu_unmap(&mmu, &ring_map);
+	CHECK_EQ(gring_soft_mmu_map(&mmu, &alias), 0);
+	shadow[0] = HDR(W32, 2, 0x33);
+	ring[0] = HDR(W32, 2, 0x44);
+	x.head = 0;
+	CHECK_EQ(gring_soft_exec_run(&x), 0);
+	CHECK_EQ(*(u32 *)data, 0x33);
+
+	gring_soft_mmu_unmap(&mmu, &alias);
+	gring_soft_mmu_unmap(&mmu, &data_map);
+	gring_soft_mmu_unmap(&mmu, &next_map);
+	gring_soft_mmu_destroy(&mmu);
+	CHECK_EQ(shim_log_count("WARN"), 0);
+}
+
 static void test_commands(void)
 {
 	u64 *w = ring;
@@ -409,6 +465,7 @@ static void test_cmd_encode(void)
 int main(void)
 {
 	test_mmu();
+	test_iotlb();
 	test_commands();
 	test_wrap();
 	test_faults();

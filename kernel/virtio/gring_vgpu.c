@@ -231,6 +231,7 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 	struct gring_vgpu *vgpu = q->engine->priv;
 	unsigned long flags;
 	int err = 0, ret;
+	ktime_t end;
 	u32 i;
 
 	/* The device is done with the job's ranges: the CPU's again. */
@@ -256,7 +257,8 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 			__clear_bit(vjob->cmds[i].slot, vq->slots);
 	spin_unlock_irqrestore(&q->lock, flags);
 	gring_vgpu_mark_refused(vjob);
-	gring_job_done(job, err, ktime_get_ns() - vjob->start_ns);
+	end = ktime_get();
+	gring_job_done(job, err, ktime_to_ns(end) - vjob->start_ns, end);
 }
 
 /* The chain's done(): see gring_vgpu_job_done() for the context. */
@@ -321,7 +323,7 @@ static struct dma_fence *gring_vgpu_run_job(struct drm_sched_job *sched_job)
 	cookie = dma_fence_begin_signalling();
 	vjob->start_ns = ktime_get_ns();
 	if (READ_ONCE(q->engine->stopped) || !drm_dev_enter(&q->gdev->drm, &idx)) {
-		gring_job_done(job, -ENODEV, 0);
+		gring_job_done(job, -ENODEV, 0, 0);
 		goto out;
 	}
 	/* A job whose dependency failed is not sent; it ends -ECANCELED. */
@@ -390,7 +392,7 @@ out_done:
 	 */
 	gring_job_take_ranges(job);
 	gring_vgpu_mark_refused(vjob);
-	gring_job_done(job, err, 0);
+	gring_job_done(job, err, 0, 0);
 	drm_dev_exit(idx);
 out:
 	dma_fence_end_signalling(cookie);
