@@ -3,9 +3,7 @@
 #define _SHIM_LINUX_ATOMIC_H_
 
 /* The few atomic_t operations the engine uses, on the compiler's atomics. */
-typedef struct {
-	int counter;
-} atomic_t;
+typedef struct { int counter; } atomic_t;
 
 static inline void atomic_set(atomic_t *v, int i)
 {
