@@ -2,7 +2,7 @@
 /*
  * Host tests of the soft engine (gring_engine_soft.c: its table of mapped
  * buffers and its command processor) and of the translation of userspace
- * commands (gring_cmd.c), built from the module's own sources.
+ * commands (gring_cmd.h), built from the module's own sources.
  *
  * Command words are written here by hand from the layout documented in
  * gring_engine_soft.h (op in bits 0-7, length in words in bits 8-15, the
@@ -350,7 +350,7 @@ static void test_barriers(void)
 	CHECK_EQ(gring_soft_publish_rptr(&x, 0x300000, 40), -EFAULT);
 }
 
-/* ---- gring_cmd.c ------------------------------------------------------- */
+/* ---- gring_cmd.h ------------------------------------------------------- */
 
 static void test_cmd_check(void)
 {
