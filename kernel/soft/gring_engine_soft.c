@@ -176,18 +176,25 @@ static int gring_soft_stall(struct gring_soft_exec *x, u64 ns)
 	return 0;
 }
 
-/* Execute one decoded command; @cmd points at its header word. */
-static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op,
+/*
+ * Execute one decoded command: @cmd points at its header word, already
+ * read into @hdr, and its length is the op's (checked by the caller), so
+ * every word read here is the command's own.
+ */
+static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op, u64 hdr,
 			       const __le64 *cmd)
 {
-	u32 arg = gring_soft_word(cmd, 0) >> GRING_SOFT_HDR_ARG_SHIFT;
-	u64 dst_dma = gring_soft_word(cmd, 1);
+	u32 arg = hdr >> GRING_SOFT_HDR_ARG_SHIFT;
+	u64 dst_dma;
 	void *dst, *src;
 	u64 bytes;
 
-	switch (op) {
-	case GRING_SOFT_OP_NOP:
+	/* A NOP may be one word: it has no operand to read. */
+	if (op == GRING_SOFT_OP_NOP)
 		return 0;
+	dst_dma = gring_soft_word(cmd, 1);
+
+	switch (op) {
 	case GRING_SOFT_OP_WRITE32:
 		dst = gring_soft_resolve(x, dst_dma, sizeof(u32));
 		if (!dst)
@@ -308,7 +315,7 @@ int gring_soft_exec_run(struct gring_soft_exec *x)
 			    words * GRING_SOFT_WORD > seg - pos)
 				ret = -EINVAL;
 			else
-				ret = gring_soft_exec_one(x, op, cmd);
+				ret = gring_soft_exec_one(x, op, hdr, cmd);
 			if (ret) {
 				/* @x->head is already this command's offset. */
 				x->fault_op = op;

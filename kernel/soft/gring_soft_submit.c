@@ -51,12 +51,13 @@
 #define GRING_FAULT_DMA		((dma_addr_t)~0ull << 12)
 
 /*
- * One command, as checked, with the references its buffers hold. @cmd
- * points into the array userspace's commands were copied to (struct
- * gring_soft_submit's @few_raw or the scratch's @raw): never copied again.
+ * What SUBMIT keeps of one command that names a buffer: the references,
+ * and the ranges gring_cmd_check() found. Commands that name none (NOP,
+ * STALL) need nothing beyond their copy in the array userspace's commands
+ * were copied to, so they get no entry and the passes over the commands
+ * write nothing for them.
  */
 struct gring_soft_cmd {
-	const struct drm_gring_cmd *cmd;
 	struct drm_gem_object *dst;
 	struct drm_gem_object *src;
 	struct gring_cmd_range dst_range;
@@ -67,10 +68,9 @@ struct gring_soft_cmd {
 #define GRING_SOFT_FEW_CMDS	2
 
 /*
- * SUBMIT's scratch for a job too big for the stack: its checked commands,
- * and userspace's array they are checked from (@raw, @cap entries after
- * @cmds). A queue keeps the
- * last one SUBMIT used (struct gring_soft_queue's @scratch) when it holds
+ * SUBMIT's scratch for a job too big for the stack: the entries of its
+ * commands that name buffers, and userspace's array they are checked from
+ * (@raw, @cap entries after @cmds). A queue keeps the last one SUBMIT used (struct gring_soft_queue's @scratch) when it holds
  * at most GRING_SOFT_SCRATCH_KEEP commands, so a client that sends
  * batches allocates nothing per SUBMIT and holds little when idle.
  */
@@ -119,19 +119,20 @@ static void gring_soft_scratch_put(struct gring_soft_queue *q,
 
 /*
  * Everything SUBMIT gathers before it touches the ring. Besides the
- * commands: how many of their ranges touch a buffer (@nr_ranges), whether
- * any command holds a buffer reference (@holds: if not, no pass over the
- * commands looks for one), and what the direct path's bounds ask
- * (@bulk_bytes copied or filled, whether a STALL @stalls).
+ * commands (@raw, @count of them, checked) and the entries of those that
+ * name buffers (@bufs, @nr_bufs, in command order): how many of their
+ * ranges touch a buffer (@nr_ranges), and what the direct path's bounds
+ * ask (@bulk_bytes copied or filled, whether a STALL @stalls).
  */
 struct gring_soft_submit {
-	struct gring_soft_cmd *cmds;
+	const struct drm_gring_cmd *raw;
 	u32 count;
+	struct gring_soft_cmd *bufs;
+	u32 nr_bufs;
 	unsigned int nr_ranges;
 	u32 words;
 	u64 bulk_bytes;
 	bool stalls;
-	bool holds;
 	struct gring_out_sync out;
 	struct gring_soft_scratch *scratch;
 	struct gring_soft_cmd few[GRING_SOFT_FEW_CMDS];
@@ -143,11 +144,11 @@ static void gring_soft_submit_fini(struct gring_soft_queue *q,
 {
 	u32 i;
 
-	for (i = 0; s->holds && i < s->count; i++) {
-		if (s->cmds[i].dst)
-			drm_gem_object_put(s->cmds[i].dst);
-		if (s->cmds[i].src)
-			drm_gem_object_put(s->cmds[i].src);
+	for (i = 0; i < s->nr_bufs; i++) {
+		if (s->bufs[i].dst)
+			drm_gem_object_put(s->bufs[i].dst);
+		if (s->bufs[i].src)
+			drm_gem_object_put(s->bufs[i].src);
 	}
 	gring_soft_scratch_put(q, s->scratch);
 	gring_out_sync_fini(&s->out);
@@ -171,21 +172,24 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 {
 	const u8 __user *ucmds = u64_to_user_ptr(args->cmds);
 	bool same_size = args->cmd_size == sizeof(struct drm_gring_cmd);
+	/* The ranges of a command without buffers: none, never read. */
+	struct gring_cmd_range no_dst, no_src;
 	struct drm_gring_cmd *raw;
 	u32 i;
 	int ret;
 
 	/* A small job's commands stay on the stack. */
 	if (args->cmd_count <= GRING_SOFT_FEW_CMDS) {
-		s->cmds = s->few;
+		s->bufs = s->few;
 		raw = s->few_raw;
 	} else {
 		s->scratch = gring_soft_scratch_get(q, args->cmd_count);
 		if (!s->scratch)
 			return -ENOMEM;
-		s->cmds = s->scratch->cmds;
+		s->bufs = s->scratch->cmds;
 		raw = s->scratch->raw;
 	}
+	s->raw = raw;
 
 	/* This kernel's own struct size: the whole array in one copy. */
 	if (same_size &&
@@ -194,14 +198,8 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 		return -EFAULT;
 
 	for (i = 0; i < args->cmd_count; i++) {
-		struct gring_soft_cmd *c = &s->cmds[i];
 		const struct drm_gring_cmd *cmd = &raw[i];
-
-		/* Counted first, so gring_soft_submit_fini() drops what is held. */
-		c->cmd = cmd;
-		c->dst = NULL;
-		c->src = NULL;
-		s->count = i + 1;
+		struct gring_soft_cmd *c;
 
 		/*
 		 * A larger struct from newer userspace is accepted when its
@@ -215,18 +213,28 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 			if (ret)
 				return ret == -E2BIG ? -EINVAL : ret;
 		}
+		s->count = i + 1;
 
-		if (cmd->dst_handle || cmd->src_handle) {
-			ret = gring_soft_lookup(file, cmd->dst_handle, &c->dst);
-			if (!ret)
-				ret = gring_soft_lookup(file, cmd->src_handle,
-							&c->src);
-			s->holds |= c->dst || c->src;
-			if (ret)
+		if (!cmd->dst_handle && !cmd->src_handle) {
+			/* It returns the command's ring words. */
+			ret = gring_cmd_check(cmd, 0, 0, &no_dst, &no_src);
+			if (ret < 0)
 				return ret;
+			s->words += ret;
+			s->stalls |= cmd->op == DRM_GRING_OP_STALL;
+			continue;
 		}
 
-		/* It returns the command's ring words: no second look. */
+		/* Counted first, so gring_soft_submit_fini() drops what is held. */
+		c = &s->bufs[s->nr_bufs++];
+		c->dst = NULL;
+		c->src = NULL;
+		ret = gring_soft_lookup(file, cmd->dst_handle, &c->dst);
+		if (!ret)
+			ret = gring_soft_lookup(file, cmd->src_handle, &c->src);
+		if (ret)
+			return ret;
+
 		ret = gring_cmd_check(cmd, c->dst ? c->dst->size : 0,
 				      c->src ? c->src->size : 0,
 				      &c->dst_range, &c->src_range);
@@ -237,7 +245,6 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 		s->nr_ranges += !!c->dst_range.size + !!c->src_range.size;
 		if (cmd->op == DRM_GRING_OP_COPY || cmd->op == DRM_GRING_OP_FILL)
 			s->bulk_bytes += cmd->size;
-		s->stalls |= cmd->op == DRM_GRING_OP_STALL;
 	}
 	s->words += GRING_FENCE_WORDS;
 	return 0;
@@ -262,8 +269,8 @@ static void gring_soft_fill_ranges(struct gring_soft_submit *s,
 	unsigned int n = 0;
 	u32 i;
 
-	for (i = 0; s->nr_ranges && i < s->count; i++) {
-		struct gring_soft_cmd *c = &s->cmds[i];
+	for (i = 0; s->nr_ranges && i < s->nr_bufs; i++) {
+		struct gring_soft_cmd *c = &s->bufs[i];
 
 		if (c->dst_range.size)
 			gring_soft_fill_range(&job->ranges[n++], c->dst,
@@ -290,13 +297,19 @@ static int gring_soft_encode(struct gring_soft_queue *q,
 	 * clear them once per command inside the loop.
 	 */
 	struct gring_view dst, src;
-	u32 i, w = 0;
+	u32 i, b = 0, w = 0;
 	int ret;
 
 	for (i = 0; i < s->count; i++) {
-		struct gring_soft_cmd *c = &s->cmds[i];
+		const struct drm_gring_cmd *cmd = &s->raw[i];
 		dma_addr_t dst_dma = 0, src_dma = 0;
+		struct gring_soft_cmd *c;
 
+		if (!cmd->dst_handle && !cmd->src_handle) {
+			w += gring_cmd_encode(cmd, 0, 0, out + w);
+			continue;
+		}
+		c = &s->bufs[b++];
 		if (c->dst_range.size) {
 			ret = gring_coherent_view(&to_gring_gem_object(c->dst)->coh,
 						  c->dst_range.offset,
@@ -318,7 +331,7 @@ static int gring_soft_encode(struct gring_soft_queue *q,
 				return ret;
 			src_dma = gring_view_dma_handle(&src);
 		}
-		w += gring_cmd_encode(c->cmd, dst_dma, src_dma, out + w);
+		w += gring_cmd_encode(cmd, dst_dma, src_dma, out + w);
 	}
 
 	out[w++] = cpu_to_le64(gring_soft_hdr(GRING_SOFT_OP_FENCE,
