@@ -115,14 +115,18 @@ static bool gring_soft_map_holds(const struct gring_soft_mapping *map,
 
 /*
  * Translate a device access of @len bytes at @dma for a run: through the
- * IOTLB when its mapping holds it and no buffer was unmapped since it was
- * found, else through the table (and the IOTLB then holds the mapping
- * found, as of the unmap count read before the walk).
+ * IOTLB when it holds the access and no buffer was unmapped since it was
+ * filled, else through the table (and the IOTLB then holds a copy of the
+ * mapping found, as of the unmap count read before the walk).
+ *
+ * The IOTLB is a copy, never a pointer into the mapping: an entry an
+ * earlier run left may be of a buffer that is being freed right now, and
+ * only its numbers are looked at before they are known to be current.
  */
 static void *gring_soft_resolve(struct gring_soft_exec *x, u64 dma, u64 len)
 {
-	const struct gring_soft_mapping *map = x->tlb;
 	unsigned int gen = atomic_read_acquire(&x->mmu->unmaps);
+	const struct gring_soft_mapping *map;
 	dma_addr_t end;
 
 	if (!len || len > SIZE_MAX ||
@@ -130,14 +134,16 @@ static void *gring_soft_resolve(struct gring_soft_exec *x, u64 dma, u64 len)
 	    dma > ULONG_MAX)
 		return NULL;
 
-	if (!map || x->tlb_gen != gen || !gring_soft_map_holds(map, dma, end)) {
+	if (!x->tlb.size || x->tlb_gen != gen ||
+	    !gring_soft_map_holds(&x->tlb, dma, end)) {
+		/* Every address a run touches is in a buffer the job holds. */
 		map = mtree_load(&x->mmu->mt, dma);
 		if (!map || !gring_soft_map_holds(map, dma, end))
 			return NULL;
-		x->tlb = map;
+		x->tlb = *map;
 		x->tlb_gen = gen;
 	}
-	return map->vaddr + (dma - map->dma);
+	return x->tlb.vaddr + (dma - x->tlb.dma);
 }
 
 /**
@@ -256,7 +262,7 @@ static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op, u64 hdr,
  * at the first command that fails and leaves @x->head on it, so the
  * driver can report where the job went wrong and skip past it.
  *
- * A run keeps the last mapping it resolved through (@x->tlb), so that a
+ * A run keeps the last mapping it resolved through (@x->tlb, a copy), so that a
  * job's accesses to one buffer -- the ring, then the seqno and read
  * pointer beside it -- walk the table once, and the ring keeps it for its
  * next run, as a device's IOTLB outlives one job: a job of a ring whose

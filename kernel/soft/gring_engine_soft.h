@@ -141,10 +141,10 @@ void *gring_soft_mmu_resolve(struct gring_soft_mmu *mmu, dma_addr_t dma,
  * @stop_data: argument to @should_stop
  * @resched: yield the CPU between commands (cond_resched()): a job of any
  *	length on a workqueue. A bounded job run inline does without.
- * @tlb: in, a mapping an earlier run of the same ring resolved through,
- *	or NULL; out, the mapping the last address resolved through: the
- *	engine's one-entry IOTLB, which the ring keeps between its runs (see
- *	gring_soft_exec_run())
+ * @tlb: in, a copy of the mapping an earlier run of the same ring resolved
+ *	its last address through, or size 0 for none; out, the same for this
+ *	run: the engine's one-entry IOTLB, which the ring keeps between its
+ *	runs (see gring_soft_exec_run())
  * @tlb_gen: in, @mmu's @unmaps when @tlb was found; out, as of this run
  * @commands: out, commands completed
  * @fault_op: out, opcode of the command that failed (valid on error; its
@@ -163,7 +163,7 @@ struct gring_soft_exec {
 	bool (*should_stop)(void *stop_data);
 	void *stop_data;
 	bool resched;
-	const struct gring_soft_mapping *tlb;
+	struct gring_soft_mapping tlb;
 	unsigned int tlb_gen;
 
 	u32 commands;

@@ -10,13 +10,13 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "gring_engine_soft.h"
 #include "gring_job.h"
 #include "gring_ring.h"
 #include "gring_view.h"
 
 struct drm_file;
 struct drm_gring_submit;
-struct gring_soft_mapping;
 struct gring_soft_scratch;
 
 /**
@@ -52,7 +52,7 @@ struct gring_soft_queue {
 	struct gring_soft_scratch *scratch;
 	u64 nr_direct;
 	u64 nr_scheduled;
-	const struct gring_soft_mapping *tlb;
+	struct gring_soft_mapping tlb;
 	unsigned int tlb_gen;
 };
 

@@ -70,9 +70,10 @@ struct gring_soft_cmd {
 /*
  * SUBMIT's scratch for a job too big for the stack: the entries of its
  * commands that name buffers, and userspace's array they are checked from
- * (@raw, @cap entries after @cmds). A queue keeps the last one SUBMIT used (struct gring_soft_queue's @scratch) when it holds
- * at most GRING_SOFT_SCRATCH_KEEP commands, so a client that sends
- * batches allocates nothing per SUBMIT and holds little when idle.
+ * (@raw, @cap entries after @cmds). A queue keeps the last one SUBMIT
+ * used (struct gring_soft_queue's @scratch) when it holds at most
+ * GRING_SOFT_SCRATCH_KEEP commands, so a client that sends batches
+ * allocates nothing per SUBMIT and holds little when idle.
  */
 struct gring_soft_scratch {
 	u32 cap;
