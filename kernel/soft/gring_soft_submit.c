@@ -192,11 +192,19 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 	}
 	s->raw = raw;
 
-	/* This kernel's own struct size: the whole array in one copy. */
-	if (same_size &&
-	    copy_from_user(raw, ucmds, array_size(args->cmd_count,
-						  sizeof(*raw))))
+	/*
+	 * This kernel's own struct size: the whole array in one copy. One
+	 * command (the common small job) is a copy of constant size, which
+	 * hardened usercopy checks when the module is built, not per call.
+	 */
+	if (same_size && args->cmd_count == 1) {
+		if (copy_from_user(raw, ucmds, sizeof(*raw)))
+			return -EFAULT;
+	} else if (same_size &&
+		   copy_from_user(raw, ucmds, array_size(args->cmd_count,
+							 sizeof(*raw)))) {
 		return -EFAULT;
+	}
 
 	for (i = 0; i < args->cmd_count; i++) {
 		const struct drm_gring_cmd *cmd = &raw[i];
@@ -351,7 +359,7 @@ static int gring_soft_reserve(struct gring_soft_queue *q, u32 len,
 			      bool nonblock,
 			      struct gring_ring_reservation *res)
 {
-	long left = msecs_to_jiffies(2 * gring_job_timeout_ms());
+	long left = 0;	/* the wait's budget: set when it first waits */
 	int ret;
 
 	for (;;) {
@@ -365,6 +373,8 @@ static int gring_soft_reserve(struct gring_soft_queue *q, u32 len,
 
 		if (nonblock)
 			return -EAGAIN;
+		if (!left)
+			left = msecs_to_jiffies(2 * gring_job_timeout_ms());
 		left = wait_event_interruptible_timeout(q->space_wq,
 							atomic_read(&q->retired) != seen,
 							left);
