@@ -54,6 +54,7 @@ host-test:
 	tools/meson-setup
 	meson test -C build/meson --print-errorlogs
 	tools/tests/install-test.sh
+	tools/bench/submit-phases --check
 
 vm-test: build
 	$(VM) --no-build run -- gring-vm-test
