@@ -55,7 +55,8 @@ static void print_usage(FILE *f)
 		"Options:\n"
 		"  -r, --repeat N       samples per benchmark, 1 to %d (default %d)\n"
 		"  -f, --filter SUBSTR  run only benchmarks whose name contains SUBSTR\n"
-		"                       (ratios are shown when both sides ran)\n"
+		"                       ('SUBSTR$': ends with it); ratios are shown\n"
+		"                       when both sides ran\n"
 		"  -j, --json           print one JSON object instead of the table\n"
 		"  -o, --output FILE    also write the JSON object to FILE\n"
 		"  -l, --list           list the benchmarks and ratios and exit\n"
@@ -194,9 +195,18 @@ static int check_tables(void)
 	return 0;
 }
 
+/* SUBSTR anywhere in the name; "SUBSTR$" only at its end. */
 static bool selected(const struct options *o, const struct bench *b)
 {
-	return !o->filter || strstr(b->name, o->filter);
+	size_t n, len;
+
+	if (!o->filter)
+		return true;
+	n = strlen(o->filter);
+	if (!n || o->filter[n - 1] != '$')
+		return strstr(b->name, o->filter);
+	len = strlen(b->name);
+	return len >= n - 1 && !memcmp(b->name + len - (n - 1), o->filter, n - 1);
 }
 
 static void list(void)
@@ -282,7 +292,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < bench_table_len; i++)
 		any |= selected(&o, bench_table[i]);
 	if (!any)
-		return usage_error("no benchmark name contains '%s' (see --list)",
+		return usage_error("no benchmark name matches '%s' (see --list)",
 				   o.filter);
 	if (o.output) {
 		out = fopen(o.output, "w");
