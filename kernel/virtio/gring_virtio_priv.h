@@ -152,6 +152,17 @@ struct gring_vpci {
 /* gring_virtio_pci.c */
 u8 gring_vpci_status(struct gring_vpci *v);
 
+/* gring_virtio_irq.c */
+int gring_vpci_wq_create(void);
+void gring_vpci_wq_destroy(void);
+void gring_vpci_dequeue_queue(struct gring_vpci_queue *q,
+			      struct list_head *done);
+void gring_vpci_complete(struct list_head *done);
+void gring_vpci_dequeue_work(struct work_struct *work);
+int gring_vpci_setup_irqs(struct gring_vpci *v);
+void gring_vpci_free_irqs(struct gring_vpci *v);
+void gring_vpci_synchronize_irqs(struct gring_vpci *v);
+
 /* gring_virtio_cmd.c */
 int gring_vpci_get_display_info(struct gring_vpci *v);
 void gring_vpci_config_work(struct work_struct *work);
