@@ -262,8 +262,8 @@ static int gring_soft_exec_one(struct gring_soft_exec *x, u32 op, u64 hdr,
  * at the first command that fails and leaves @x->head on it, so the
  * driver can report where the job went wrong and skip past it.
  *
- * A run keeps the last mapping it resolved through (@x->tlb, a copy), so that a
- * job's accesses to one buffer -- the ring, then the seqno and read
+ * A run keeps the last mapping it resolved through (@x->tlb, a copy), so
+ * that a job's accesses to one buffer -- the ring, then the seqno and read
  * pointer beside it -- walk the table once, and the ring keeps it for its
  * next run, as a device's IOTLB outlives one job: a job of a ring whose
  * buffers stayed put walks the table not at all. The entry is not used

@@ -64,6 +64,16 @@ struct gring_soft_cmd {
 	struct gring_cmd_range src_range;
 };
 
+/*
+ * Does @cmd name a buffer, so that it has a struct gring_soft_cmd? The
+ * check and encode passes must agree on it: the entries are matched to
+ * commands in order.
+ */
+static bool gring_soft_names_bo(const struct drm_gring_cmd *cmd)
+{
+	return cmd->dst_handle || cmd->src_handle;
+}
+
 /* Commands a small job keeps on SUBMIT's stack. */
 #define GRING_SOFT_FEW_CMDS	2
 
@@ -224,7 +234,7 @@ static int gring_soft_copy_cmds(struct drm_file *file,
 		}
 		s->count = i + 1;
 
-		if (!cmd->dst_handle && !cmd->src_handle) {
+		if (!gring_soft_names_bo(cmd)) {
 			/* It returns the command's ring words. */
 			ret = gring_cmd_check(cmd, 0, 0, &no_dst, &no_src);
 			if (ret < 0)
@@ -314,7 +324,7 @@ static int gring_soft_encode(struct gring_soft_queue *q,
 		dma_addr_t dst_dma = 0, src_dma = 0;
 		struct gring_soft_cmd *c;
 
-		if (!cmd->dst_handle && !cmd->src_handle) {
+		if (!gring_soft_names_bo(cmd)) {
 			w += gring_cmd_encode(cmd, 0, 0, out + w);
 			continue;
 		}
