@@ -201,17 +201,27 @@ static void gring_vgpu_copy_resp(struct gring_vgpu_cmd *cmd,
 }
 
 /*
- * Before a job's fence signals: the resources its CREATEs would have made
- * do not exist (struct gring_vgpu_res @refused).
+ * Before a job's fence signals, so that whoever saw the fence sees it
+ * too: the resources its refused CREATEs would have made do not exist
+ * (struct gring_vgpu_res @refused), and those its executed UNREFs ended
+ * are gone from the device (@gone). The rest of what the commands did to
+ * the file's table follows when the job is freed (gring_vgpu_cmd_done()),
+ * which may be after a waiter has looked.
  */
-static void gring_vgpu_mark_refused(struct gring_vgpu_job *vjob)
+static void gring_vgpu_mark_outcome(struct gring_vgpu_job *vjob)
 {
 	u32 i;
 
-	for (i = 0; i < vjob->count; i++)
-		if (vjob->cmds[i].type == DRM_GRING_VGPU_RESOURCE_CREATE_2D &&
-		    vjob->cmds[i].result)
-			WRITE_ONCE(vjob->cmds[i].res->refused, true);
+	for (i = 0; i < vjob->count; i++) {
+		struct gring_vgpu_cmd *cmd = &vjob->cmds[i];
+
+		if (cmd->type == DRM_GRING_VGPU_RESOURCE_CREATE_2D &&
+		    cmd->result)
+			WRITE_ONCE(cmd->res->refused, true);
+		else if (cmd->type == DRM_GRING_VGPU_RESOURCE_UNREF &&
+			 !cmd->result)
+			WRITE_ONCE(cmd->res->gone, true);
+	}
 }
 
 /*
@@ -256,7 +266,7 @@ static void gring_vgpu_job_done(struct gring_vgpu_job *vjob)
 		if (!vjob->cmds[i].local)
 			__clear_bit(vjob->cmds[i].slot, vq->slots);
 	spin_unlock_irqrestore(&q->lock, flags);
-	gring_vgpu_mark_refused(vjob);
+	gring_vgpu_mark_outcome(vjob);
 	end = ktime_get();
 	gring_job_done(job, err, ktime_to_ns(end) - vjob->start_ns, end);
 }
@@ -391,7 +401,7 @@ out_done:
 	 * (gring_vgpu_job_fini()).
 	 */
 	gring_job_take_ranges(job);
-	gring_vgpu_mark_refused(vjob);
+	gring_vgpu_mark_outcome(vjob);
 	gring_job_done(job, err, 0, 0);
 	drm_dev_exit(idx);
 out:

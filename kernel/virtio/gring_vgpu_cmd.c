@@ -714,9 +714,11 @@ void gring_vgpu_cmd_done(struct gring_file *gfile, struct gring_vgpu_cmd *cmd)
 			res->backing = cmd->put_bo;
 		break;
 	case DRM_GRING_VGPU_RESOURCE_UNREF:
-		/* Refused: the release tells the device again. */
-		if (done)
-			WRITE_ONCE(res->gone, true);
+		/*
+		 * Executed: @gone was set before the fence signalled
+		 * (gring_vgpu_job_done()). Refused: the release tells the
+		 * device again.
+		 */
 		break;
 	}
 }

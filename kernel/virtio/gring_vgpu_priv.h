@@ -80,8 +80,9 @@ struct gring_vgpu_held {
  * @format: VIRTIO_GPU_FORMAT_*
  * @width: pixels
  * @height: pixels
- * @gone: the device executed its UNREF (or refused its CREATE), or lost
- *	it in a reset: it holds no such resource
+ * @gone: the device executed its UNREF (set before that job's fence
+ *	signals), refused its CREATE, or lost it in a reset: it holds no such
+ *	resource
  * @lost: a device reset (gring_vgpu_reset()) took it: every command that
  *	names it fails -ESTALE, but an UNREF, which only ends it
  * @refused: its CREATE failed or never ran: set before that job's fence
