@@ -8,6 +8,9 @@
  * for: offsets, seqnos, errnos.
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -537,6 +540,104 @@ static void test_query_while_retiring(int fd)
 	gem_close(fd, bo);
 }
 
+/*
+ * Ring ids are small and reused, so another thread of the file can
+ * RING_DESTROY (or query) a ring by guessing its id while RING_CREATE is
+ * still returning it: the create must not touch the ring once it is in
+ * the table. Every ring created is destroyed exactly once, by whichever
+ * thread gets there first, and the file's ring count ends where it began
+ * (MAX_RINGS more fit, then -EMFILE). On the debug kernel KASAN watches
+ * the create's last steps.
+ */
+struct id_guesser {
+	pthread_t thread;
+	int fd;
+	uint32_t max_id;
+	atomic_bool stop;
+	unsigned long destroyed;
+	int err;	/* an errno other than ENOENT, 0 if none */
+};
+
+/* No IGT asserts in here: they cannot jump out of another thread. */
+static void *destroy_guessed_ids(void *arg)
+{
+	struct id_guesser *g = arg;
+	struct drm_gring_ring_query q;
+
+	while (!atomic_load(&g->stop)) {
+		for (uint32_t id = 1; id <= g->max_id; id++) {
+			int ret = __query(g->fd, id, &q, NULL, 0);
+
+			if (ret && ret != -ENOENT) {
+				g->err = -ret;
+				return NULL;
+			}
+			ret = __ring_destroy(g->fd, id);
+			if (!ret)
+				g->destroyed++;
+			else if (ret != -ENOENT) {
+				g->err = -ret;
+				return NULL;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void test_create_destroy_race(int fd)
+{
+	const uint64_t max = igt_gring_get_param(fd, DRM_GRING_PARAM_MAX_RINGS);
+	unsigned long created = 0, own = 0, left = 0, full = 0;
+	struct id_guesser g = { .max_id = max };
+	uint32_t id;
+	int ret;
+
+	igt_assert(max >= 1 && max <= DRM_GRING_MAX_RING_ID);
+	g.fd = igt_gring_reopen(fd);
+	igt_assert_eq(pthread_create(&g.thread, NULL, destroy_guessed_ids, &g),
+		      0);
+	for (int i = 0; i < 4000; i++) {
+		struct drm_gring_ring_create arg = {
+			.engine = DRM_GRING_ENGINE_SOFT,
+			.size = DRM_GRING_RING_SIZE_MIN,
+		};
+
+		ret = __ring_create(g.fd, &arg);
+		if (ret == -EMFILE) {
+			/* The guesser has not run for a while: let it. */
+			full++;
+			sched_yield();
+			continue;
+		}
+		igt_assert_eq(ret, 0);
+		igt_assert(arg.ring_id >= 1 && arg.ring_id <= max);
+		created++;
+		/* Half the rings: race the guesser for this one. */
+		if (i & 1) {
+			ret = __ring_destroy(g.fd, arg.ring_id);
+			igt_assert(ret == 0 || ret == -ENOENT);
+			own += !ret;
+		}
+	}
+	atomic_store(&g.stop, true);
+	igt_assert_eq(pthread_join(g.thread, NULL), 0);
+	igt_assert_eq(g.err, 0);
+
+	for (id = 1; id <= max; id++)
+		left += !__ring_destroy(g.fd, id);
+	igt_info("%lu rings: %lu destroyed by their creator, %lu by the guesser, %lu left; %lu creates found the file full\n",
+		 created, own, g.destroyed, left, full);
+	igt_assert_eq_u64(own + g.destroyed + left, created);
+
+	/* Nothing leaked from the file's count: exactly MAX_RINGS fit again. */
+	for (id = 1; id <= max; id++)
+		ring_create(g.fd, DRM_GRING_RING_SIZE_MIN);
+	igt_assert_eq(__ring_create(g.fd, &(struct drm_gring_ring_create){
+			.engine = DRM_GRING_ENGINE_SOFT,
+			.size = DRM_GRING_RING_SIZE_MIN }), -EMFILE);
+	close(g.fd);
+}
+
 igt_main
 {
 	/* static: kept intact across the siglongjmp() out of each subtest */
@@ -548,6 +649,10 @@ igt_main
 	igt_describe("Rings are created with the asked size, get distinct ids and are destroyed once.");
 	igt_subtest("ring-create-destroy")
 		test_create_destroy(fd);
+
+	igt_describe("RING_CREATE and RING_DESTROY of guessed ids race on one file: each ring is destroyed once, the count ends where it began.");
+	igt_subtest("ring-create-destroy-race")
+		test_create_destroy_race(fd);
 
 	igt_describe("RING_CREATE refuses unknown engines, flags, extensions and bad sizes, changing nothing.");
 	igt_subtest("ring-create-invalid")

@@ -186,7 +186,8 @@ struct gring_engine {
  * @ops: @engine->ops
  * @gfile: the file it was created by; the queue holds a reference, so
  *	it stays valid after the file is closed
- * @id: the ring id userspace knows it by (per file)
+ * @id: the ring id userspace knows it by (per file); 0 until RING_CREATE
+ *	publishes the queue, then set under the table's lock and never changed
  * @name: for traces and logs, unique on the device
  * @bo: the one coherent allocation holding the engine's ring memory
  * @entity: the scheduler entity its jobs are pushed to

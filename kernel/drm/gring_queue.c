@@ -85,7 +85,8 @@ static void gring_queue_release(struct kref *kref)
  *
  * No thread and no scheduler is made: the queue is an entity on the
  * engine's schedulers, which may run it on any of them when it is idle.
- * The caller sets the queue's @id once it has published it.
+ * The caller sets the queue's @id as it publishes it, under the
+ * file's table lock.
  *
  * Return: the queue, holding one reference, or an ERR_PTR().
  */

@@ -99,9 +99,19 @@ int gring_ioctl_ring_create(struct drm_device *drm, void *data,
 		goto err_count;
 	}
 
-	/* Ids start at 1, so that 0 never names a ring. */
-	ret = xa_alloc(&gfile->queues, &id, q,
-		       XA_LIMIT(1, DRM_GRING_MAX_RING_ID), GFP_KERNEL);
+	/*
+	 * Ids start at 1, so that 0 never names a ring. Once @q is in the
+	 * table another thread of the file may RING_DESTROY it by a guessed
+	 * id and drop the only reference: its @id is written under the same
+	 * lock (which __xa_alloc() does not drop once it has stored), and
+	 * nothing here touches @q after the unlock.
+	 */
+	xa_lock(&gfile->queues);
+	ret = __xa_alloc(&gfile->queues, &id, q,
+			 XA_LIMIT(1, DRM_GRING_MAX_RING_ID), GFP_KERNEL);
+	if (!ret)
+		WRITE_ONCE(q->id, id);
+	xa_unlock(&gfile->queues);
 	if (ret) {
 		/* -EBUSY: every id is taken, which max_rings says first. */
 		if (ret == -EBUSY)
@@ -109,8 +119,6 @@ int gring_ioctl_ring_create(struct drm_device *drm, void *data,
 		gring_queue_put(q);
 		goto err_count;
 	}
-	q->id = id;
-
 	args->ring_id = id;
 	args->size = size;
 	return 0;

@@ -391,7 +391,7 @@ static void gring_soft_show(struct gring_queue *base, struct seq_file *m)
 	spin_unlock_irq(&base->lock);
 
 	seq_printf(m, "%s: ring id %u, %u bytes, engine soft\n", base->name,
-		   base->id, st.size);
+		   READ_ONCE(base->id), st.size);
 	seq_printf(m, "  wptr %#x tail %#x rptr %#x pending %u free %u\n",
 		   st.wptr, st.tail, st.rptr, st.pending, st.free);
 	seq_printf(m, "  seqno submitted %llu completed %llu (writeback %llu)\n",

@@ -793,7 +793,7 @@ static void gring_vgpu_queue_show(struct gring_queue *q, struct seq_file *m)
 	used = bitmap_weight(to_vgpu_queue(q)->slots, DRM_GRING_VGPU_MAX_CMDS);
 	spin_unlock_irq(&q->lock);
 	seq_printf(m, "%s: ring id %u, engine virtio-gpu, slots %u of %u in use\n",
-		   q->name, q->id, used, DRM_GRING_VGPU_MAX_CMDS);
+		   q->name, READ_ONCE(q->id), used, DRM_GRING_VGPU_MAX_CMDS);
 	seq_printf(m, "  seqno submitted %llu completed %llu\n", q->seqno,
 		   completed);
 	seq_printf(m, "  jobs failed %llu timed out %llu\n", faults, timeouts);
