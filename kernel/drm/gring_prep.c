@@ -115,11 +115,16 @@ int gring_ioctl_cpu_prep(struct drm_device *drm, void *data,
 	hold->bo = bo;
 	hold->flags = args->flags & (DRM_GRING_PREP_READ | DRM_GRING_PREP_WRITE);
 	gring_busy_hold_add(bo, hold, args->offset, args->size);
+	dma_resv_unlock(obj->resv);
+	/*
+	 * The hold keeps the lookup's reference. Published last: once it is
+	 * on the file's list, CPU_FINI on another thread may free it and put
+	 * that reference, and a mutex may still be touched by its unlocker
+	 * after the next owner took it.
+	 */
 	spin_lock(&gfile->holds_lock);
 	list_add_tail(&hold->file_link, &gfile->holds);
 	spin_unlock(&gfile->holds_lock);
-	dma_resv_unlock(obj->resv);
-	/* The hold keeps the lookup's reference. */
 	return 0;
 
 out_free:
